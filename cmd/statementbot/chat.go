@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/statementbot/statementbot/rag"
+)
+
+func cmdChat(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	statement := fs.String("statement", "", "answer from this statement only")
+	data := dataFlag(fs)
+	pos, err := parseFlags(env, fs, "chat [--statement ID]", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("chat: takes no arguments; type questions at the prompt")
+	}
+	a, err := openApp(ctx, env, *data)
+	if err != nil {
+		return err
+	}
+	interactive := false
+	if f, ok := env.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		interactive = true
+		fmt.Fprintln(env.stdout, "Ask about the statement; an empty line or Ctrl-D ends the chat.")
+	}
+	sc := bufio.NewScanner(env.stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for {
+		if interactive {
+			fmt.Fprint(env.stdout, "> ")
+		}
+		if !sc.Scan() {
+			break
+		}
+		q := strings.TrimSpace(sc.Text())
+		if q == "" && interactive || q == "exit" || q == "quit" {
+			break
+		}
+		if q == "" {
+			continue
+		}
+		ans, err := a.engine.Ask(ctx, rag.AskRequest{Question: q, Statement: *statement})
+		var ie *rag.InputError
+		switch {
+		case errors.As(err, &ie):
+			fmt.Fprintln(env.stdout, ie.Msg)
+			continue
+		case err != nil:
+			return err
+		}
+		printAnswer(env.stdout, ans)
+		fmt.Fprintln(env.stdout)
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	return sc.Err()
+}

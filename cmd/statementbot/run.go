@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/statementbot/statementbot/rag"
+)
+
+const usage = `statementbot answers questions about official statements, citing their paragraphs.
+
+Usage:
+  statementbot ask [--json] [--statement ID] QUESTION
+  statementbot search [--json] [-k N] QUERY
+  statementbot statements [--json]
+  statementbot cite [--json] STATEMENT_ID PARAGRAPH
+  statementbot chat
+  statementbot eval [--json] --questions FILE [--offtopic FILE]
+
+Every command takes --data DIR (default $STATEMENTBOT_DATA, else ./data),
+where the embedding cache and added statements live.
+Run "statementbot COMMAND -h" for a command's flags.
+`
+
+// command is one subcommand.
+type command func(ctx context.Context, env *environment, args []string) error
+
+var commands = map[string]command{
+	"ask":        cmdAsk,
+	"search":     cmdSearch,
+	"statements": cmdStatements,
+	"cite":       cmdCite,
+	"chat":       cmdChat,
+	"eval":       cmdEval,
+}
+
+// environment is what a command may touch: configuration and the
+// process's standard streams.
+type environment struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run is the whole program: main only calls it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageErrorf("no command given")
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		return usageErrorf("unknown command %q; commands: ask, search, statements, cite, chat, eval", name)
+	}
+	return cmd(ctx, env, args[1:])
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// asUsage turns an input error about an argument into a usage error.
+func asUsage(err error) error {
+	var ie *rag.InputError
+	if errors.As(err, &ie) {
+		return &usageError{msg: ie.Msg}
+	}
+	return err
+}
+
+func usageErrorf(format string, a ...any) error { return &usageError{msg: fmt.Sprintf(format, a...)} }
+
+// errHelp marks a -h request, which is not a failure.
+var errHelp = flag.ErrHelp
+
+// report prints err as one line on stderr and returns the exit status:
+// 0 for success, 2 for usage errors, 1 for anything else.
+func report(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, errHelp) {
+		return 0
+	}
+	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+	fmt.Fprintf(stderr, "statementbot: %s\n", msg)
+	var ue *usageError
+	var us *rag.UnknownStatementError
+	if errors.As(err, &ue) || errors.As(err, &us) {
+		return 2
+	}
+	return 1
+}
+
+// parseFlags parses args with fs, allowing flags after positional
+// arguments ("ask 'question' --json"), and returns the positional ones.
+// -h prints the command's synopsis and flags to stdout.
+func parseFlags(env *environment, fs *flag.FlagSet, synopsis string, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(env.stdout, "Usage: statementbot %s\n\nFlags:\n", synopsis)
+				fs.SetOutput(env.stdout)
+				fs.PrintDefaults()
+				return nil, err
+			}
+			return nil, usageErrorf("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+)
+
+type statementInfo struct {
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	Date       string `json:"date"`
+	Issuer     string `json:"issuer,omitempty"`
+	Paragraphs int    `json:"paragraphs"`
+}
+
+func cmdStatements(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("statements", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the list as JSON")
+	data := dataFlag(fs)
+	pos, err := parseFlags(env, fs, "statements [--json]", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("statements: takes no arguments, got %q", pos[0])
+	}
+	a, err := openApp(ctx, env, *data)
+	if err != nil {
+		return err
+	}
+	var list []statementInfo
+	for _, st := range a.engine.Index().Statements() {
+		list = append(list, statementInfo{ID: st.ID, Title: st.Title, Date: st.Date, Issuer: st.Issuer, Paragraphs: len(st.Paragraphs)})
+	}
+	if *asJSON {
+		if list == nil {
+			list = []statementInfo{}
+		}
+		return writeJSON(env.stdout, struct {
+			Statements []statementInfo `json:"statements"`
+		}{list})
+	}
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tPARAGRAPHS\tTITLE")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", s.ID, s.Date, s.Paragraphs, s.Title)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,65 @@
+package rag
+
+import "fmt"
+
+// Mode names of an Answer.
+const (
+	ModeExtractive = "extractive"
+	ModeLLM        = "llm"
+)
+
+// An Answer is the bot's reply to one question. Every [n] marker in Text
+// refers to Citations[n-1].
+type Answer struct {
+	Question string `json:"question"`
+	Text     string `json:"answer"`
+	// Grounded is true when the answer is supported by the cited
+	// paragraphs; false when the statements do not cover the question (the
+	// citations are then the closest paragraphs, offered for reading).
+	Grounded  bool       `json:"grounded"`
+	Mode      string     `json:"mode"`
+	Citations []Citation `json:"citations"`
+	// Note is a one-line remark for the reader, e.g. that the language
+	// model was unavailable and the answer is extractive.
+	Note string `json:"note,omitempty"`
+}
+
+// A Citation points to one paragraph, quoted verbatim.
+type Citation struct {
+	N         int    `json:"n"`
+	Statement string `json:"statement"`
+	Title     string `json:"title"`
+	Date      string `json:"date"`
+	Paragraph int    `json:"paragraph"`
+	Text      string `json:"text"`
+}
+
+// Label is the short human form of a citation: "Title (date), ¶p".
+func (c Citation) Label() string {
+	if c.Date == "" {
+		return fmt.Sprintf("%s, ¶%d", c.Title, c.Paragraph)
+	}
+	return fmt.Sprintf("%s (%s), ¶%d", c.Title, c.Date, c.Paragraph)
+}
+
+// citationFor makes the citation of paragraph p, numbered n.
+func (ix *Index) citationFor(n int, p Paragraph) Citation {
+	c := Citation{N: n, Statement: p.Statement, Paragraph: p.N, Text: p.Text}
+	if st, ok := ix.Statement(p.Statement); ok {
+		c.Title, c.Date = st.Title, st.Date
+	}
+	return c
+}
+
+// Cite returns paragraph n of statement id, verbatim, as citation 1.
+func (ix *Index) Cite(id string, n int) (Citation, error) {
+	st, ok := ix.Statement(id)
+	if !ok {
+		return Citation{}, &UnknownStatementError{ID: id}
+	}
+	p, ok := st.Paragraph(n)
+	if !ok {
+		return Citation{}, &InputError{Msg: fmt.Sprintf("statement %s has paragraphs 1 to %d; there is no paragraph %d", id, len(st.Paragraphs), n)}
+	}
+	return ix.citationFor(1, p), nil
+}

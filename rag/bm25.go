@@ -1,0 +1,144 @@
+package rag
+
+import (
+	"math"
+	"slices"
+	"sync"
+)
+
+// bm25 is an Okapi BM25 index over stemmed terms (see embeddings.Terms).
+// Documents are numbered 0..n-1 in the order given; postings are sorted by
+// document. It is immutable once built and safe for concurrent searches.
+type bm25 struct {
+	k1, b    float64
+	postings map[string][]posting
+	docLen   []float32
+	avgLen   float64
+	scratch  sync.Pool // *accumulator
+}
+
+type posting struct {
+	doc int32
+	tf  int32
+}
+
+type scoredDoc struct {
+	doc   int32
+	score float64
+}
+
+// accumulator collects per-document scores for one query.
+type accumulator struct {
+	score   []float64
+	touched []int32
+}
+
+func newBM25(docs [][]string) *bm25 {
+	ix := &bm25{k1: 1.2, b: 0.75, postings: map[string][]posting{}, docLen: make([]float32, len(docs))}
+	var total float64
+	tf := map[string]int32{}
+	for d, terms := range docs {
+		clear(tf)
+		for _, t := range terms {
+			tf[t]++
+		}
+		for t, n := range tf {
+			ix.postings[t] = append(ix.postings[t], posting{doc: int32(d), tf: n})
+		}
+		ix.docLen[d] = float32(len(terms))
+		total += float64(len(terms))
+	}
+	if len(docs) > 0 {
+		ix.avgLen = total / float64(len(docs))
+	}
+	if ix.avgLen == 0 {
+		ix.avgLen = 1
+	}
+	n := len(docs)
+	ix.scratch.New = func() any { return &accumulator{score: make([]float64, n)} }
+	return ix
+}
+
+// idf is the BM25 inverse document frequency, kept positive for terms in
+// more than half the documents.
+func (ix *bm25) idf(term string) float64 {
+	n := float64(len(ix.docLen))
+	df := float64(len(ix.postings[term]))
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// has reports whether term occurs in document doc.
+func (ix *bm25) has(term string, doc int32) bool {
+	ps := ix.postings[term]
+	_, ok := slices.BinarySearchFunc(ps, doc, func(p posting, d int32) int { return int(p.doc - d) })
+	return ok
+}
+
+// search scores documents in [lo, hi) for the query terms (duplicates
+// count once) and returns the best k, best first; ties go to the earlier
+// document.
+func (ix *bm25) search(terms []string, k int, lo, hi int32) []scoredDoc {
+	if k <= 0 || len(ix.docLen) == 0 {
+		return nil
+	}
+	acc := ix.scratch.Get().(*accumulator)
+	defer func() {
+		for _, d := range acc.touched {
+			acc.score[d] = 0
+		}
+		acc.touched = acc.touched[:0]
+		ix.scratch.Put(acc)
+	}()
+	seen := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		ps := ix.postings[t]
+		if len(ps) == 0 {
+			continue
+		}
+		idf := ix.idf(t)
+		start, _ := slices.BinarySearchFunc(ps, lo, func(p posting, d int32) int { return int(p.doc - d) })
+		for _, p := range ps[start:] {
+			if p.doc >= hi {
+				break
+			}
+			tf := float64(p.tf)
+			norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.docLen[p.doc])/ix.avgLen)
+			if acc.score[p.doc] == 0 {
+				acc.touched = append(acc.touched, p.doc)
+			}
+			acc.score[p.doc] += idf * tf * (ix.k1 + 1) / (tf + norm)
+		}
+	}
+	return topK(acc.touched, acc.score, k)
+}
+
+// topK returns the k best of docs by score, best first, ties by doc.
+func topK(docs []int32, score []float64, k int) []scoredDoc {
+	out := make([]scoredDoc, 0, min(k, len(docs))+1)
+	better := func(a, b scoredDoc) bool {
+		return a.score > b.score || a.score == b.score && a.doc < b.doc
+	}
+	for _, d := range docs {
+		sd := scoredDoc{doc: d, score: score[d]}
+		if len(out) == k && !better(sd, out[k-1]) {
+			continue
+		}
+		// insertion into the small sorted prefix
+		i := len(out)
+		if i < k {
+			out = append(out, sd)
+		} else {
+			i = k - 1
+			out[i] = sd
+		}
+		for i > 0 && better(out[i], out[i-1]) {
+			out[i], out[i-1] = out[i-1], out[i]
+			i--
+		}
+	}
+	return out
+}

@@ -1,0 +1,223 @@
+package rag
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/statementbot/statementbot/embeddings"
+)
+
+// The extractive answerer quotes the sentences of the retrieved paragraphs
+// that best answer the question, each followed by its [n] citation. It
+// invents nothing: every word of an extractive answer outside the markers
+// is a word of a cited paragraph.
+
+const (
+	extractParagraphs = 3   // how many top paragraphs to read
+	extractSentences  = 3   // at most this many sentences
+	extractMaxChars   = 900 // and about this much text
+	// A further sentence joins the answer when it scores at least this
+	// share of the best one.
+	extractKeepRatio = 0.6
+)
+
+type candidate struct {
+	hit      Hit
+	text     string
+	pos      int // sentence position in its paragraph
+	score    float64
+	coverage float64
+	stems    map[string]bool
+}
+
+var (
+	dateWordRE   = regexp.MustCompile(`(?i)\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn|winter)\b`)
+	numberWordRE = regexp.MustCompile(`(?i)\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|several)\b`)
+	nameRE       = regexp.MustCompile(`\s\p{Lu}\p{L}+(?:\s\p{Lu}\.?\s?)?\s?\p{Lu}\p{L}+`)
+	placeRE      = regexp.MustCompile(`\b(?:in|at|to)\s+(?:the\s+)?\p{Lu}\p{Ll}`)
+)
+
+// extract builds an extractive answer to q from hits (best first).
+func (ix *Index) extract(q string, hits []Hit) *Answer {
+	terms := queryTerms(q)
+	var total float64
+	for _, t := range terms {
+		total += t.weight
+	}
+	qStems := embeddings.Terms(q)
+	kind := questionKind(q)
+	pastQ := pastRE.MatchString(q) && !futureRE.MatchString(q)
+
+	var cands []candidate
+	for hi, h := range hits {
+		if hi >= extractParagraphs {
+			break
+		}
+		sentences := SplitSentences(h.Text)
+		if h.Header {
+			// The header is one unit, scored with the metadata words it is
+			// indexed under.
+			sentences = []string{h.Text}
+		}
+		for si, s := range sentences {
+			scored := s
+			if h.Header {
+				st, _ := ix.Statement(h.Statement)
+				scored = IndexText(st, h.Paragraph)
+			}
+			stemList := embeddings.Terms(scored)
+			stems := make(map[string]bool, len(stemList))
+			for _, st := range stemList {
+				stems[st] = true
+			}
+			var have float64
+			for _, t := range terms {
+				if stems[t.stem] {
+					have += t.weight
+				}
+			}
+			cov := 0.0
+			if total > 0 {
+				cov = have / total
+			}
+			score := cov + 0.3*bigramOverlap(qStems, stemList) + 0.15/float64(hi+1)
+			switch {
+			case kind == "when" && dateWordRE.MatchString(s),
+				kind == "howmany" && numberWordRE.MatchString(s),
+				kind == "who" && nameRE.MatchString(s),
+				kind == "where" && placeRE.MatchString(s):
+				score += 0.2
+			}
+			// A question about the past is not answered by plans.
+			if pastQ && futureRE.MatchString(s) {
+				score -= 0.25
+			}
+			// Statements lead with who met where and when (the inverted
+			// pyramid): such questions favour the first body paragraph.
+			if kind != "" && kind != "howmany" && ix.isLead(h.Paragraph) {
+				score += 0.2
+			}
+			score -= 0.05 * float64(len(s)) / 400
+			cands = append(cands, candidate{hit: h, text: s, pos: si, score: score, coverage: cov, stems: stems})
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	best := cands[0].score
+	picked := []candidate{cands[0]}
+	size := len(cands[0].text)
+	for _, c := range cands[1:] {
+		if len(picked) == extractSentences || c.score < extractKeepRatio*best || c.coverage == 0 {
+			break
+		}
+		if size+len(c.text) > extractMaxChars {
+			continue
+		}
+		picked = append(picked, c)
+		size += len(c.text)
+	}
+	// Read in document order: by paragraph rank, then position.
+	sort.SliceStable(picked, func(i, j int) bool {
+		if picked[i].hit.Rank != picked[j].hit.Rank {
+			return picked[i].hit.Rank < picked[j].hit.Rank
+		}
+		return picked[i].pos < picked[j].pos
+	})
+
+	a := &Answer{Question: q, Grounded: true, Mode: ModeExtractive}
+	num := map[int32]int{}
+	var b strings.Builder
+	for i, c := range picked {
+		n, ok := num[c.hit.doc]
+		if !ok {
+			n = len(a.Citations) + 1
+			num[c.hit.doc] = n
+			a.Citations = append(a.Citations, ix.citationFor(n, c.hit.Paragraph))
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s [%d]", c.text, n)
+	}
+	a.Text = b.String()
+	return a
+}
+
+// bigramOverlap is the share of the question's adjacent content-word pairs
+// that also stand adjacent in the sentence.
+func bigramOverlap(q, s []string) float64 {
+	if len(q) < 2 {
+		return 0
+	}
+	pairs := make(map[[2]string]bool, len(s))
+	for i := 1; i < len(s); i++ {
+		pairs[[2]string{s[i-1], s[i]}] = true
+	}
+	n := 0
+	for i := 1; i < len(q); i++ {
+		if pairs[[2]string{q[i-1], q[i]}] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(q)-1)
+}
+
+var (
+	pastRE   = regexp.MustCompile(`(?i)\b(?:was|were|did|had)\b`)
+	futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|next|upcoming|intend|intends|intent|plan|plans|planned)\b`)
+)
+
+var whereRE = regexp.MustCompile(`\b(?:which|what) (?:city|country|countries|place|location|capital|town|venue)\b`)
+
+// isLead reports whether p is the first body paragraph of its statement.
+func (ix *Index) isLead(p Paragraph) bool {
+	st, ok := ix.Statement(p.Statement)
+	if !ok {
+		return false
+	}
+	for _, q := range st.Paragraphs {
+		if !q.Header {
+			return q.N == p.N
+		}
+	}
+	return false
+}
+
+// questionKind classifies what a question asks for.
+func questionKind(q string) string {
+	l := strings.ToLower(strings.TrimSpace(q))
+	switch {
+	case strings.HasPrefix(l, "when") || strings.Contains(l, "what date") || strings.Contains(l, "what year"):
+		return "when"
+	case strings.HasPrefix(l, "how many") || strings.HasPrefix(l, "how much"):
+		return "howmany"
+	case strings.HasPrefix(l, "who") || strings.HasPrefix(l, "whom"):
+		return "who"
+	case strings.HasPrefix(l, "where") || whereRE.MatchString(l):
+		return "where"
+	}
+	return ""
+}
+
+// decline is the answer when the statements do not cover q: it says so and
+// offers the closest paragraphs as citations.
+func (ix *Index) decline(q string, hits []Hit, scope string) *Answer {
+	a := &Answer{Question: q, Grounded: false, Mode: ModeExtractive}
+	var refs []string
+	for i, h := range hits {
+		if i == 2 {
+			break
+		}
+		a.Citations = append(a.Citations, ix.citationFor(i+1, h.Paragraph))
+		refs = append(refs, fmt.Sprintf("[%d]", i+1))
+	}
+	a.Text = fmt.Sprintf("%s does not cover this question, so I can't answer it from the text.", scope)
+	if len(refs) > 0 {
+		a.Text += fmt.Sprintf(" The closest paragraphs are %s, if you want to read them.", strings.Join(refs, " and "))
+	}
+	return a
+}

@@ -1,0 +1,158 @@
+package rag
+
+import (
+	"strings"
+
+	"github.com/statementbot/statementbot/embeddings"
+)
+
+// Whether a statement covers a question is judged from the question's
+// content words, each weighted by how rare it is in general English (its
+// Zipf cost in the segmenter's word list; words no list knows, such as
+// names, weigh most). A paragraph covers the share of that weight whose
+// words it contains. Rare words carry the topic: "What did the coalition say
+// about its own record?" is covered although "record" is missing, while
+// "What is the tallest mountain in the world?" is not, although "world"
+// occurs in the statement.
+
+// unlistedWeight is the weight of a word no word list knows.
+const unlistedWeight = 16.0
+
+// metaWords are words questions use to ask, not to say what they are
+// about.
+var metaWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`say said says tell told mention mentioned mentions describe
+	describes described explain explains explained statement statements according regarding
+	anything something everything know talk talks talked please give summary summarize
+	summarise document text paragraph paragraphs question answer think thought
+	specifically exactly actually really much many kind sort way ways anyone someone
+	role roles play plays played position stance view views opinion happen happens happened`) {
+		metaWords[w] = true
+	}
+}
+
+// queryTerm is one content word of a question.
+type queryTerm struct {
+	token, stem string
+	weight      float64
+	// optional terms (a hyphenated compound joined up, "isisk") count
+	// only when found; their parts stand for them otherwise.
+	optional bool
+	// proper is a capitalised word that does not start the question.
+	proper bool
+}
+
+// queryTerms returns the distinct content words of q with their weights.
+func queryTerms(q string) []queryTerm {
+	dict := baseDictionary()
+	seen := map[string]bool{}
+	var out []queryTerm
+	proper := properNouns(q)
+	for _, tok := range embeddings.Tokens(q) {
+		if embeddings.IsStopword(tok) || metaWords[tok] {
+			continue
+		}
+		compound := !strings.Contains(q, tok) && !strings.Contains(strings.ToLower(q), tok)
+		if len(tok) <= 2 && !isNumber(tok) && strings.Contains(strings.ToLower(q), tok+"-") {
+			continue // "co" of "co-hosted"
+		}
+		stem := embeddings.Stem(tok)
+		if seen[stem] {
+			continue
+		}
+		seen[stem] = true
+		w, ok := dict.cost[tok]
+		if !ok {
+			w, ok = dict.cost[stem]
+		}
+		if !ok {
+			w = unlistedWeight
+			if isNumber(tok) {
+				w = 12 // numbers are specific, but often written out
+			}
+		}
+		out = append(out, queryTerm{token: tok, stem: stem, weight: w, optional: compound, proper: proper[tok]})
+	}
+	return out
+}
+
+// properNouns returns the lowercased words of q written with a capital,
+// other than its first word.
+func properNouns(q string) map[string]bool {
+	out := map[string]bool{}
+	for i, f := range strings.Fields(q) {
+		f = strings.Trim(f, `"'“”‘’()?!.,;:`)
+		if i == 0 || f == "" || f[0] < 'A' || f[0] > 'Z' {
+			continue
+		}
+		for _, tok := range embeddings.Tokens(f) {
+			out[tok] = true
+		}
+	}
+	return out
+}
+
+func isNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// coverage is the weighted share of terms found in document doc.
+func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
+	var have, total float64
+	for _, t := range terms {
+		found := ix.keywords.has(t.stem, doc)
+		if t.optional && !found {
+			continue
+		}
+		total += t.weight
+		if found {
+			have += t.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return have / total
+}
+
+// Relevance thresholds, calibrated with `statementbot eval` on the
+// development questions and off-topic set (see README): a question is
+// answered when the best retrieved paragraph covers at least
+// minCoverage of its weighted content words.
+const (
+	minCoverage = 0.5
+)
+
+// unknownName returns a name the question asks about that occurs nowhere
+// in the index ("Taliban"): then no paragraph can answer it.
+func (ix *Index) unknownName(terms []queryTerm) (string, bool) {
+	for _, t := range terms {
+		if t.proper && !t.optional && len(ix.keywords.postings[t.stem]) == 0 {
+			return t.token, true
+		}
+	}
+	return "", false
+}
+
+// headerIntent reports whether a question asks about a statement itself
+// (who issued it, when, where from), which its header paragraph answers.
+func headerIntent(q string, terms []queryTerm) bool {
+	switch questionKind(q) {
+	case "when", "who", "where":
+		return true
+	}
+	for _, t := range terms {
+		switch t.stem {
+		case "issu", "publish", "releas", "date", "sourc", "author", "dat":
+			return true
+		}
+	}
+	return false
+}
