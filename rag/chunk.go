@@ -1,6 +1,9 @@
 package rag
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // MaxParagraphChars is the longest paragraph Chunk keeps whole: a cited
 // paragraph must fit in one Discord embed (4096) with room for its header.
@@ -48,7 +51,7 @@ func cutLong(s string, n int) []string {
 		cut := strings.LastIndexByte(s[:n+1], ' ')
 		if cut <= 0 {
 			cut = n
-			for cut > 0 && s[cut]&0xC0 == 0x80 { // inside a UTF-8 sequence
+			for cut > n-utf8.UTFMax && s[cut]&0xC0 == 0x80 { // inside a UTF-8 sequence
 				cut--
 			}
 			out = append(out, s[:cut])

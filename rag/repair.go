@@ -217,7 +217,7 @@ func joinLines(b block, seg *Segmenter) string {
 				left := lastLetterRun(prev[:len(prev)-1])
 				right := firstLetterRun(line)
 				if left != "" && right != "" {
-					if seg.IsWord(left+right) && !(seg.IsWord(left) && seg.IsWord(right)) {
+					if seg.IsDictionaryWord(left+right) && !(seg.IsDictionaryWord(left) && seg.IsDictionaryWord(right)) {
 						sb.Reset()
 						sb.WriteString(prev[:len(prev)-1])
 					}

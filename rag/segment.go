@@ -163,6 +163,15 @@ func (s *Segmenter) IsWord(w string) bool {
 	return s.isInflection(lw)
 }
 
+// IsDictionaryWord is IsWord without the document's own words.
+func (s *Segmenter) IsDictionaryWord(w string) bool {
+	lw := strings.ToLower(w)
+	if _, ok := s.base.cost[lw]; ok {
+		return true
+	}
+	return s.isInflection(lw)
+}
+
 func (s *Segmenter) cost(lw string) (float64, bool) {
 	if c, ok := s.doc[lw]; ok {
 		if b, ok := s.base.cost[lw]; ok && b < c {
