@@ -63,9 +63,11 @@ func TestOpenAIEmbedBatches(t *testing.T) {
 
 func TestOpenAIEmbedErrors(t *testing.T) {
 	for name, handler := range map[string]http.HandlerFunc{
-		"500":       func(w http.ResponseWriter, r *http.Request) { http.Error(w, `{"error":{"message":"boom"}}`, 500) },
-		"too few":   func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"data":[]}`)) },
-		"bad index": func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"data":[{"index":7,"embedding":[1]}]}`)) },
+		"500":     func(w http.ResponseWriter, r *http.Request) { http.Error(w, `{"error":{"message":"boom"}}`, 500) },
+		"too few": func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"data":[]}`)) },
+		"bad index": func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"data":[{"index":7,"embedding":[1]}]}`))
+		},
 		"empty vec": func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"data":[{"index":0,"embedding":[]}]}`)) },
 		"not json":  func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`<html>`)) },
 		"hang": func(w http.ResponseWriter, r *http.Request) {

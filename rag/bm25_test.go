@@ -17,10 +17,10 @@ func bm25Of(texts ...string) *bm25 {
 
 func TestBM25Ranking(t *testing.T) {
 	ix := bm25Of(
-		"The ministers met in Rome.",                         // 0
-		"Foreign terrorist fighters in custody in Syria.",    // 1
-		"Syria Syria Syria and more about Syria and Iraq.",   // 2
-		"A long paragraph about Syria " + repeat("filler ", 60), // 3
+		"The ministers met in Rome.",                          // 0
+		"Foreign terrorist fighters in custody in Syria.",     // 1
+		"Syria Syria Syria and more about Syria and Iraq.",    // 2
+		"A long paragraph about Syria "+repeat("filler ", 60), // 3
 	)
 	got := ix.search(embeddings.Terms("Syria"), 10, 0, 4)
 	if len(got) != 3 {

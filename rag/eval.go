@@ -45,18 +45,18 @@ func ReadEvalQuestions(r io.Reader) ([]EvalQuestion, error) {
 
 // EvalResult is the report for one retrieval mode.
 type EvalResult struct {
-	Mode             string  `json:"mode"`
-	Questions        int     `json:"questions"`
-	RecallAt1        float64 `json:"recall_at_1"`
-	RecallAt3        float64 `json:"recall_at_3"`
-	RecallAt5        float64 `json:"recall_at_5"`
-	MRR              float64 `json:"mrr"`
-	KeyFactHitRate   float64 `json:"key_fact_hit_rate"`
-	OffTopic         int     `json:"offtopic"`
-	OffTopicRefused  int     `json:"offtopic_refused"`
-	OffTopicRefusal  float64 `json:"offtopic_refusal_rate"`
-	OnTopicDeclined  int     `json:"ontopic_declined"`
-	Misses           []Miss  `json:"misses,omitempty"`
+	Mode            string  `json:"mode"`
+	Questions       int     `json:"questions"`
+	RecallAt1       float64 `json:"recall_at_1"`
+	RecallAt3       float64 `json:"recall_at_3"`
+	RecallAt5       float64 `json:"recall_at_5"`
+	MRR             float64 `json:"mrr"`
+	KeyFactHitRate  float64 `json:"key_fact_hit_rate"`
+	OffTopic        int     `json:"offtopic"`
+	OffTopicRefused int     `json:"offtopic_refused"`
+	OffTopicRefusal float64 `json:"offtopic_refusal_rate"`
+	OnTopicDeclined int     `json:"ontopic_declined"`
+	Misses          []Miss  `json:"misses,omitempty"`
 }
 
 // Miss records a question the mode got wrong, for tuning.

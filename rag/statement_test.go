@@ -33,11 +33,11 @@ func TestParseStatementSeed(t *testing.T) {
 
 func TestParseStatementHeaders(t *testing.T) {
 	tests := []struct {
-		name                             string
-		id, text                         string
-		meta                             Metadata
+		name                            string
+		id, text                        string
+		meta                            Metadata
 		title, date, issuer, place, hdr string
-		first                            string
+		first                           string
 	}{
 		{
 			name: "front matter", id: "summit",
@@ -122,7 +122,7 @@ func TestStatementID(t *testing.T) {
 	for in, want := range map[string]string{
 		"2021-06-28-global-coalition-rome.txt": "2021-06-28-global-coalition-rome",
 		"/tmp/My Statement (final).md":         "my-statement-final",
-		`C:\docs\Press_Release.TXT`:             "press-release",
+		`C:\docs\Press_Release.TXT`:            "press-release",
 		"....txt":                              "",
 		"no-extension":                         "no-extension",
 	} {

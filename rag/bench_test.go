@@ -1,0 +1,123 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/statementbot/statementbot/embeddings"
+)
+
+func BenchmarkRepairSeed(b *testing.B) {
+	raw := []byte(readSeed(b))
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseStatement("seed", raw, Metadata{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// syntheticStatements makes n paragraphs of 40-120 words drawn from the
+// seed's vocabulary, 10 paragraphs per statement.
+func syntheticStatements(tb testing.TB, n int) []*Statement {
+	words := strings.Fields(strings.Join(Repair(readSeed(tb), nil), " "))
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	var stmts []*Statement
+	for i := 0; i < n; i += 10 {
+		st := &Statement{ID: fmt.Sprintf("synthetic-%06d", i/10), Title: "Synthetic", Date: "2024-01-01"}
+		for j := 0; j < 10 && i+j < n; j++ {
+			k := 40 + rng.IntN(80)
+			var sb strings.Builder
+			for w := range k {
+				if w > 0 {
+					sb.WriteByte(' ')
+				}
+				sb.WriteString(words[rng.IntN(len(words))])
+			}
+			st.Paragraphs = append(st.Paragraphs, Paragraph{Statement: st.ID, N: j + 1, Text: sb.String()})
+		}
+		stmts = append(stmts, st)
+	}
+	return stmts
+}
+
+var (
+	benchIndexMu sync.Mutex
+	benchIndex   = map[int]*Index{}
+)
+
+// parallelLocal embeds with every core: building the 100k index is setup,
+// not what is measured.
+type parallelLocal struct{ *embeddings.Local }
+
+func (p parallelLocal) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(texts); i += 4 {
+				out[i] = p.Vector(texts[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+func syntheticIndex(b *testing.B, n int) *Index {
+	benchIndexMu.Lock()
+	defer benchIndexMu.Unlock()
+	if ix, ok := benchIndex[n]; ok {
+		return ix
+	}
+	ix, _, err := Build(context.Background(), syntheticStatements(b, n), parallelLocal{embeddings.NewLocal(0)}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchIndex[n] = ix
+	return ix
+}
+
+// BenchmarkRetrieval compares a full hybrid search (query embedding, BM25,
+// chromem vector search, fusion) with chromem's raw QueryEmbedding at the
+// same size, dimension and depth.
+func BenchmarkRetrieval(b *testing.B) {
+	const query = "foreign terrorist fighters in custody in northeast Syria"
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		ix := syntheticIndex(b, n)
+		local := embeddings.NewLocal(0)
+		e := NewEngine(ix, local, nil)
+		qvec := local.Vector(query)
+		depth := candidates(AnswerParagraphs)
+		ctx := context.Background()
+		b.Run(fmt.Sprintf("n=%d/hybrid", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Search(ctx, query, SearchOptions{K: AnswerParagraphs}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/chromem-raw", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ix.vectors.QueryEmbedding(ctx, qvec, depth, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/bm25", n), func(b *testing.B) {
+			terms := embeddings.Terms(query)
+			for b.Loop() {
+				ix.keywords.search(terms, depth, 0, int32(ix.Len()))
+			}
+		})
+	}
+}
