@@ -93,7 +93,7 @@ func BenchmarkRetrieval(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		ix := syntheticIndex(b, n)
 		local := embeddings.NewLocal(0)
-		e := NewEngine(ix, local, nil)
+		e := NewEngine(ix, Config{Queries: local})
 		qvec := local.Vector(query)
 		depth := candidates(AnswerParagraphs)
 		ctx := context.Background()
@@ -117,6 +117,48 @@ func BenchmarkRetrieval(b *testing.B) {
 			terms := embeddings.Terms(query)
 			for b.Loop() {
 				ix.keywords.search(terms, depth, 0, int32(ix.Len()))
+			}
+		})
+	}
+}
+
+// instantModel answers at once, citing paragraph 1: what remains of an
+// LLM answer's cost is ours (retrieval, prompt, citation check).
+type instantModel struct{}
+
+func (instantModel) Chat(_ context.Context, msgs []ChatMessage, onDelta func(string)) (string, error) {
+	const reply = `The Ministers "welcomed new members joining the Coalition" [1]. Yemen joined [2].`
+	if onDelta != nil {
+		onDelta(reply)
+	}
+	return reply, nil
+}
+
+// BenchmarkAnswerOverhead is the per-answer cost outside the model call,
+// on the seed statement, beside a fully extractive answer.
+func BenchmarkAnswerOverhead(b *testing.B) {
+	st, err := ParseStatement("seed", []byte(readSeed(b)), Metadata{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	local := embeddings.NewLocal(0)
+	ix, _, err := Build(context.Background(), []*Statement{st}, local, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		chat ChatModel
+	}{{"llm-outside-model", instantModel{}}, {"extractive", nil}} {
+		e := NewEngine(ix, Config{Queries: local, Chat: tc.chat})
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				a, err := e.Ask(ctx, AskRequest{Question: "Which new members joined the Global Coalition?"})
+				if err != nil || !a.Grounded {
+					b.Fatalf("%+v %v", a, err)
+				}
 			}
 		})
 	}

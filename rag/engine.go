@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/statementbot/statementbot/prompts"
 )
 
 // Embedder turns texts into vectors, one per text, in order.
@@ -21,18 +23,42 @@ type Embedder interface {
 type Engine struct {
 	index   atomic.Pointer[Index]
 	queries Embedder
+	chat    ChatModel
+	prompts *prompts.Set
 	log     *slog.Logger
 }
 
-// NewEngine returns an engine that embeds questions with queries (the
-// embedder the index was built with, without the on-disk cache).
-func NewEngine(ix *Index, queries Embedder, log *slog.Logger) *Engine {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+// Config wires an Engine.
+type Config struct {
+	// Queries embeds questions: the embedder the index was built with
+	// (without the on-disk cache). Nil searches by keyword only.
+	Queries Embedder
+	// Chat, when set, writes answers; without it answers are extractive.
+	Chat ChatModel
+	// Prompts are the model's templates (prompts.MustDefault() if nil).
+	Prompts *prompts.Set
+	Log     *slog.Logger
+}
+
+// NewEngine returns an engine answering from ix.
+func NewEngine(ix *Index, cfg Config) *Engine {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{queries: queries, log: log}
+	if cfg.Prompts == nil {
+		cfg.Prompts = prompts.MustDefault()
+	}
+	e := &Engine{queries: cfg.Queries, chat: cfg.Chat, prompts: cfg.Prompts, log: cfg.Log}
 	e.index.Store(ix)
 	return e
+}
+
+// Mode is the answer mode the engine uses when everything works.
+func (e *Engine) Mode() string {
+	if e.chat != nil {
+		return ModeLLM
+	}
+	return ModeExtractive
 }
 
 // Index is the index questions are answered from now.
@@ -52,6 +78,16 @@ type AskRequest struct {
 	Question  string
 	Statement string // restrict to one statement, when set
 	Mode      Mode   // retrieval mode (evaluation); Hybrid by default
+	// History holds the conversation so far, oldest first; a follow-up
+	// ("and what about Syria?") is rewritten into a standalone query.
+	// Only the last MaxHistory turns are used.
+	History []Turn
+	// OnDelta, when set, receives the model's answer as it is written.
+	// The returned Answer is final: it may differ (checked citations,
+	// fallback).
+	OnDelta func(string)
+	// Extractive forces an extractive answer even with a model.
+	Extractive bool
 }
 
 // CheckQuestion returns an InputError for an empty or over-long question.
@@ -74,7 +110,11 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	}
 	q := strings.TrimSpace(req.Question)
 	ix := e.Index()
-	hits, err := e.search(ctx, ix, q, SearchOptions{K: AnswerParagraphs, Statement: req.Statement, Mode: req.Mode})
+	query, rewritten := e.standalone(ctx, q, boundHistory(req.History))
+	if rewritten {
+		e.log.Debug("follow-up rewritten", "question", q, "query", query)
+	}
+	hits, err := e.search(ctx, ix, query, SearchOptions{K: AnswerParagraphs, Statement: req.Statement, Mode: req.Mode})
 	if err != nil {
 		return nil, err
 	}
@@ -82,24 +122,34 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if req.Statement == "" && len(ix.statements) > 1 {
 		scope = "None of the indexed statements"
 	}
-	if len(hits) == 0 || !ix.covers(q, hits) {
-		return ix.decline(q, hits, scope), nil
+	var a *Answer
+	cov := ix.coverageOf(query, hits)
+	switch {
+	case len(hits) == 0 || cov < llmMinCoverage:
+		a = ix.decline(query, hits, scope)
+	case e.chat != nil && !req.Extractive:
+		a = e.generate(ctx, ix, query, hits, cov >= minCoverage, req.OnDelta, scope)
+	case cov < minCoverage:
+		a = ix.decline(query, hits, scope)
+	default:
+		if a = ix.extract(query, hits); a == nil {
+			a = ix.decline(query, hits, scope)
+		}
 	}
-	if a := ix.extract(q, hits); a != nil {
-		return a, nil
-	}
-	return ix.decline(q, hits, scope), nil
+	a.Question = q
+	return a, nil
 }
 
-// covers reports whether the best hits cover the question well enough to
-// answer it.
-func (ix *Index) covers(q string, hits []Hit) bool {
+// coverageOf is how well the best hits cover the question: the weighted
+// share of its content words the best paragraph contains (see
+// relevance.go), or 0 when it names something the index never mentions.
+func (ix *Index) coverageOf(q string, hits []Hit) float64 {
 	terms := queryTerms(q)
 	if len(terms) == 0 {
-		return false
+		return 0
 	}
 	if _, ok := ix.unknownName(terms); ok {
-		return false
+		return 0
 	}
 	header := headerIntent(q, terms)
 	best := 0.0
@@ -112,7 +162,7 @@ func (ix *Index) covers(q string, hits []Hit) bool {
 		}
 		best = max(best, ix.coverage(terms, h.doc))
 	}
-	return best >= minCoverage
+	return best
 }
 
 // Search returns the top paragraphs for query, with no relevance threshold.

@@ -29,7 +29,7 @@ func seedEngine(t testing.TB) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewEngine(ix, loc, nil)
+	return NewEngine(ix, Config{Queries: loc})
 }
 
 var markerRE = regexp.MustCompile(`\[(\d+)\]`)
@@ -193,7 +193,7 @@ func (failingEmbedder) Embed(context.Context, []string) ([][]float32, error) {
 
 func TestAskWithoutQueryEmbeddings(t *testing.T) {
 	e := seedEngine(t)
-	e2 := NewEngine(e.Index(), failingEmbedder{}, nil)
+	e2 := NewEngine(e.Index(), Config{Queries: failingEmbedder{}})
 	a, err := e2.Ask(context.Background(), AskRequest{Question: "Which new members joined the Global Coalition?"})
 	if err != nil || !a.Grounded || !strings.Contains(a.Text, "Yemen") {
 		t.Errorf("keyword fallback: %+v, %v", a, err)

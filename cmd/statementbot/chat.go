@@ -34,6 +34,7 @@ func cmdChat(ctx context.Context, env *environment, args []string) error {
 		interactive = true
 		fmt.Fprintln(env.stdout, "Ask about the statement; an empty line or Ctrl-D ends the chat.")
 	}
+	var history []rag.Turn
 	sc := bufio.NewScanner(env.stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for {
@@ -50,7 +51,7 @@ func cmdChat(ctx context.Context, env *environment, args []string) error {
 		if q == "" {
 			continue
 		}
-		ans, err := a.engine.Ask(ctx, rag.AskRequest{Question: q, Statement: *statement})
+		ans, err := a.engine.Ask(ctx, rag.AskRequest{Question: q, Statement: *statement, History: history})
 		var ie *rag.InputError
 		switch {
 		case errors.As(err, &ie):
@@ -61,6 +62,10 @@ func cmdChat(ctx context.Context, env *environment, args []string) error {
 		}
 		printAnswer(env.stdout, ans)
 		fmt.Fprintln(env.stdout)
+		history = append(history, rag.Turn{Question: q, Answer: ans.Text})
+		if len(history) > rag.MaxHistory {
+			history = history[1:]
+		}
 		if ctx.Err() != nil {
 			return nil
 		}

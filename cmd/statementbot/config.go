@@ -1,9 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
 )
 
 // config is everything statementbot reads from its environment. This file
@@ -11,21 +19,118 @@ import (
 type config struct {
 	DataDir  string
 	LogLevel slog.Level
+
+	// Language model and embeddings, over any OpenAI-compatible server.
+	OpenAIKey         string
+	OpenAIBaseURL     string
+	ChatModel         string
+	EmbeddingProvider string // "local" or "openai"
+	EmbeddingModel    string
+	LLMTimeout        time.Duration
+	LLMMaxConcurrency int
+	LLMMaxRetries     int
+	PromptsDir        string
 }
 
-// loadConfig reads the configuration through getenv.
+// llmEnabled: a key or a base URL switches the language model on.
+func (c config) llmEnabled() bool { return c.OpenAIKey != "" || c.OpenAIBaseURL != "" }
+
+// loadConfig reads the configuration through getenv, and from the .env
+// file (STATEMENTBOT_ENV_FILE, default ./.env) when there is one; a
+// variable set in the real environment wins over the file.
 func loadConfig(getenv func(string) string) (config, error) {
-	c := config{DataDir: "data"}
-	if v := strings.TrimSpace(getenv("STATEMENTBOT_DATA")); v != "" {
+	lookup, err := withEnvFile(getenv)
+	if err != nil {
+		return config{}, err
+	}
+	get := func(k string) string { return strings.TrimSpace(lookup(k)) }
+	c := config{
+		DataDir:           "data",
+		LogLevel:          slog.LevelWarn,
+		OpenAIKey:         get("OPENAI_API_KEY"),
+		OpenAIBaseURL:     get("OPENAI_BASE_URL"),
+		ChatModel:         get("CHAT_MODEL"),
+		EmbeddingProvider: strings.ToLower(get("EMBEDDING_PROVIDER")),
+		EmbeddingModel:    get("EMBEDDING_MODEL"),
+		LLMTimeout:        30 * time.Second,
+		LLMMaxConcurrency: 4,
+		LLMMaxRetries:     2,
+		PromptsDir:        get("PROMPTS_DIR"),
+	}
+	if v := get("STATEMENTBOT_DATA"); v != "" {
 		c.DataDir = v
 	}
-	c.LogLevel = slog.LevelWarn
-	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {
+	if v := get("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, usageErrorf("LOG_LEVEL=%q: use debug, info, warn or error", v)
 		}
 	}
+	if c.ChatModel == "" {
+		c.ChatModel = "gpt-4o-mini"
+	}
+	if c.EmbeddingModel == "" {
+		c.EmbeddingModel = "text-embedding-3-small"
+	}
+	switch c.EmbeddingProvider {
+	case "", "local":
+		c.EmbeddingProvider = "local"
+	case "openai":
+		if !c.llmEnabled() {
+			return c, usageErrorf("EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL")
+		}
+	default:
+		return c, usageErrorf("EMBEDDING_PROVIDER=%q: use local or openai", c.EmbeddingProvider)
+	}
+	if v := get("LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, usageErrorf("LLM_TIMEOUT=%q: use a duration such as 30s or 2m", v)
+		}
+		c.LLMTimeout = d
+	}
+	if c.LLMMaxConcurrency, err = positiveInt(get, "LLM_MAX_CONCURRENCY", c.LLMMaxConcurrency, 1); err != nil {
+		return c, err
+	}
+	if c.LLMMaxRetries, err = positiveInt(get, "LLM_MAX_RETRIES", c.LLMMaxRetries, 0); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
-func (c config) String() string { return fmt.Sprintf("data=%s log=%s", c.DataDir, c.LogLevel) }
+func positiveInt(get func(string) string, key string, def, least int) (int, error) {
+	v := get(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < least {
+		return 0, usageErrorf("%s=%q: use a whole number of at least %d", key, v, least)
+	}
+	return n, nil
+}
+
+// withEnvFile layers the .env file under getenv.
+func withEnvFile(getenv func(string) string) (func(string) string, error) {
+	path := getenv("STATEMENTBOT_ENV_FILE")
+	explicit := path != ""
+	if !explicit {
+		path = ".env"
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return getenv, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	file, err := godotenv.Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, usageErrorf("%s: %v", path, err)
+	}
+	return func(k string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return file[k]
+	}, nil
+}
