@@ -1,0 +1,498 @@
+package rag
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/renameio/v2"
+)
+
+// A Library is the corpus on disk and its live index. It owns the data
+// directory:
+//
+//	manifest.json        which statements are indexed (the commit point)
+//	statements/<id>.txt  added statements, as text with front matter
+//	cache/*.vec          embedding cache (embeddings.Cache)
+//
+// Every file is written atomically (temp file, fsync, rename). A change —
+// add, replace, remove, reindex — builds a new index beside the live one,
+// then writes the manifest, then swaps the index into the engine in one
+// step: questions asked meanwhile are answered from the old index, and a
+// crash at any point leaves the old or the new corpus, never a mix. One
+// change runs at a time; another is refused with ErrBusy.
+type Library struct {
+	dir     string
+	bundled fs.FS
+	docs    Embedder
+	engine  *Engine
+	extract ExtractFunc
+	log     *slog.Logger
+
+	change sync.Mutex // held by the running change; TryLock refuses others
+	mu     sync.Mutex // guards man
+	man    manifest
+}
+
+// ExtractFunc turns an uploaded file into statement text and what the
+// file says about itself (PDF metadata, HTML title). Errors of bad input
+// are *InputError.
+type ExtractFunc func(ctx context.Context, name string, data []byte) (string, Metadata, error)
+
+// ErrBusy refuses a change while another runs.
+var ErrBusy = errors.New("an index change (add, remove or reindex) is already running; try again when it finishes")
+
+// manifest lists the indexed statements.
+type manifest struct {
+	Version    int             `json:"version"`
+	Statements []manifestEntry `json:"statements"`
+	// Removed lists bundled statements an admin removed.
+	Removed []string `json:"removed_bundled,omitempty"`
+}
+
+type manifestEntry struct {
+	ID      string    `json:"id"`
+	File    string    `json:"file"` // "bundled:<name>" or a path under statements/
+	Hash    string    `json:"hash"` // SHA-256 of the file's bytes
+	Title   string    `json:"title"`
+	Date    string    `json:"date"`
+	AddedAt time.Time `json:"added_at"`
+}
+
+const bundledPrefix = "bundled:"
+
+// LibraryConfig wires a Library.
+type LibraryConfig struct {
+	Dir     string // data directory
+	Bundled fs.FS  // statements shipped in the binary
+	Docs    Embedder
+	Engine  *Engine // gets each new index; may be nil until Open returns
+	Extract ExtractFunc
+	Log     *slog.Logger
+}
+
+// OpenLibrary loads the manifest (seeding it from the bundled statements on
+// first use), parses the statements, builds the index (reusing cached
+// vectors) and returns the library with the index it built.
+func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, BuildStats, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	l := &Library{dir: cfg.Dir, bundled: cfg.Bundled, docs: cfg.Docs, engine: cfg.Engine, extract: cfg.Extract, log: cfg.Log}
+	if err := os.MkdirAll(filepath.Join(l.dir, "statements"), 0o755); err != nil {
+		return nil, nil, BuildStats{}, fmt.Errorf("data directory: %w", err)
+	}
+	man, err := l.readManifest()
+	if err != nil {
+		return nil, nil, BuildStats{}, err
+	}
+	l.man = man
+	stmts, err := l.load(ctx, man)
+	if err != nil {
+		return nil, nil, BuildStats{}, err
+	}
+	ix, stats, err := Build(ctx, stmts, l.docs, nil)
+	if err != nil {
+		return nil, nil, stats, err
+	}
+	l.cleanOrphans(man)
+	return l, ix, stats, nil
+}
+
+// SetEngine tells the library which engine to swap new indexes into.
+func (l *Library) SetEngine(e *Engine) { l.engine = e }
+
+func (l *Library) manifestPath() string { return filepath.Join(l.dir, "manifest.json") }
+
+// readManifest reads manifest.json; without one, the bundled statements
+// make the corpus.
+func (l *Library) readManifest() (manifest, error) {
+	data, err := os.ReadFile(l.manifestPath())
+	if errors.Is(err, fs.ErrNotExist) {
+		return l.bundledManifest(nil)
+	}
+	if err != nil {
+		return manifest{}, fmt.Errorf("reading manifest: %w", err)
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil || m.Version != 1 {
+		return manifest{}, fmt.Errorf("%s is damaged (%v): restore it from a backup, or delete it to start from the bundled statements", l.manifestPath(), err)
+	}
+	// Statements bundled with a newer binary join in, unless removed.
+	fresh, err := l.bundledManifest(m.Removed)
+	if err != nil {
+		return manifest{}, err
+	}
+	have := map[string]bool{}
+	for _, e := range m.Statements {
+		have[e.ID] = true
+	}
+	for _, e := range fresh.Statements {
+		if !have[e.ID] {
+			m.Statements = append(m.Statements, e)
+		}
+	}
+	return m, nil
+}
+
+func (l *Library) bundledManifest(removed []string) (manifest, error) {
+	m := manifest{Version: 1, Removed: removed}
+	if l.bundled == nil {
+		return m, nil
+	}
+	entries, err := fs.ReadDir(l.bundled, ".")
+	if err != nil {
+		return m, err
+	}
+	skip := map[string]bool{}
+	for _, id := range removed {
+		skip[id] = true
+	}
+	for _, e := range entries {
+		if e.IsDir() || !IsStatementFile(e.Name()) || skip[StatementID(e.Name())] {
+			continue
+		}
+		m.Statements = append(m.Statements, manifestEntry{ID: StatementID(e.Name()), File: bundledPrefix + e.Name()})
+	}
+	return m, nil
+}
+
+// readSource returns the bytes of a manifest entry's file.
+func (l *Library) readSource(e manifestEntry) ([]byte, error) {
+	if name, ok := strings.CutPrefix(e.File, bundledPrefix); ok {
+		return fs.ReadFile(l.bundled, name)
+	}
+	if strings.Contains(e.File, "..") || filepath.IsAbs(e.File) {
+		return nil, fmt.Errorf("manifest: bad file %q", e.File)
+	}
+	return os.ReadFile(filepath.Join(l.dir, e.File))
+}
+
+// load parses every statement of m.
+func (l *Library) load(ctx context.Context, m manifest) ([]*Statement, error) {
+	var out []*Statement
+	for _, e := range m.Statements {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		raw, err := l.readSource(e)
+		if err != nil {
+			return nil, fmt.Errorf("statement %s: %w", e.ID, err)
+		}
+		st, err := ParseStatement(e.ID, raw, Metadata{})
+		if err != nil {
+			return nil, fmt.Errorf("statement %s: %w", e.ID, err)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// cleanOrphans deletes statement files the manifest does not list: left
+// by a change that crashed before its commit.
+func (l *Library) cleanOrphans(m manifest) {
+	listed := map[string]bool{}
+	for _, e := range m.Statements {
+		listed[filepath.Clean(e.File)] = true
+	}
+	files, _ := filepath.Glob(filepath.Join(l.dir, "statements", "*"))
+	for _, f := range files {
+		rel, err := filepath.Rel(l.dir, f)
+		if err != nil || listed[rel] {
+			continue
+		}
+		l.log.Info("removing a statement file no manifest lists (left by an interrupted change)", "file", f)
+		_ = os.Remove(f)
+	}
+}
+
+// ChangeStats summarise one change of the corpus.
+type ChangeStats struct {
+	BuildStats
+	Added   int `json:"added"`   // paragraphs new to the index
+	Changed int `json:"changed"` // paragraphs whose text changed
+	Removed int `json:"removed"` // paragraphs gone
+}
+
+// AddRequest is one file to add.
+type AddRequest struct {
+	Name    string // file name: gives the id and the format
+	Data    []byte
+	Meta    Metadata // overrides what the file says
+	Replace bool     // replace a statement with the same id
+	ID      string   // explicit id; default StatementID(Name)
+}
+
+// Statements lists the corpus as the manifest holds it.
+func (l *Library) Statements() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var ids []string
+	for _, e := range l.man.Statements {
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+// Add parses and indexes new statements. Nothing changes unless all of
+// them are good and the new index is built.
+func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress) (ChangeStats, []string, error) {
+	if !l.change.TryLock() {
+		return ChangeStats{}, nil, ErrBusy
+	}
+	defer l.change.Unlock()
+	l.mu.Lock()
+	man := cloneManifest(l.man)
+	l.mu.Unlock()
+
+	byID := map[string]int{}
+	byHash := map[string]string{}
+	for i, e := range man.Statements {
+		byID[e.ID] = i
+	}
+	type staged struct {
+		entry manifestEntry
+		data  []byte
+	}
+	var todo []staged
+	var ids, replaced []string
+	for _, r := range reqs {
+		st, data, err := l.prepare(ctx, r)
+		if err != nil {
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, err)
+		}
+		if i, dup := byID[st.ID]; dup && !r.Replace {
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, &InputError{Msg: fmt.Sprintf("a statement with id %q is already indexed (%s): remove it first, or add with replace", st.ID, man.Statements[i].Title)})
+		}
+		for _, e := range man.Statements {
+			if e.Hash == st.Hash && e.ID != st.ID {
+				byHash[st.Hash] = e.ID
+			}
+		}
+		if other, dup := byHash[st.Hash]; dup {
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, &InputError{Msg: fmt.Sprintf("the same text is already indexed as %q", other)})
+		}
+		byHash[st.Hash] = st.ID
+		entry := manifestEntry{ID: st.ID, File: filepath.Join("statements", st.ID+"."+st.Hash[:12]+".txt"), Hash: st.Hash, Title: st.Title, Date: st.Date, AddedAt: time.Now().UTC()}
+		if i, dup := byID[st.ID]; dup {
+			if old := man.Statements[i].File; old != entry.File && !strings.HasPrefix(old, bundledPrefix) {
+				replaced = append(replaced, old)
+			}
+			man.Statements[i] = entry
+		} else {
+			byID[st.ID] = len(man.Statements)
+			man.Statements = append(man.Statements, entry)
+		}
+		man.Removed = without(man.Removed, st.ID)
+		todo = append(todo, staged{entry: entry, data: data})
+		ids = append(ids, st.ID)
+	}
+	// Stage the files; until the manifest names them they are orphans.
+	for _, s := range todo {
+		if err := renameio.WriteFile(filepath.Join(l.dir, s.entry.File), s.data, 0o644); err != nil {
+			return ChangeStats{}, nil, fmt.Errorf("saving %s: %w", s.entry.ID, err)
+		}
+	}
+	stats, err := l.commit(ctx, man, progress)
+	if err != nil {
+		for _, s := range todo {
+			_ = os.Remove(filepath.Join(l.dir, s.entry.File))
+		}
+		return stats, nil, err
+	}
+	for _, f := range replaced {
+		_ = os.Remove(filepath.Join(l.dir, f))
+	}
+	return stats, ids, nil
+}
+
+// prepare extracts and parses one file, and renders what is stored: the
+// statement's text with front matter carrying its metadata.
+func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte, error) {
+	if len(r.Data) == 0 {
+		return nil, nil, &InputError{Msg: "the file is empty: attach the statement's text, PDF or web page"}
+	}
+	if len(r.Data) > MaxStatementBytes && (l.extract == nil || IsStatementFile(r.Name)) {
+		return nil, nil, &InputError{Msg: fmt.Sprintf("the file is %d bytes; the limit is %d", len(r.Data), MaxStatementBytes)}
+	}
+	text, meta := string(r.Data), Metadata{}
+	if l.extract != nil {
+		var err error
+		if text, meta, err = l.extract(ctx, r.Name, r.Data); err != nil {
+			return nil, nil, err
+		}
+	} else if !IsStatementFile(r.Name) {
+		return nil, nil, &InputError{Msg: "only .txt and .md files can be added here"}
+	}
+	for _, kv := range [][2]*string{{&meta.Title, &r.Meta.Title}, {&meta.Date, &r.Meta.Date}, {&meta.Issuer, &r.Meta.Issuer}, {&meta.Source, &r.Meta.Source}} {
+		if *kv[1] != "" {
+			*kv[0] = *kv[1]
+		}
+	}
+	id := r.ID
+	if id == "" {
+		id = StatementID(r.Name)
+	}
+	if id == "" {
+		return nil, nil, &InputError{Msg: "the file name gives no id: name it like 2024-05-01-summit.txt"}
+	}
+	// Front matter keeps what Discord options or the file's metadata said;
+	// the text below it stays as extracted, repaired at every ingest.
+	stored := withFrontMatter(text, meta)
+	st, err := ParseStatement(id, []byte(stored), Metadata{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, []byte(stored), nil
+}
+
+// withFrontMatter prefixes text with a front matter block for meta.
+func withFrontMatter(text string, meta Metadata) string {
+	var b strings.Builder
+	b.WriteString("---\n")
+	for _, kv := range [][2]string{{"title", meta.Title}, {"date", meta.Date}, {"issuer", meta.Issuer}, {"source", meta.Source}} {
+		if v := strings.Join(strings.Fields(kv[1]), " "); v != "" {
+			fmt.Fprintf(&b, "%s: %s\n", kv[0], v)
+		}
+	}
+	b.WriteString("---\n")
+	_, body := splitFrontMatter(normalizeText(text))
+	b.WriteString(body)
+	return b.String()
+}
+
+// Remove takes a statement out of the corpus.
+func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
+	if !l.change.TryLock() {
+		return ChangeStats{}, ErrBusy
+	}
+	defer l.change.Unlock()
+	l.mu.Lock()
+	man := cloneManifest(l.man)
+	l.mu.Unlock()
+	i := -1
+	for j, e := range man.Statements {
+		if e.ID == id {
+			i = j
+		}
+	}
+	if i < 0 {
+		return ChangeStats{}, &UnknownStatementError{ID: id}
+	}
+	if len(man.Statements) == 1 {
+		return ChangeStats{}, &InputError{Msg: "that is the only statement left; add another before removing it"}
+	}
+	gone := man.Statements[i]
+	man.Statements = append(man.Statements[:i], man.Statements[i+1:]...)
+	if strings.HasPrefix(gone.File, bundledPrefix) {
+		man.Removed = append(man.Removed, gone.ID)
+	}
+	stats, err := l.commit(ctx, man, nil)
+	if err != nil {
+		return stats, err
+	}
+	if !strings.HasPrefix(gone.File, bundledPrefix) {
+		_ = os.Remove(filepath.Join(l.dir, gone.File))
+	}
+	return stats, nil
+}
+
+// Reindex re-reads and re-embeds the whole corpus (only what changed is
+// embedded again) and swaps the result in.
+func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, error) {
+	if !l.change.TryLock() {
+		return ChangeStats{}, ErrBusy
+	}
+	defer l.change.Unlock()
+	l.mu.Lock()
+	man := cloneManifest(l.man)
+	l.mu.Unlock()
+	return l.commit(ctx, man, progress)
+}
+
+// commit builds the index of man beside the live one, writes the
+// manifest, and swaps the index in. The manifest write is the commit
+// point.
+func (l *Library) commit(ctx context.Context, man manifest, progress Progress) (ChangeStats, error) {
+	stmts, err := l.load(ctx, man)
+	if err != nil {
+		return ChangeStats{}, err
+	}
+	for i, st := range stmts {
+		man.Statements[i].Hash, man.Statements[i].Title, man.Statements[i].Date = st.Hash, st.Title, st.Date
+	}
+	ix, built, err := Build(ctx, stmts, l.docs, progress)
+	stats := ChangeStats{BuildStats: built}
+	if err != nil {
+		return stats, err
+	}
+	data, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return stats, err
+	}
+	if err := renameio.WriteFile(l.manifestPath(), data, 0o644); err != nil {
+		return stats, fmt.Errorf("writing manifest: %w", err)
+	}
+	l.mu.Lock()
+	l.man = man
+	l.mu.Unlock()
+	if l.engine != nil {
+		old := l.engine.Index()
+		stats.Added, stats.Changed, stats.Removed = diffParagraphs(old, ix)
+		l.engine.SetIndex(ix)
+	}
+	return stats, nil
+}
+
+// diffParagraphs counts paragraphs added, changed and removed between two
+// indexes, matching them by statement and number.
+func diffParagraphs(old, cur *Index) (added, changed, removed int) {
+	type key struct {
+		st string
+		n  int
+	}
+	before := map[key]string{}
+	if old != nil {
+		for _, p := range old.paras {
+			before[key{p.Statement, p.N}] = p.Text
+		}
+	}
+	for _, p := range cur.paras {
+		k := key{p.Statement, p.N}
+		text, ok := before[k]
+		switch {
+		case !ok:
+			added++
+		case text != p.Text:
+			changed++
+		}
+		delete(before, k)
+	}
+	return added, changed, len(before)
+}
+
+func cloneManifest(m manifest) manifest {
+	m.Statements = append([]manifestEntry(nil), m.Statements...)
+	m.Removed = append([]string(nil), m.Removed...)
+	return m
+}
+
+func without(list []string, s string) []string {
+	out := list[:0:0]
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
