@@ -324,6 +324,11 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte
 	if len(r.Data) > MaxStatementBytes && (l.extract == nil || IsStatementFile(r.Name)) {
 		return nil, nil, &InputError{Msg: fmt.Sprintf("the file is %d bytes; the limit is %d", len(r.Data), MaxStatementBytes)}
 	}
+	if IsStatementFile(r.Name) {
+		if err := checkText(r.Data); err != nil {
+			return nil, nil, err
+		}
+	}
 	text, meta := string(r.Data), Metadata{}
 	if l.extract != nil {
 		var err error
@@ -355,19 +360,21 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte
 	return st, []byte(stored), nil
 }
 
-// withFrontMatter prefixes text with a front matter block for meta.
+// withFrontMatter prefixes text with a front matter block holding meta
+// over whatever front matter text already had.
 func withFrontMatter(text string, meta Metadata) string {
+	front, body := splitFrontMatter(normalizeText(text))
 	var b strings.Builder
-	b.WriteString("---\n")
 	for _, kv := range [][2]string{{"title", meta.Title}, {"date", meta.Date}, {"issuer", meta.Issuer}, {"source", meta.Source}} {
-		if v := strings.Join(strings.Fields(kv[1]), " "); v != "" {
+		v := strings.Join(strings.Fields(firstNonEmpty(kv[1], front[kv[0]])), " ")
+		if v != "" {
 			fmt.Fprintf(&b, "%s: %s\n", kv[0], v)
 		}
 	}
-	b.WriteString("---\n")
-	_, body := splitFrontMatter(normalizeText(text))
-	b.WriteString(body)
-	return b.String()
+	if b.Len() == 0 {
+		return body
+	}
+	return "---\n" + b.String() + "---\n" + body
 }
 
 // Remove takes a statement out of the corpus.

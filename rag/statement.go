@@ -144,6 +144,9 @@ func splitFrontMatter(text string) (map[string]string, string) {
 	if !strings.HasPrefix(t, "---\n") {
 		return nil, text
 	}
+	if rest, ok := strings.CutPrefix(t[4:], "---\n"); ok {
+		return map[string]string{}, rest // an empty block
+	}
 	end := strings.Index(t[4:], "\n---")
 	if end < 0 {
 		return nil, text

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 
@@ -14,22 +13,14 @@ import (
 	"github.com/statementbot/statementbot/statements"
 )
 
-// app is the wired program: configuration, logger and the answering engine
-// over the current index.
+// app is the wired program: configuration, logger, the statement library
+// and the answering engine over its current index.
 type app struct {
-	cfg    config
-	log    *slog.Logger
-	engine *rag.Engine
-	built  rag.BuildStats
-}
-
-// buildIndex embeds stmts through the on-disk cache of emb.
-func buildIndex(ctx context.Context, cfg config, stmts []*rag.Statement, emb embeddings.Embedder) (*rag.Index, rag.BuildStats, error) {
-	var docs rag.Embedder = emb
-	if cache, err := embeddings.OpenCache(filepath.Join(cfg.DataDir, "cache"), emb); err == nil {
-		docs = cache
-	}
-	return rag.Build(ctx, stmts, docs, nil)
+	cfg     config
+	log     *slog.Logger
+	engine  *rag.Engine
+	library *rag.Library
+	built   rag.BuildStats
 }
 
 // dataFlag registers --data on fs.
@@ -37,7 +28,7 @@ func dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", "", "data directory for the index and cache (default $STATEMENTBOT_DATA or ./data)")
 }
 
-// openApp loads the configuration and statements and builds the index.
+// openApp loads the configuration and the library and builds the index.
 func openApp(ctx context.Context, env *environment, dataDir string) (*app, error) {
 	cfg, err := loadConfig(env.getenv)
 	if err != nil {
@@ -49,10 +40,6 @@ func openApp(ctx context.Context, env *environment, dataDir string) (*app, error
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	a := &app{cfg: cfg, log: log}
 
-	stmts, err := rag.LoadStatements(statements.FS)
-	if err != nil {
-		return nil, fmt.Errorf("bundled statements: %w", err)
-	}
 	pset, err := prompts.Load(cfg.PromptsDir)
 	if err != nil {
 		return nil, err
@@ -68,11 +55,10 @@ func openApp(ctx context.Context, env *environment, dataDir string) (*app, error
 		rcfg.Chat = client
 	}
 
-	local := embeddings.NewLocal(0)
 	var ix *rag.Index
 	if cfg.EmbeddingProvider == "openai" {
 		remote := embeddings.NewOpenAI(client.OpenAI(), cfg.EmbeddingModel, 0, cfg.LLMTimeout)
-		ix, a.built, err = buildIndex(ctx, cfg, stmts, remote)
+		ix, err = a.openLibrary(ctx, remote)
 		if err == nil {
 			rcfg.Queries = remote
 		} else {
@@ -80,13 +66,41 @@ func openApp(ctx context.Context, env *environment, dataDir string) (*app, error
 		}
 	}
 	if ix == nil {
-		if ix, a.built, err = buildIndex(ctx, cfg, stmts, local); err != nil {
+		local := embeddings.NewLocal(0)
+		if ix, err = a.openLibrary(ctx, local); err != nil {
 			return nil, err
 		}
 		rcfg.Queries = local
 	}
 	log.Info("index ready", "statements", a.built.Statements, "paragraphs", a.built.Paragraphs,
-		"embedded", a.built.Embedded, "reused", a.built.Reused, "took", a.built.Duration, "answers", map[bool]string{true: "llm", false: "extractive"}[client != nil])
+		"embedded", a.built.Embedded, "reused", a.built.Reused, "took", a.built.Duration, "answers", a.mode(client))
 	a.engine = rag.NewEngine(ix, rcfg)
+	a.library.SetEngine(a.engine)
 	return a, nil
+}
+
+func (a *app) mode(client *llm.Client) string {
+	if client != nil {
+		return rag.ModeLLM
+	}
+	return rag.ModeExtractive
+}
+
+// openLibrary opens the data directory's library, embedding through the
+// on-disk cache of emb.
+func (a *app) openLibrary(ctx context.Context, emb embeddings.Embedder) (*rag.Index, error) {
+	var docs rag.Embedder = emb
+	if cache, err := embeddings.OpenCache(filepath.Join(a.cfg.DataDir, "cache"), emb); err == nil {
+		docs = cache
+	} else {
+		a.log.Warn("embedding cache unavailable", "err", err)
+	}
+	lib, ix, stats, err := rag.OpenLibrary(ctx, rag.LibraryConfig{
+		Dir: a.cfg.DataDir, Bundled: statements.FS, Docs: docs, Log: a.log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.library, a.built = lib, stats
+	return ix, nil
 }

@@ -30,6 +30,9 @@ type config struct {
 	LLMMaxConcurrency int
 	LLMMaxRetries     int
 	PromptsDir        string
+
+	// MaxUploadBytes bounds a statement file (CLI or Discord attachment).
+	MaxUploadBytes int64
 }
 
 // llmEnabled: a key or a base URL switches the language model on.
@@ -94,6 +97,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.LLMMaxRetries, err = positiveInt(get, "LLM_MAX_RETRIES", c.LLMMaxRetries, 0); err != nil {
 		return c, err
 	}
+	maxUpload, err := positiveInt(get, "MAX_UPLOAD_BYTES", 8<<20, 1)
+	if err != nil {
+		return c, err
+	}
+	c.MaxUploadBytes = int64(maxUpload)
 	return c, nil
 }
 

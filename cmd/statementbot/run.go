@@ -20,6 +20,9 @@ Usage:
   statementbot cite [--json] STATEMENT_ID PARAGRAPH
   statementbot chat
   statementbot eval [--json] --questions FILE [--offtopic FILE]
+  statementbot add [--json] [--title T] [--date D] [--replace] FILE...
+  statementbot remove [--json] ID
+  statementbot reindex [--json]
 
 Every command takes --data DIR (default $STATEMENTBOT_DATA, else ./data),
 where the embedding cache and added statements live.
@@ -36,6 +39,9 @@ var commands = map[string]command{
 	"cite":       cmdCite,
 	"chat":       cmdChat,
 	"eval":       cmdEval,
+	"add":        cmdAdd,
+	"remove":     cmdRemove,
+	"reindex":    cmdReindex,
 }
 
 // environment is what a command may touch: configuration and the
@@ -62,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return usageErrorf("unknown command %q; commands: ask, search, statements, cite, chat, eval", name)
+		return usageErrorf("unknown command %q; commands: ask, search, statements, cite, chat, eval, add, remove, reindex", name)
 	}
 	return cmd(ctx, env, args[1:])
 }

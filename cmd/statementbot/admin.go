@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/statementbot/statementbot/rag"
+)
+
+// changeJSON is the --json output of add, remove and reindex.
+type changeJSON struct {
+	Statements int      `json:"statements"`
+	Paragraphs int      `json:"paragraphs"`
+	Embedded   int      `json:"embedded"`
+	Reused     int      `json:"reused"`
+	Removed    int      `json:"removed"`
+	Added      int      `json:"added"`
+	Changed    int      `json:"changed"`
+	IDs        []string `json:"ids,omitempty"`
+	Seconds    float64  `json:"seconds"`
+}
+
+func toChangeJSON(s rag.ChangeStats, ids []string) changeJSON {
+	return changeJSON{Statements: s.Statements, Paragraphs: s.Paragraphs, Embedded: s.Embedded, Reused: s.Reused,
+		Removed: s.Removed, Added: s.Added, Changed: s.Changed, IDs: ids, Seconds: s.Duration.Seconds()}
+}
+
+// auditRecord is one line of DATA_DIR/audit.jsonl.
+type auditRecord struct {
+	Time    time.Time `json:"time"`
+	Actor   string    `json:"actor"` // "cli:<user>" or "discord:<user id>"
+	Action  string    `json:"action"`
+	Target  []string  `json:"target,omitempty"`
+	OK      bool      `json:"ok"`
+	Error   string    `json:"error,omitempty"`
+	Summary string    `json:"summary,omitempty"`
+}
+
+func (a *app) audit(actor, action string, target []string, summary string, err error) {
+	rec := auditRecord{Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, OK: err == nil, Summary: summary}
+	if err != nil {
+		rec.Error = err.Error()
+	}
+	if werr := rag.AppendRecord(filepath.Join(a.cfg.DataDir, "audit.jsonl"), rec); werr != nil {
+		a.log.Error("audit log write failed", "err", werr)
+	}
+}
+
+func cliActor(env *environment) string {
+	if u := env.getenv("USER"); u != "" {
+		return "cli:" + u
+	}
+	return "cli"
+}
+
+// summary is the one-line human summary of a change.
+func summary(s rag.ChangeStats) string {
+	return fmt.Sprintf("%d statements, %d paragraphs: %d added, %d changed, %d removed; %d embedded, %d reused; %.1fs",
+		s.Statements, s.Paragraphs, s.Added, s.Changed, s.Removed, s.Embedded, s.Reused, s.Duration.Seconds())
+}
+
+// progressPrinter reports embedding progress: a bar redrawn in place on a
+// terminal, a line per tenth otherwise.
+func progressPrinter(w io.Writer) rag.Progress {
+	tty := false
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		tty = true
+	}
+	lastTenth := -1
+	return func(done, total int) {
+		if total == 0 {
+			return
+		}
+		if tty {
+			const width = 30
+			filled := done * width / total
+			fmt.Fprintf(w, "\rembedding %d/%d paragraphs [%s%s]", done, total, strings.Repeat("#", filled), strings.Repeat(" ", width-filled))
+			if done == total {
+				fmt.Fprintln(w)
+			}
+			return
+		}
+		if tenth := done * 10 / total; tenth != lastTenth {
+			lastTenth = tenth
+			fmt.Fprintf(w, "embedding %d/%d paragraphs\n", done, total)
+		}
+	}
+}
+
+func cmdAdd(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("add", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	title := fs.String("title", "", "title (default: from the file)")
+	date := fs.String("date", "", "date, e.g. 2024-05-01 (default: from the file)")
+	replace := fs.Bool("replace", false, "replace statements with the same id")
+	data := dataFlag(fs)
+	files, err := parseFlags(env, fs, "add [--json] [--title T] [--date D] [--replace] FILE...", args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usageErrorf("add: give one or more statement files (.txt, .md, .pdf, .html)")
+	}
+	if (*title != "" || *date != "") && len(files) > 1 {
+		return usageErrorf("add: --title and --date apply to one file at a time")
+	}
+	a, err := openApp(ctx, env, *data)
+	if err != nil {
+		return err
+	}
+	var reqs []rag.AddRequest
+	for _, f := range files {
+		body, err := readStatementFile(f, a.cfg.MaxUploadBytes)
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, rag.AddRequest{Name: filepath.Base(f), Data: body, Replace: *replace, Meta: rag.Metadata{Title: *title, Date: *date}})
+	}
+	stats, ids, err := a.library.Add(ctx, reqs, progressPrinter(env.stderr))
+	a.audit(cliActor(env), "add", files, summary(stats), err)
+	if err != nil {
+		return err
+	}
+	return printChange(env, *asJSON, "added "+strings.Join(ids, ", "), stats, ids)
+}
+
+// readStatementFile reads a file named on the command line, refusing
+// directories and files over limit before reading them.
+func readStatementFile(name string, limit int64) ([]byte, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, usageErrorf("add: %v", err)
+	}
+	if info.IsDir() {
+		return nil, usageErrorf("add: %s is a directory; give files", name)
+	}
+	if info.Size() > limit {
+		return nil, &rag.InputError{Msg: fmt.Sprintf("%s is %d bytes; the limit is %d (MAX_UPLOAD_BYTES)", name, info.Size(), limit)}
+	}
+	return os.ReadFile(name)
+}
+
+func cmdRemove(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("remove", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	data := dataFlag(fs)
+	pos, err := parseFlags(env, fs, "remove [--json] ID", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErrorf("remove: give one statement id (see statementbot statements)")
+	}
+	a, err := openApp(ctx, env, *data)
+	if err != nil {
+		return err
+	}
+	stats, err := a.library.Remove(ctx, pos[0])
+	a.audit(cliActor(env), "remove", pos, summary(stats), err)
+	if err != nil {
+		return asUsage(err)
+	}
+	return printChange(env, *asJSON, "removed "+pos[0], stats, nil)
+}
+
+func cmdReindex(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	data := dataFlag(fs)
+	pos, err := parseFlags(env, fs, "reindex [--json]", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usageErrorf("reindex: takes no arguments")
+	}
+	a, err := openApp(ctx, env, *data)
+	if err != nil {
+		return err
+	}
+	stats, err := a.library.Reindex(ctx, progressPrinter(env.stderr))
+	a.audit(cliActor(env), "reindex", nil, summary(stats), err)
+	if err != nil {
+		return err
+	}
+	return printChange(env, *asJSON, "reindexed", stats, nil)
+}
+
+func printChange(env *environment, asJSON bool, what string, s rag.ChangeStats, ids []string) error {
+	if asJSON {
+		return writeJSON(env.stdout, toChangeJSON(s, ids))
+	}
+	fmt.Fprintf(env.stdout, "%s: %s\n", what, summary(s))
+	return nil
+}
