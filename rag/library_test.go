@@ -17,8 +17,8 @@ import (
 // countingEmbedder counts texts embedded; fail makes it fail.
 type countingEmbedder struct {
 	*embeddings.Local
-	texts atomic.Int64
-	fail  atomic.Bool
+	texts   atomic.Int64
+	fail    atomic.Bool
 	gate    chan struct{} // when set, each call waits for it
 	entered chan struct{} // when set, told of each call before the wait
 }
