@@ -1,0 +1,289 @@
+// Package bot is statementbot on Discord: slash commands, a message
+// context-menu command, mentions, DMs and thread follow-ups, with
+// citations one click away. It knows Discord; answering is rag's job.
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/statementbot/statementbot/rag"
+)
+
+// Answerer answers questions from the current index.
+type Answerer interface {
+	Ask(ctx context.Context, req rag.AskRequest) (*rag.Answer, error)
+	Search(ctx context.Context, query string, opt rag.SearchOptions) ([]rag.Hit, error)
+	Index() *rag.Index
+}
+
+// Config configures a Bot.
+type Config struct {
+	Session  *discordgo.Session // not yet opened
+	Answerer Answerer
+	// Library, when set, enables the admin commands.
+	Library Library
+	// GuildID registers the commands in one guild (instant); empty
+	// registers them globally.
+	GuildID string
+	// DataDir holds feedback.jsonl and audit.jsonl.
+	DataDir string
+	Log     *slog.Logger
+
+	AdminUserIDs []string
+	AdminRoleIDs []string
+	// MessageContent requests the privileged intent, so plain messages in
+	// the bot's threads (without a mention) continue the conversation.
+	MessageContent bool
+
+	MaxConcurrent  int           // answers in flight (default 8)
+	UserPerMinute  int           // questions per user per minute (default 6)
+	UserBurst      int           // questions a user may ask at once (default 3)
+	EditInterval   time.Duration // streaming edits at most this often (default 1 s)
+	MaxUploadBytes int64         // admin attachments (default 8 MiB)
+	// Download fetches an attachment; default: HTTP GET with a timeout.
+	Download func(ctx context.Context, url string, limit int64) ([]byte, error)
+}
+
+// Bot is a running statementbot on Discord.
+type Bot struct {
+	cfg    Config
+	s      *discordgo.Session
+	log    *slog.Logger
+	limit  *userLimiter
+	gate   *gate
+	memory *memory
+
+	mu      sync.Mutex
+	botID   string
+	appID   string
+	threads map[string]bool // threads the bot started
+
+	ctx      context.Context // ends when Run returns
+	inflight sync.WaitGroup
+}
+
+// New returns a bot; Run connects it.
+func New(cfg Config) *Bot {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.EditInterval <= 0 {
+		cfg.EditInterval = time.Second
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 8 << 20
+	}
+	if cfg.Download == nil {
+		cfg.Download = httpDownload(cfg.Session)
+	}
+	return &Bot{
+		cfg:     cfg,
+		s:       cfg.Session,
+		log:     cfg.Log,
+		limit:   newUserLimiter(cfg.UserPerMinute, cfg.UserBurst),
+		gate:    newGate(cfg.MaxConcurrent),
+		memory:  newMemory(5000),
+		threads: map[string]bool{},
+		ctx:     context.Background(),
+	}
+}
+
+// Run opens the gateway, registers the commands and serves until ctx
+// ends; then it closes the session and lets answers in flight finish.
+func (b *Bot) Run(ctx context.Context) error {
+	b.ctx = ctx
+	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if b.cfg.MessageContent {
+		b.s.Identify.Intents |= discordgo.IntentMessageContent
+	}
+	ready := make(chan struct{})
+	var once sync.Once
+	b.s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
+		b.mu.Lock()
+		b.botID = r.User.ID
+		if r.Application != nil {
+			b.appID = r.Application.ID
+		}
+		if b.appID == "" {
+			b.appID = r.User.ID
+		}
+		b.mu.Unlock()
+		once.Do(func() { close(ready) })
+	})
+	b.s.AddHandler(b.onInteraction)
+	b.s.AddHandler(b.onMessage)
+	if err := b.s.Open(); err != nil {
+		return fmt.Errorf("connecting to Discord: %w", err)
+	}
+	defer func() {
+		b.s.Close()
+		done := make(chan struct{})
+		go func() { b.inflight.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+		}
+	}()
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil
+	case <-time.After(30 * time.Second):
+		return errors.New("connecting to Discord: no READY within 30 s")
+	}
+	if err := b.register(ctx); err != nil {
+		return err
+	}
+	b.log.Info("statementbot is online", "user", b.botID, "guild", b.cfg.GuildID)
+	<-ctx.Done()
+	return nil
+}
+
+// ids returns the bot user's and application's IDs.
+func (b *Bot) ids() (botID, appID string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.botID, b.appID
+}
+
+// userError is a failure the user caused and can fix: its message is
+// shown as is.
+type userError struct{ msg string }
+
+func (e *userError) Error() string { return e.msg }
+
+// visible turns any error into what the user sees: their own mistakes
+// verbatim, everything else as a friendly message with a reference that
+// matches the log line.
+func (b *Bot) visible(err error, log *slog.Logger) string {
+	var ue *userError
+	var ie *rag.InputError
+	var us *rag.UnknownStatementError
+	switch {
+	case errors.As(err, &ue):
+		return ue.msg
+	case errors.As(err, &ie):
+		return ie.Msg
+	case errors.As(err, &us):
+		return fmt.Sprintf("I have no statement %q. Use /statements to see what I know.", us.ID)
+	case errors.Is(err, rag.ErrBusy):
+		return "Another index change is running; I'll be ready once it finishes. Try again in a minute."
+	}
+	ref := newKey()[:8]
+	log.Error("request failed", "ref", ref, "err", err)
+	return fmt.Sprintf("Sorry — something went wrong on my side (ref `%s`). Please try again in a moment.", ref)
+}
+
+// track runs f as an in-flight task: Run waits for it on shutdown, and a
+// panic is logged instead of killing the bot.
+func (b *Bot) track(log *slog.Logger, f func(), onPanic func()) {
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				log.Error("panic in handler", "panic", r, "stack", string(debug.Stack()))
+				if onPanic != nil {
+					onPanic()
+				}
+			}
+		}()
+		f()
+	}()
+}
+
+// askQuestion is the shared path of /ask, the context-menu command,
+// mentions and DMs: check, rate-limit, queue, stream, deliver, remember.
+func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, question, statement string, history []rag.Turn) {
+	question = strings.TrimSpace(question)
+	if err := rag.CheckQuestion(question); err != nil {
+		_ = to.edit(ctx, out{Content: b.visible(err, log)})
+		return
+	}
+	if ok, wait := b.limit.allow(user); !ok {
+		_ = to.edit(ctx, out{Content: fmt.Sprintf("You're asking quickly — please wait %d s and ask again.", int(wait.Seconds())+1)})
+		return
+	}
+	release, err := b.gate.acquire(ctx, func(pos int) {
+		_ = to.edit(ctx, out{Content: fmt.Sprintf("⏳ Queued (position %d) — many questions right now; yours is next in line soon.", pos)})
+	})
+	if err != nil {
+		_ = to.edit(context.WithoutCancel(ctx), out{Content: "Sorry — I could not get to your question in time. Please ask again."})
+		return
+	}
+	defer release()
+
+	st := startStreamer(ctx, to, b.cfg.EditInterval)
+	a, err := b.cfg.Answerer.Ask(ctx, rag.AskRequest{Question: question, Statement: statement, History: history, OnDelta: st.add})
+	st.close()
+	if err != nil {
+		_ = to.edit(context.WithoutCancel(ctx), out{Content: b.visible(err, log)})
+		return
+	}
+	key := newKey()
+	b.memory.put(key, to.channel(), answerRecord{Question: question, Answer: a})
+	if err := deliver(ctx, to, renderAnswer(a, key)); err != nil {
+		log.Error("delivering the answer failed", "err", err)
+		_ = to.edit(context.WithoutCancel(ctx), out{Content: b.visible(err, log)})
+		return
+	}
+	log.Info("answered", "mode", a.Mode, "grounded", a.Grounded, "citations", len(a.Citations))
+}
+
+// feedbackRecord is one line of feedback.jsonl.
+type feedbackRecord struct {
+	Time      time.Time      `json:"time"`
+	Vote      string         `json:"vote"` // "up" or "down"
+	Question  string         `json:"question,omitempty"`
+	Answer    string         `json:"answer"`
+	Citations []rag.Citation `json:"citations,omitempty"`
+	User      string         `json:"user"` // hashed user id
+}
+
+// hashUser hides a Discord user id in stored records.
+func hashUser(id string) string {
+	sum := sha256.Sum256([]byte("statementbot/user/" + id))
+	return hex.EncodeToString(sum[:8])
+}
+
+func (b *Bot) recordFeedback(vote, key, user string, msg *discordgo.Message) error {
+	rec := feedbackRecord{Time: time.Now().UTC(), Vote: vote, User: hashUser(user)}
+	if r, ok := b.memory.get(key); ok {
+		rec.Question, rec.Answer, rec.Citations = r.Question, r.Answer.Text, r.Answer.Citations
+	} else if msg != nil {
+		rec.Answer = msg.Content // the bot restarted since; keep what the message shows
+	}
+	return rag.AppendRecord(filepath.Join(b.cfg.DataDir, "feedback.jsonl"), rec)
+}
+
+// questionFromMessage strips the bot's mention from a message.
+func questionFromMessage(content, botID string) string {
+	content = strings.ReplaceAll(content, "<@"+botID+">", " ")
+	content = strings.ReplaceAll(content, "<@!"+botID+">", " ")
+	return strings.TrimSpace(content)
+}
+
+// threadName names a thread after its question, within Discord's 100.
+func threadName(q string) string {
+	q = strings.Join(strings.Fields(q), " ")
+	if utf8.RuneCountInString(q) > 90 {
+		q = string([]rune(q)[:89]) + "…"
+	}
+	if q == "" {
+		q = "statementbot"
+	}
+	return q
+}

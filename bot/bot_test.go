@@ -1,0 +1,429 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/statementbot/statementbot/bot/discordtest"
+	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/rag/llm"
+	"github.com/statementbot/statementbot/rag/llm/llmtest"
+	"github.com/statementbot/statementbot/statements"
+)
+
+// harness is a bot connected to a fake Discord, answering from the bundled
+// statements.
+type harness struct {
+	t       *testing.T
+	fake    *discordtest.Server
+	bot     *Bot
+	engine  *rag.Engine
+	library *rag.Library
+	dataDir string
+}
+
+type option func(*Config, *rag.Config)
+
+// withModel answers through the fake OpenAI-compatible server srv.
+func withModel(srv *llmtest.Server) option {
+	return func(_ *Config, rc *rag.Config) {
+		rc.Chat = llm.New(llm.Config{BaseURL: srv.URL(), Model: "m", Timeout: 2 * time.Second, MaxRetries: 1, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})
+	}
+}
+
+func start(t *testing.T, opts ...option) *harness {
+	t.Helper()
+	fake := discordtest.New(t)
+	dataDir := t.TempDir()
+	local := embeddings.NewLocal(0)
+	cache, err := embeddings.OpenCache(filepath.Join(dataDir, "cache"), local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, ix, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{Dir: dataDir, Bundled: statements.FS, Docs: cache, Extract: testExtract})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{
+		Session: fake.Session("Bot test-token"), Library: lib, DataDir: dataDir, GuildID: discordtest.GuildID,
+		EditInterval: 20 * time.Millisecond, UserPerMinute: 600, UserBurst: 100, MaxConcurrent: 8,
+	}
+	rc := rag.Config{Queries: local}
+	for _, o := range opts {
+		o(&cfg, &rc)
+	}
+	engine := rag.NewEngine(ix, rc)
+	lib.SetEngine(engine)
+	cfg.Answerer = engine
+	b := New(cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("Run did not return")
+		}
+	})
+	h := &harness{t: t, fake: fake, bot: b, engine: engine, library: lib, dataDir: dataDir}
+	h.waitCall(func(c discordtest.Call) bool { return c.Is("PUT", "applications/*/guilds/*/commands") })
+	return h
+}
+
+func (h *harness) ctx() context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	h.t.Cleanup(cancel)
+	return ctx
+}
+
+func (h *harness) waitCall(match func(discordtest.Call) bool) discordtest.Call {
+	h.t.Helper()
+	c, err := h.fake.WaitFor(h.ctx(), match)
+	if err != nil {
+		h.t.Fatalf("waiting for a call: %v\ncalls:\n%s", err, h.callList())
+	}
+	return c
+}
+
+func (h *harness) callList() string {
+	var b strings.Builder
+	for _, c := range h.fake.Calls() {
+		b.WriteString(c.String() + "\n")
+	}
+	return b.String()
+}
+
+// body decodes a call's JSON body into a generic message.
+type msgBody struct {
+	Content         string                   `json:"content"`
+	Flags           int                      `json:"flags"`
+	Embeds          []*discordgo.MessageEmbed `json:"embeds"`
+	Components      []json.RawMessage        `json:"components"`
+	AllowedMentions *struct {
+		Parse []string `json:"parse"`
+	} `json:"allowed_mentions"`
+	Type int `json:"type"`
+	Data struct {
+		Flags   int                                         `json:"flags"`
+		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	} `json:"data"`
+}
+
+func decode(t *testing.T, c discordtest.Call) msgBody {
+	t.Helper()
+	var b msgBody
+	if err := c.Decode(&b); err != nil {
+		t.Fatalf("decode %s: %v", c, err)
+	}
+	return b
+}
+
+// interaction dispatches a slash command with options.
+func (h *harness) command(name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
+	h.t.Helper()
+	in, err := h.fake.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommand,
+		Data: discordgo.ApplicationCommandInteractionData{ID: "cmd-" + name, Name: name, Options: opts},
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return in
+}
+
+func opt(name string, v any) *discordgo.ApplicationCommandInteractionDataOption {
+	typ := discordgo.ApplicationCommandOptionString
+	switch v.(type) {
+	case float64:
+		typ = discordgo.ApplicationCommandOptionInteger
+	case bool:
+		typ = discordgo.ApplicationCommandOptionBoolean
+	}
+	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: typ, Value: v}
+}
+
+// final waits for the edit of an interaction's reply whose content
+// satisfies ok, and returns it.
+func (h *harness) finalEdit(in *discordgo.Interaction, ok func(msgBody) bool) msgBody {
+	h.t.Helper()
+	var got msgBody
+	h.waitCall(func(c discordtest.Call) bool {
+		if !c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") {
+			return false
+		}
+		var b msgBody
+		if c.Decode(&b) != nil || !ok(b) {
+			return false
+		}
+		got = b
+		return true
+	})
+	return got
+}
+
+func hasSources(b msgBody) bool { return strings.Contains(b.Content, "**Sources**") }
+
+// deferred asserts the interaction was acknowledged with a deferral.
+func (h *harness) deferred(in *discordgo.Interaction, ephemeral bool) {
+	h.t.Helper()
+	c := h.waitCall(func(c discordtest.Call) bool { return c.Is("POST", "interactions/"+in.ID+"/*/callback") })
+	b := decode(h.t, c)
+	if b.Type != int(discordgo.InteractionResponseDeferredChannelMessageWithSource) {
+		h.t.Errorf("callback type %d, want deferred (5)", b.Type)
+	}
+	if got := b.Data.Flags&int(discordgo.MessageFlagsEphemeral) != 0; got != ephemeral {
+		h.t.Errorf("ephemeral = %v, want %v", got, ephemeral)
+	}
+}
+
+// checkNoPings asserts every message-bearing call of the bot carried
+// allowed_mentions with an empty parse list.
+func (h *harness) checkNoPings() {
+	h.t.Helper()
+	for _, c := range h.fake.Calls() {
+		isMsg := c.Is("POST", "channels/*/messages") || c.Is("PATCH", "channels/*/messages/*") ||
+			c.Is("PATCH", "webhooks/*/*/messages/*") || c.Is("POST", "webhooks/*/*")
+		if !isMsg {
+			continue
+		}
+		b := decode(h.t, c)
+		if b.AllowedMentions == nil || b.AllowedMentions.Parse == nil || len(b.AllowedMentions.Parse) != 0 {
+			h.t.Errorf("%s without allowed_mentions {parse: []}", c)
+		}
+	}
+}
+
+func TestAskCommand(t *testing.T) {
+	h := start(t)
+	in := h.command("ask", opt("question", "Which countries joined the Coalition?"))
+	h.deferred(in, false)
+	b := h.finalEdit(in, hasSources)
+	if !strings.Contains(b.Content, "Yemen. [1]") || !strings.Contains(b.Content, "[1] Statement: Global Coalition Rome (2021-06-28), ¶2") {
+		t.Errorf("answer:\n%s", b.Content)
+	}
+	var buttons []string
+	for _, row := range b.Components {
+		var r struct {
+			Components []struct {
+				CustomID string `json:"custom_id"`
+				Label    string `json:"label"`
+			} `json:"components"`
+		}
+		_ = json.Unmarshal(row, &r)
+		for _, c := range r.Components {
+			buttons = append(buttons, c.CustomID)
+		}
+	}
+	if len(buttons) < 3 || buttons[0] != "cite:2021-06-28-global-coalition-rome:2" || !strings.HasPrefix(buttons[len(buttons)-2], "fb:up:") {
+		t.Errorf("buttons = %v", buttons)
+	}
+	h.checkNoPings()
+
+	// /sources shows those paragraphs verbatim, ephemerally.
+	src := h.command("sources")
+	h.deferred(src, true)
+	sb := h.finalEdit(src, func(b msgBody) bool { return len(b.Embeds) > 0 })
+	if !strings.Contains(sb.Embeds[0].Description, "Mauritania, and Yemen") || !strings.Contains(sb.Embeds[0].Title, "¶2") {
+		t.Errorf("sources embed = %+v", sb.Embeds[0])
+	}
+
+	// The citation button shows the paragraph to the clicker.
+	btn, err := h.fake.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionMessageComponent,
+		Data: discordgo.MessageComponentInteractionData{CustomID: buttons[0], ComponentType: discordgo.ButtonComponent},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.deferred(btn, true)
+	cb := h.finalEdit(btn, func(b msgBody) bool { return len(b.Embeds) > 0 })
+	if !strings.Contains(cb.Embeds[0].Description, "Central African Republic") {
+		t.Errorf("cite button embed = %+v", cb.Embeds[0])
+	}
+
+	// Feedback is recorded with a hashed user id.
+	fb, _ := h.fake.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionMessageComponent,
+		Data: discordgo.MessageComponentInteractionData{CustomID: buttons[len(buttons)-1], ComponentType: discordgo.ButtonComponent},
+	})
+	h.finalEdit(fb, func(b msgBody) bool { return strings.Contains(b.Content, "feedback was recorded") })
+	data, err := os.ReadFile(filepath.Join(h.dataDir, "feedback.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec feedbackRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Vote != "down" || rec.Question != "Which countries joined the Coalition?" || !strings.Contains(rec.Answer, "Yemen") ||
+		len(rec.Citations) == 0 || rec.User == discordtest.UserID || rec.User == "" {
+		t.Errorf("feedback record = %+v", rec)
+	}
+}
+
+func TestCiteSearchStatementsHelp(t *testing.T) {
+	h := start(t)
+	in := h.command("cite", opt("paragraph", 10.0))
+	h.deferred(in, false)
+	b := h.finalEdit(in, func(b msgBody) bool { return len(b.Embeds) > 0 })
+	if !strings.Contains(b.Embeds[0].Description, "Brussels in the fall of 2021") || !strings.Contains(b.Embeds[0].Title, "¶10 — Statement: Global Coalition Rome") {
+		t.Errorf("/cite embed = %+v", b.Embeds[0])
+	}
+	in = h.command("cite", opt("paragraph", 99.0), opt("statement", "2021-06-28-global-coalition-rome"))
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "paragraphs 1 to 10") })
+	in = h.command("cite", opt("paragraph", 1.0), opt("statement", "nope"))
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, `no statement "nope"`) })
+
+	in = h.command("search", opt("query", "foreign terrorist fighters"))
+	b = h.finalEdit(in, func(b msgBody) bool { return len(b.Embeds) > 0 })
+	if len(b.Embeds) != 5 || !strings.Contains(b.Embeds[0].Description, "foreign terrorist fighters") {
+		t.Errorf("/search embeds: %d, first %+v", len(b.Embeds), b.Embeds[0])
+	}
+	total := 0
+	for _, e := range b.Embeds {
+		total += len([]rune(e.Title)) + len([]rune(e.Description)) + len([]rune(e.Footer.Text))
+	}
+	if total > maxEmbedsTotal {
+		t.Errorf("search message embeds total %d > %d", total, maxEmbedsTotal)
+	}
+
+	in = h.command("statements")
+	h.finalEdit(in, func(b msgBody) bool {
+		return strings.Contains(b.Content, "`2021-06-28-global-coalition-rome`, 10 paragraphs")
+	})
+	in = h.command("help")
+	h.deferred(in, true)
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "/ask question") })
+	h.checkNoPings()
+}
+
+func TestAskMessageCommand(t *testing.T) {
+	h := start(t)
+	target := &discordgo.Message{ID: "555", ChannelID: discordtest.ChannelID, Content: "What is the EU mission in Iraq called?", Author: &discordgo.User{ID: "42", Username: "other"}}
+	in, err := h.fake.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommand,
+		Data: discordgo.ApplicationCommandInteractionData{
+			Name: cmdAskMessage, CommandType: discordgo.MessageApplicationCommand, TargetID: "555",
+			Resolved: &discordgo.ApplicationCommandInteractionDataResolved{Messages: map[string]*discordgo.Message{"555": target}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := h.finalEdit(in, hasSources)
+	if !strings.Contains(b.Content, "EUAM") {
+		t.Errorf("answer = %s", b.Content)
+	}
+}
+
+func TestAutocomplete(t *testing.T) {
+	h := start(t)
+	for _, tc := range []struct {
+		opts []*discordgo.ApplicationCommandInteractionDataOption
+		want string
+		n    int
+	}{
+		{[]*discordgo.ApplicationCommandInteractionDataOption{{Name: "paragraph", Type: discordgo.ApplicationCommandOptionInteger, Value: "", Focused: true}}, "¶1 June 28, 2021", 10},
+		{[]*discordgo.ApplicationCommandInteractionDataOption{{Name: "paragraph", Type: discordgo.ApplicationCommandOptionInteger, Value: "Brussels", Focused: true}}, "¶10 The Ministers also reaffirmed", 1},
+		{[]*discordgo.ApplicationCommandInteractionDataOption{{Name: "statement", Type: discordgo.ApplicationCommandOptionString, Value: "rome", Focused: true}}, "Statement: Global Coalition Rome (2021-06-28)", 1},
+	} {
+		in, err := h.fake.DispatchInteraction(&discordgo.Interaction{
+			Type: discordgo.InteractionApplicationCommandAutocomplete,
+			Data: discordgo.ApplicationCommandInteractionData{Name: "cite", Options: tc.opts},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := h.waitCall(func(c discordtest.Call) bool { return c.Is("POST", "interactions/"+in.ID+"/*/callback") })
+		b := decode(t, c)
+		if b.Type != int(discordgo.InteractionApplicationCommandAutocompleteResult) || len(b.Data.Choices) != tc.n ||
+			!strings.HasPrefix(b.Data.Choices[0].Name, tc.want) {
+			t.Errorf("choices = %d %+v, want %d starting %q", len(b.Data.Choices), b.Data.Choices, tc.n, tc.want)
+		}
+		for _, ch := range b.Data.Choices {
+			if len([]rune(ch.Name)) > maxChoiceName {
+				t.Errorf("choice name over 100: %q", ch.Name)
+			}
+		}
+	}
+}
+
+func TestMentionStartsThreadAndFollowUps(t *testing.T) {
+	h := start(t)
+	m, err := h.fake.DispatchMessage(&discordgo.Message{
+		ChannelID: discordtest.ChannelID, GuildID: discordtest.GuildID,
+		Content:  "<@" + discordtest.BotUserID + "> What did the ministers say about detainees?",
+		Mentions: []*discordgo.User{{ID: discordtest.BotUserID}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waitCall(func(c discordtest.Call) bool { return c.Is("POST", "channels/*/messages/"+m.ID+"/threads") })
+	thread := m.ID // the fake gives a thread its starter message's id
+	h.waitForMessage(thread, "northeast Syria")
+
+	// A follow-up in the thread, without a mention, continues the
+	// conversation: "they" is resolved through the history.
+	if _, err := h.fake.DispatchMessage(&discordgo.Message{ChannelID: thread, GuildID: discordtest.GuildID, Content: "and how should they be treated?"}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitForMessage(thread, "humanely")
+	h.checkNoPings()
+}
+
+// waitForMessage waits until channel holds a bot message containing s
+// with its Sources list.
+func (h *harness) waitForMessage(channel, s string) *discordgo.Message {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range h.fake.Messages(channel) {
+			if m.Author != nil && m.Author.ID == discordtest.BotUserID && strings.Contains(m.Content, s) && strings.Contains(m.Content, "**Sources**") {
+				return m
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var got []string
+	for _, m := range h.fake.Messages(channel) {
+		got = append(got, m.Content)
+	}
+	h.t.Fatalf("no bot message with %q in %s; messages: %q\ncalls:\n%s", s, channel, got, h.callList())
+	return nil
+}
+
+func TestDMAndReplyChain(t *testing.T) {
+	h := start(t)
+	dm := "9000"
+	h.fake.AddChannel(&discordgo.Channel{ID: dm, Type: discordgo.ChannelTypeDM})
+	if _, err := h.fake.DispatchMessage(&discordgo.Message{ChannelID: dm, Content: "What is ISIS-K?"}); err != nil {
+		t.Fatal(err)
+	}
+	answer := h.waitForMessage(dm, "Khurasan")
+	// A reply to the bot's answer in a channel continues from it.
+	h.fake.AddMessage(&discordgo.Message{ID: "700", ChannelID: discordtest.ChannelID, Content: "Which countries joined the Coalition?", Author: &discordgo.User{ID: discordtest.UserID}})
+	botMsg := h.fake.AddMessage(&discordgo.Message{ID: "701", ChannelID: discordtest.ChannelID, Content: "Central African Republic ... Yemen [1]", Author: &discordgo.User{ID: discordtest.BotUserID, Bot: true},
+		MessageReference: &discordgo.MessageReference{MessageID: "700", ChannelID: discordtest.ChannelID}})
+	if _, err := h.fake.DispatchMessage(&discordgo.Message{
+		ChannelID: discordtest.ChannelID, GuildID: discordtest.GuildID, Content: "and which of them is in the Sahel?",
+		MessageReference: &discordgo.MessageReference{MessageID: botMsg.ID, ChannelID: discordtest.ChannelID}, ReferencedMessage: botMsg,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitForMessage(discordtest.ChannelID, "Sahel")
+	_ = answer
+	h.checkNoPings()
+}

@@ -1,0 +1,313 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/statementbot/statementbot/rag"
+)
+
+// interactionTTL is how long an interaction token may be used (Discord
+// gives 15 minutes).
+const interactionTTL = 14 * time.Minute
+
+// ievent is one interaction being handled.
+type ievent struct {
+	i    *discordgo.Interaction
+	to   *interactionSink
+	log  *slog.Logger
+	user string
+}
+
+// handler handles a deferred interaction; a returned error is shown to the
+// user (see visible).
+type handler func(ctx context.Context, ev *ievent) error
+
+func interactionUser(i *discordgo.Interaction) *discordgo.User {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User
+	}
+	if i.User != nil {
+		return i.User
+	}
+	return &discordgo.User{}
+}
+
+// onInteraction is the defer-first middleware: every command and button is
+// acknowledged at once (Discord allows 3 s), then handled in the
+// background with the token's lifetime as deadline. Autocomplete, which
+// cannot be deferred, is answered directly.
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	user := interactionUser(i)
+	log := b.log.With("interaction", i.ID, "user", user.ID, "channel", i.ChannelID)
+	switch i.Type {
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.track(log, func() { b.autocomplete(i, log) }, nil)
+		return
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
+	default:
+		return
+	}
+	var name string
+	var h handler
+	ephemeral := true
+	if i.Type == discordgo.InteractionApplicationCommand {
+		name = i.ApplicationCommandData().Name
+		h = b.commandHandler(name)
+		ephemeral = ephemeralCommands[name]
+	} else {
+		name = i.MessageComponentData().CustomID
+		h = b.componentHandler(name)
+	}
+	log = log.With("command", name)
+	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: ephemeralFlag(ephemeral)},
+	})
+	if err != nil {
+		log.Error("could not acknowledge the interaction", "err", err)
+		return
+	}
+	ev := &ievent{i: i, to: &interactionSink{s: s, i: i, ephemeral: ephemeral}, log: log, user: user.ID}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), interactionTTL)
+	b.track(log, func() {
+		defer cancel()
+		if h == nil {
+			_ = ev.to.edit(ctx, out{Content: "I don't know that command any more; it may have been removed. Try /help."})
+			return
+		}
+		if err := h(ctx, ev); err != nil {
+			_ = ev.to.edit(ctx, out{Content: b.visible(err, log)})
+		}
+	}, func() {
+		_ = ev.to.edit(ctx, out{Content: b.visible(fmt.Errorf("panic"), log)})
+		cancel()
+	})
+}
+
+func (b *Bot) commandHandler(name string) handler {
+	switch name {
+	case cmdAsk:
+		return b.handleAsk
+	case cmdAskMessage:
+		return b.handleAskMessage
+	case cmdCite:
+		return b.handleCite
+	case cmdSearch:
+		return b.handleSearch
+	case cmdSources:
+		return b.handleSources
+	case cmdStatements:
+		return b.handleStatements
+	case cmdHelp:
+		return func(ctx context.Context, ev *ievent) error { return ev.to.edit(ctx, out{Content: helpText}) }
+	case cmdStatement:
+		return b.handleStatementAdmin
+	case cmdReindex:
+		return b.handleReindex
+	}
+	return nil
+}
+
+func (b *Bot) componentHandler(id string) handler {
+	switch {
+	case strings.HasPrefix(id, "cite:"):
+		return b.handleCiteButton
+	case strings.HasPrefix(id, "fb:"):
+		return b.handleFeedback
+	}
+	return nil
+}
+
+func (b *Bot) handleAsk(ctx context.Context, ev *ievent) error {
+	opts := options(ev.i.ApplicationCommandData().Options)
+	b.askQuestion(ctx, ev.log, ev.to, ev.user, optString(opts, "question"), optString(opts, "statement"), nil)
+	return nil
+}
+
+// handleAskMessage asks the target message of the context-menu command.
+func (b *Bot) handleAskMessage(ctx context.Context, ev *ievent) error {
+	data := ev.i.ApplicationCommandData()
+	var q string
+	if data.Resolved != nil {
+		if m, ok := data.Resolved.Messages[data.TargetID]; ok && m != nil {
+			q = m.Content
+		}
+	}
+	if strings.TrimSpace(q) == "" {
+		return &userError{msg: "That message has no text I can read as a question (it may hold only images or embeds)."}
+	}
+	botID, _ := b.ids()
+	b.askQuestion(ctx, ev.log, ev.to, ev.user, questionFromMessage(q, botID), "", nil)
+	return nil
+}
+
+// resolveStatement picks the statement a /cite means: the option, else the
+// only statement, else the one last cited in this channel.
+func (b *Bot) resolveStatement(ix *rag.Index, given, channel string) (*rag.Statement, error) {
+	if given != "" {
+		st, ok := ix.Statement(given)
+		if !ok {
+			return nil, &rag.UnknownStatementError{ID: given}
+		}
+		return st, nil
+	}
+	all := ix.Statements()
+	if len(all) == 1 {
+		return all[0], nil
+	}
+	if rec, ok := b.memory.last(channel); ok && len(rec.Answer.Citations) > 0 {
+		if st, ok := ix.Statement(rec.Answer.Citations[0].Statement); ok {
+			return st, nil
+		}
+	}
+	return nil, &userError{msg: "Which statement? Add the statement option (it autocompletes), or see /statements."}
+}
+
+func (b *Bot) handleCite(ctx context.Context, ev *ievent) error {
+	opts := options(ev.i.ApplicationCommandData().Options)
+	ix := b.cfg.Answerer.Index()
+	st, err := b.resolveStatement(ix, optString(opts, "statement"), ev.i.ChannelID)
+	if err != nil {
+		return err
+	}
+	n, ok := optInt(opts, "paragraph")
+	if !ok {
+		return &userError{msg: "Give the paragraph as a number, e.g. 3."}
+	}
+	c, err := ix.Cite(st.ID, n)
+	if err != nil {
+		return err
+	}
+	return deliver(ctx, ev.to, embedMessages("", []*discordgo.MessageEmbed{paragraphEmbed(c, "")}, false))
+}
+
+func (b *Bot) handleSearch(ctx context.Context, ev *ievent) error {
+	opts := options(ev.i.ApplicationCommandData().Options)
+	q := optString(opts, "query")
+	hits, err := b.cfg.Answerer.Search(ctx, q, rag.SearchOptions{K: 5})
+	if err != nil {
+		return err
+	}
+	if len(hits) == 0 {
+		return ev.to.edit(ctx, out{Content: "No paragraphs match that."})
+	}
+	ix := b.cfg.Answerer.Index()
+	var embeds []*discordgo.MessageEmbed
+	for _, h := range hits {
+		c, err := ix.Cite(h.Statement, h.N)
+		if err != nil {
+			continue
+		}
+		embeds = append(embeds, paragraphEmbed(c, fmt.Sprintf("%d. ", h.Rank)))
+	}
+	return deliver(ctx, ev.to, embedMessages(fmt.Sprintf("Top %d paragraphs for “%s”:", len(embeds), truncate(q, 200)), embeds, false))
+}
+
+func (b *Bot) handleSources(ctx context.Context, ev *ievent) error {
+	rec, ok := b.memory.last(ev.i.ChannelID)
+	if !ok || len(rec.Answer.Citations) == 0 {
+		return ev.to.edit(ctx, out{Content: "I have not answered anything here yet (or I restarted since). Ask with /ask first."})
+	}
+	var embeds []*discordgo.MessageEmbed
+	for _, c := range rec.Answer.Citations {
+		embeds = append(embeds, paragraphEmbed(c, fmt.Sprintf("[%d] ", c.N)))
+	}
+	return deliver(ctx, ev.to, embedMessages("Sources of my last answer here, to “"+truncate(rec.Question, 200)+"”:", embeds, true))
+}
+
+func (b *Bot) handleStatements(ctx context.Context, ev *ievent) error {
+	var lines []string
+	for _, st := range b.cfg.Answerer.Index().Statements() {
+		date := st.Date
+		if date == "" {
+			date = "undated"
+		}
+		lines = append(lines, fmt.Sprintf("• **%s** (%s) — `%s`, %d paragraphs", st.Title, date, st.ID, len(st.Paragraphs)))
+	}
+	if len(lines) == 0 {
+		return ev.to.edit(ctx, out{Content: "No statements are indexed yet."})
+	}
+	var msgs []out
+	for _, p := range splitText("I can answer from these statements:\n"+strings.Join(lines, "\n"), maxContent) {
+		msgs = append(msgs, out{Content: p})
+	}
+	return deliver(ctx, ev.to, msgs)
+}
+
+// handleCiteButton shows the paragraph a citation button names, to the
+// person who clicked.
+func (b *Bot) handleCiteButton(ctx context.Context, ev *ievent) error {
+	id, n, ok := parseCiteID(ev.i.MessageComponentData().CustomID)
+	if !ok {
+		return &userError{msg: "That button is broken; use /cite instead."}
+	}
+	c, err := b.cfg.Answerer.Index().Cite(id, n)
+	if err != nil {
+		return &userError{msg: "That paragraph is no longer indexed (the statement may have been changed or removed)."}
+	}
+	return deliver(ctx, ev.to, embedMessages("", []*discordgo.MessageEmbed{paragraphEmbed(c, "")}, true))
+}
+
+func (b *Bot) handleFeedback(ctx context.Context, ev *ievent) error {
+	parts := strings.SplitN(ev.i.MessageComponentData().CustomID, ":", 3)
+	if len(parts) != 3 || parts[1] != "up" && parts[1] != "down" {
+		return &userError{msg: "That button is broken."}
+	}
+	if err := b.recordFeedback(parts[1], parts[2], ev.user, ev.i.Message); err != nil {
+		return err
+	}
+	return ev.to.edit(ctx, out{Content: "Thanks — your feedback was recorded."})
+}
+
+// autocomplete suggests statements (id and title) or paragraphs (number
+// and first words), at most 25, filtered by what was typed.
+func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
+	data := i.ApplicationCommandData()
+	opts := options(data.Options)
+	var focused *discordgo.ApplicationCommandInteractionDataOption
+	for _, o := range opts {
+		if o.Focused {
+			focused = o
+		}
+	}
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	ix := b.cfg.Answerer.Index()
+	if focused != nil {
+		typed := strings.ToLower(optString(opts, focused.Name))
+		switch focused.Name {
+		case "statement", "id":
+			for _, st := range ix.Statements() {
+				label := truncate(st.Title+" ("+st.Date+") — "+st.ID, maxChoiceName)
+				if typed == "" || strings.Contains(strings.ToLower(label), typed) {
+					choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: label, Value: st.ID})
+				}
+			}
+		case "paragraph":
+			if st, err := b.resolveStatement(ix, optString(opts, "statement"), i.ChannelID); err == nil {
+				for _, p := range st.Paragraphs {
+					label := truncate(fmt.Sprintf("¶%d %s", p.N, p.Text), maxChoiceName)
+					if typed == "" || strings.HasPrefix(fmt.Sprint(p.N), typed) || strings.Contains(strings.ToLower(p.Text), typed) {
+						choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: label, Value: p.N})
+					}
+				}
+			}
+		}
+	}
+	if len(choices) > maxChoices {
+		choices = choices[:maxChoices]
+	}
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	})
+	if err != nil {
+		log.Warn("autocomplete failed", "err", err)
+	}
+}
