@@ -22,7 +22,7 @@ import (
 // harness is a bot connected to a fake Discord, answering from the bundled
 // statements.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	fake    *discordtest.Server
 	bot     *Bot
 	engine  *rag.Engine
@@ -39,7 +39,7 @@ func withModel(srv *llmtest.Server) option {
 	}
 }
 
-func start(t *testing.T, opts ...option) *harness {
+func start(t testing.TB, opts ...option) *harness {
 	t.Helper()
 	fake := discordtest.New(t)
 	dataDir := t.TempDir()
@@ -108,10 +108,10 @@ func (h *harness) callList() string {
 
 // body decodes a call's JSON body into a generic message.
 type msgBody struct {
-	Content         string                   `json:"content"`
-	Flags           int                      `json:"flags"`
+	Content         string                    `json:"content"`
+	Flags           int                       `json:"flags"`
 	Embeds          []*discordgo.MessageEmbed `json:"embeds"`
-	Components      []json.RawMessage        `json:"components"`
+	Components      []json.RawMessage         `json:"components"`
 	AllowedMentions *struct {
 		Parse []string `json:"parse"`
 	} `json:"allowed_mentions"`
@@ -122,7 +122,7 @@ type msgBody struct {
 	} `json:"data"`
 }
 
-func decode(t *testing.T, c discordtest.Call) msgBody {
+func decode(t testing.TB, c discordtest.Call) msgBody {
 	t.Helper()
 	var b msgBody
 	if err := c.Decode(&b); err != nil {
@@ -161,7 +161,7 @@ func (h *harness) finalEdit(in *discordgo.Interaction, ok func(msgBody) bool) ms
 	h.t.Helper()
 	var got msgBody
 	h.waitCall(func(c discordtest.Call) bool {
-		if !c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") {
+		if !c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") || c.Status/100 != 2 {
 			return false
 		}
 		var b msgBody

@@ -43,6 +43,7 @@ func interactionUser(i *discordgo.Interaction) *discordgo.User {
 // background with the token's lifetime as deadline. Autocomplete, which
 // cannot be deferred, is answered directly.
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	received := time.Now()
 	i := ic.Interaction
 	user := interactionUser(i)
 	log := b.log.With("interaction", i.ID, "user", user.ID, "channel", i.ChannelID)
@@ -74,6 +75,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		log.Error("could not acknowledge the interaction", "err", err)
 		return
 	}
+	log.Debug("deferred", "took", time.Since(received))
 	ev := &ievent{i: i, to: &interactionSink{s: s, i: i, ephemeral: ephemeral}, log: log, user: user.ID}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), interactionTTL)
 	b.track(log, func() {

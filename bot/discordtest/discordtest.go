@@ -235,8 +235,13 @@ func New(t testing.TB, opts ...Option) *Server {
 		s.srv.Close()
 		t.Fatalf("discordtest: parse server URL: %v", err)
 	}
+	// Discord's API speaks HTTP/2, one connection for every request in
+	// flight; over this HTTP/1.1 fake, keep enough idle connections that a
+	// burst does not reconnect for each request.
+	tr := s.srv.Client().Transport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 256
 	s.client = &http.Client{
-		Transport: rewriteTransport{host: u.Host, next: s.srv.Client().Transport},
+		Transport: rewriteTransport{host: u.Host, next: tr},
 		Timeout:   10 * time.Second,
 	}
 	t.Cleanup(s.Close)

@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/statementbot/statementbot/bot/discordtest"
+	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/rag/llm/llmtest"
+)
+
+// TestLongAnswerSplit: a model answer over 2000 characters arrives in
+// several messages, each within the limit, with its sources at the end.
+func TestLongAnswerSplit(t *testing.T) {
+	srv := llmtest.New(t)
+	var long strings.Builder
+	for i := 0; i < 30; i++ {
+		fmt.Fprintf(&long, "The Ministers welcomed new members joining the Coalition, as the statement records in some detail, sentence %d [1]. ", i)
+	}
+	srv.QueueChat(llmtest.Reply{Content: long.String()})
+	h := start(t, withModel(srv))
+	in := h.command("ask", opt("question", "Which countries joined the Coalition?"))
+	first := h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "sentence 0 [1]") })
+	if n := len([]rune(first.Content)); n > 2000 {
+		t.Errorf("first message has %d characters", n)
+	}
+	last := h.waitCall(func(c discordtest.Call) bool {
+		return c.Is("POST", "webhooks/*/"+in.Token) && strings.Contains(decode(t, c).Content, "**Sources**")
+	})
+	if b := decode(t, last); len([]rune(b.Content)) > 2000 || !strings.Contains(b.Content, "sentence 29 [1]") || len(b.Components) == 0 {
+		t.Errorf("last follow-up: %d chars, components %d:\n%s", len([]rune(b.Content)), len(b.Components), b.Content)
+	}
+	h.checkNoPings()
+}
+
+// TestEveryonePingsNobody: a model answer containing @everyone, @here and
+// a user mention goes out with allowed_mentions that ping nobody.
+func TestEveryonePingsNobody(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.QueueChat(llmtest.Reply{Content: "@everyone @here <@123456789012345678> four countries joined: Mauritania and Yemen among them [1]."})
+	h := start(t, withModel(srv))
+	in := h.command("ask", opt("question", "Which countries joined the Coalition?"))
+	b := h.finalEdit(in, hasSources)
+	if !strings.Contains(b.Content, "@everyone") {
+		t.Fatalf("answer = %q", b.Content)
+	}
+	h.checkNoPings()
+}
+
+// TestModelFailureFallsBack: the model failing gives the extractive
+// answer with its note, streamed edits or not.
+func TestModelFailureFallsBack(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.Default = func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 500} }
+	h := start(t, withModel(srv))
+	in := h.command("ask", opt("question", "What is the EU mission in Iraq called?"))
+	b := h.finalEdit(in, hasSources)
+	if !strings.Contains(b.Content, "EUAM") || !strings.Contains(b.Content, "-# The language model was unavailable") || strings.Contains(b.Content, "scripted failure") {
+		t.Errorf("fallback answer:\n%s", b.Content)
+	}
+}
+
+// TestStreamingEdits: a streamed answer shows progress before the final
+// edit.
+func TestStreamingEdits(t *testing.T) {
+	srv := llmtest.New(t)
+	h := start(t, withModel(srv))
+	slow := strings.Repeat("word ", 200)
+	srv.QueueChat(llmtest.Reply{Content: slow + "and Yemen joined [1]."})
+	in := h.command("ask", opt("question", "Which countries joined the Coalition?"))
+	h.finalEdit(in, hasSources)
+	edits := 0
+	for _, c := range h.fake.Calls() {
+		if c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") {
+			edits++
+		}
+	}
+	if edits < 1 {
+		t.Errorf("%d edits", edits)
+	}
+}
+
+// TestDiscordErrorsOnEdit: a 429 and a 500 on the answer's edit are
+// retried and the answer delivered.
+func TestDiscordErrorsOnEdit(t *testing.T) {
+	h := start(t)
+	h.fake.FailNext(discordtest.Match("PATCH", "webhooks/*/*/messages/@original"), 429, 50*time.Millisecond, 1)
+	h.fake.FailNext(discordtest.Match("PATCH", "webhooks/*/*/messages/@original"), 500, 0, 1)
+	in := h.command("ask", opt("question", "What is the EU mission in Iraq called?"))
+	b := h.finalEdit(in, hasSources)
+	if !strings.Contains(b.Content, "EUAM") {
+		t.Errorf("answer = %s", b.Content)
+	}
+	var statuses []int
+	for _, c := range h.fake.Calls() {
+		if c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") {
+			statuses = append(statuses, c.Status)
+		}
+	}
+	if len(statuses) != 3 || statuses[0] != 429 || statuses[1] != 500 || statuses[2] != 200 {
+		t.Errorf("edit statuses = %v, want [429 500 200]", statuses)
+	}
+}
+
+func TestQuestionLimits(t *testing.T) {
+	h := start(t, func(c *Config, _ *rag.Config) { c.UserBurst, c.UserPerMinute = 1, 1 })
+	in := h.command("ask", opt("question", strings.Repeat("why ", 300)))
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "limit is 1000") })
+	in = h.command("ask", opt("question", "What is ISIS-K?"))
+	h.finalEdit(in, hasSources)
+	in = h.command("ask", opt("question", "What is ISIS-K?"))
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "You're asking quickly") })
+}
+
+// TestQueuedPosition: with one answer in flight allowed, the next question
+// shows its place in line, then gets its answer.
+func TestQueuedPosition(t *testing.T) {
+	srv := llmtest.New(t)
+	release := make(chan struct{})
+	var once sync.Once
+	srv.Default = func(req llmtest.Request) llmtest.Reply {
+		once.Do(func() { <-release })
+		return llmtest.EchoFirstSentence(req)
+	}
+	h := start(t, withModel(srv), func(c *Config, _ *rag.Config) { c.MaxConcurrent = 1 })
+	first := h.command("ask", opt("question", "What is the EU mission in Iraq called?"))
+	for srv.ChatRequests() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	second := h.command("ask", opt("question", "What is ISIS-K?"))
+	h.finalEdit(second, func(b msgBody) bool { return strings.Contains(b.Content, "Queued (position 1)") })
+	close(release)
+	h.finalEdit(first, hasSources)
+	h.finalEdit(second, hasSources)
+}
+
+// TestUnknownComponentIsVisible: a stale button or an unknown command
+// still gets a visible reply.
+func TestUnknownComponentIsVisible(t *testing.T) {
+	h := start(t)
+	in, _ := h.fake.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionMessageComponent,
+		Data: discordgo.MessageComponentInteractionData{CustomID: "cite:gone-statement:3", ComponentType: discordgo.ButtonComponent},
+	})
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "no longer indexed") })
+	in = h.command("frobnicate")
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "/help") })
+}
