@@ -329,19 +329,29 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte
 			return nil, nil, err
 		}
 	}
-	text, meta := string(r.Data), Metadata{}
+	text, fileMeta := string(r.Data), Metadata{}
 	if l.extract != nil {
 		var err error
-		if text, meta, err = l.extract(ctx, r.Name, r.Data); err != nil {
+		if text, fileMeta, err = l.extract(ctx, r.Name, r.Data); err != nil {
 			return nil, nil, err
 		}
 	} else if !IsStatementFile(r.Name) {
 		return nil, nil, &InputError{Msg: "only .txt and .md files can be added here"}
 	}
-	for _, kv := range [][2]*string{{&meta.Title, &r.Meta.Title}, {&meta.Date, &r.Meta.Date}, {&meta.Issuer, &r.Meta.Issuer}, {&meta.Source, &r.Meta.Source}} {
-		if *kv[1] != "" {
-			*kv[0] = *kv[1]
-		}
+	// What the admin typed wins; then what the text says of itself (front
+	// matter, dateline); then the file's metadata (a PDF's creation date
+	// is a weaker witness than its dateline).
+	front, body := splitFrontMatter(normalizeText(text))
+	hd, _ := splitHeader(body)
+	title := firstNonEmpty(front["title"], hd.title)
+	if isGenericTitle(title) {
+		title = ""
+	}
+	meta := Metadata{
+		Title:  firstNonEmpty(r.Meta.Title, title, fileMeta.Title),
+		Date:   firstNonEmpty(r.Meta.Date, front["date"], hd.date, fileMeta.Date),
+		Issuer: firstNonEmpty(r.Meta.Issuer, front["issuer"], hd.issuer, fileMeta.Issuer),
+		Source: firstNonEmpty(r.Meta.Source, front["source"], fileMeta.Source),
 	}
 	id := r.ID
 	if id == "" {

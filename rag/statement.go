@@ -104,11 +104,18 @@ func ParseStatement(id string, raw []byte, meta Metadata) (*Statement, error) {
 	return st, nil
 }
 
-// InputError is bad input: its message says what was wrong and what to do,
-// and is safe to show to the person who supplied it.
-type InputError struct{ Msg string }
+// InputError is bad input: Msg says what was wrong and what to do, in one
+// line safe to show to the person who supplied it; Err, when set, is the
+// underlying cause, for the log.
+type InputError struct {
+	Msg string
+	Err error
+}
 
 func (e *InputError) Error() string { return e.Msg }
+
+// Unwrap returns the cause.
+func (e *InputError) Unwrap() error { return e.Err }
 
 // checkText refuses empty and binary input.
 func checkText(raw []byte) error {

@@ -116,6 +116,7 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	var reqs []rag.AddRequest
 	for _, f := range files {
 		body, err := readStatementFile(f, a.cfg.MaxUploadBytes)
@@ -163,6 +164,7 @@ func cmdRemove(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	stats, err := a.library.Remove(ctx, pos[0])
 	a.audit(cliActor(env), "remove", pos, summary(stats), err)
 	if err != nil {
@@ -186,6 +188,7 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	stats, err := a.library.Reindex(ctx, progressPrinter(env.stderr))
 	a.audit(cliActor(env), "reindex", nil, summary(stats), err)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/prompts"
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/rag/extract"
 	"github.com/statementbot/statementbot/rag/llm"
 	"github.com/statementbot/statementbot/statements"
 )
@@ -16,11 +17,19 @@ import (
 // app is the wired program: configuration, logger, the statement library
 // and the answering engine over its current index.
 type app struct {
-	cfg     config
-	log     *slog.Logger
-	engine  *rag.Engine
-	library *rag.Library
-	built   rag.BuildStats
+	cfg       config
+	log       *slog.Logger
+	engine    *rag.Engine
+	library   *rag.Library
+	extractor *extract.Extractor
+	built     rag.BuildStats
+}
+
+// close releases what the app started (the PDF reader's pool).
+func (a *app) close() {
+	if a.extractor != nil {
+		_ = a.extractor.Close()
+	}
 }
 
 // dataFlag registers --data on fs.
@@ -39,6 +48,9 @@ func openApp(ctx context.Context, env *environment, dataDir string) (*app, error
 	}
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	a := &app{cfg: cfg, log: log}
+	// PDFium (WebAssembly) starts on the first PDF only; its compiled code
+	// is cached under the data directory.
+	a.extractor = extract.New(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache", "wazero")})
 
 	pset, err := prompts.Load(cfg.PromptsDir)
 	if err != nil {
@@ -96,7 +108,7 @@ func (a *app) openLibrary(ctx context.Context, emb embeddings.Embedder) (*rag.In
 		a.log.Warn("embedding cache unavailable", "err", err)
 	}
 	lib, ix, stats, err := rag.OpenLibrary(ctx, rag.LibraryConfig{
-		Dir: a.cfg.DataDir, Bundled: statements.FS, Docs: docs, Log: a.log,
+		Dir: a.cfg.DataDir, Bundled: statements.FS, Docs: docs, Log: a.log, Extract: a.extractor.Statement,
 	})
 	if err != nil {
 		return nil, err

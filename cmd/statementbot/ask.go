@@ -31,6 +31,7 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	ans, err := a.engine.Ask(ctx, rag.AskRequest{Question: question, Statement: *statement})
 	if err != nil {
 		return err

@@ -29,6 +29,7 @@ func cmdChat(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	interactive := false
 	if f, ok := env.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		interactive = true

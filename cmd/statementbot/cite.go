@@ -27,6 +27,7 @@ func cmdCite(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	c, err := a.engine.Index().Cite(pos[0], n)
 	if err != nil {
 		return asUsage(err)

@@ -33,6 +33,16 @@ type config struct {
 
 	// MaxUploadBytes bounds a statement file (CLI or Discord attachment).
 	MaxUploadBytes int64
+
+	// Discord.
+	DiscordToken      string
+	DiscordGuildID    string
+	DiscordAPIURL     string
+	AdminUserIDs      []string
+	AdminRoleIDs      []string
+	MessageContent    bool
+	AnswerConcurrency int
+	UserPerMinute     int
 }
 
 // llmEnabled: a key or a base URL switches the language model on.
@@ -102,6 +112,23 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	c.MaxUploadBytes = int64(maxUpload)
+
+	c.DiscordToken = strings.TrimPrefix(get("DISCORD_TOKEN"), "Bot ")
+	c.DiscordGuildID = get("DISCORD_GUILD_ID")
+	c.DiscordAPIURL = get("DISCORD_API_URL")
+	c.AdminUserIDs = idList(get("ADMIN_USER_IDS"))
+	c.AdminRoleIDs = idList(get("ADMIN_ROLE_IDS"))
+	if v := get("MESSAGE_CONTENT"); v != "" {
+		if c.MessageContent, err = strconv.ParseBool(v); err != nil {
+			return c, usageErrorf("MESSAGE_CONTENT=%q: use true or false", v)
+		}
+	}
+	if c.AnswerConcurrency, err = positiveInt(get, "ANSWER_CONCURRENCY", 8, 1); err != nil {
+		return c, err
+	}
+	if c.UserPerMinute, err = positiveInt(get, "USER_RATE_PER_MINUTE", 6, 1); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -115,6 +142,11 @@ func positiveInt(get func(string) string, key string, def, least int) (int, erro
 		return 0, usageErrorf("%s=%q: use a whole number of at least %d", key, v, least)
 	}
 	return n, nil
+}
+
+// idList splits "1, 2 3" into IDs.
+func idList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
 }
 
 // withEnvFile layers the .env file under getenv.

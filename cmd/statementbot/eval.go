@@ -38,6 +38,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	results, err := a.engine.Evaluate(ctx, questions, offtopic, rag.Hybrid, rag.KeywordOnly, rag.VectorOnly)
 	if err != nil {
 		return err

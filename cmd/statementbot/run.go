@@ -23,6 +23,7 @@ Usage:
   statementbot add [--json] [--title T] [--date D] [--replace] FILE...
   statementbot remove [--json] ID
   statementbot reindex [--json]
+  statementbot serve          (the Discord bot; needs DISCORD_TOKEN)
 
 Every command takes --data DIR (default $STATEMENTBOT_DATA, else ./data),
 where the embedding cache and added statements live.
@@ -42,6 +43,7 @@ var commands = map[string]command{
 	"add":        cmdAdd,
 	"remove":     cmdRemove,
 	"reindex":    cmdReindex,
+	"serve":      cmdServe,
 }
 
 // environment is what a command may touch: configuration and the
@@ -68,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return usageErrorf("unknown command %q; commands: ask, search, statements, cite, chat, eval, add, remove, reindex", name)
+		return usageErrorf("unknown command %q; commands: ask, search, statements, cite, chat, eval, add, remove, reindex, serve", name)
 	}
 	return cmd(ctx, env, args[1:])
 }

@@ -41,6 +41,7 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	hits, err := a.engine.Search(ctx, query, rag.SearchOptions{K: *k, Statement: *statement})
 	if err != nil {
 		return err

@@ -30,6 +30,7 @@ func cmdStatements(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer a.close()
 	var list []statementInfo
 	for _, st := range a.engine.Index().Statements() {
 		list = append(list, statementInfo{ID: st.ID, Title: st.Title, Date: st.Date, Issuer: st.Issuer, Paragraphs: len(st.Paragraphs)})

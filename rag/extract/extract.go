@@ -24,6 +24,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/klippa-app/go-pdfium"
+
+	"github.com/statementbot/statementbot/rag"
 )
 
 // Formats reported in Document.Format.
@@ -63,18 +65,9 @@ type Document struct {
 }
 
 // InputError reports a problem with the uploaded file itself, one that its
-// uploader can fix. Its message is a single line fit to show to the user.
-type InputError struct {
-	// Msg says what is wrong and what to do about it.
-	Msg string
-	// Err is the underlying cause, if any. It is not part of Msg.
-	Err error
-}
-
-func (e *InputError) Error() string { return e.Msg }
-
-// Unwrap returns the underlying cause.
-func (e *InputError) Unwrap() error { return e.Err }
+// uploader can fix: Msg is a single line fit to show to the user, Err the
+// cause for the log. It is rag's input error, so callers handle one type.
+type InputError = rag.InputError
 
 func inputErrorf(cause error, format string, args ...any) *InputError {
 	return &InputError{Msg: fmt.Sprintf(format, args...), Err: cause}
@@ -279,4 +272,13 @@ func decodeUTF16(data []byte) (string, bool) {
 		units = append(units, order(data[i:]))
 	}
 	return string(utf16.Decode(units)), true
+}
+
+// Statement extracts a statement for rag.Library: it is a rag.ExtractFunc.
+func (e *Extractor) Statement(ctx context.Context, name string, data []byte) (string, rag.Metadata, error) {
+	doc, err := e.Extract(ctx, name, data)
+	if err != nil {
+		return "", rag.Metadata{}, err
+	}
+	return doc.Text, rag.Metadata{Title: doc.Title, Date: doc.Date, Source: doc.Source}, nil
 }

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/statementbot/statementbot/rag/extract/extracttest"
 )
 
 // Starting the PDF pool compiles the 5.8 MB PDFium module: about 6 s, and
@@ -42,7 +43,7 @@ func pdfExtractor(tb testing.TB) *Extractor {
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
 	if shared == nil {
-		e := New(Options{MaxPages: testMaxPages, CacheDir: testCacheDir(tb)})
+		e := New(Options{MaxPages: testMaxPages, CacheDir: extracttest.CacheDir(tb)})
 		start := time.Now()
 		if _, err := e.startPool(context.Background()); err != nil {
 			tb.Fatalf("starting PDF pool: %v", err)
@@ -53,42 +54,18 @@ func pdfExtractor(tb testing.TB) *Extractor {
 	return shared
 }
 
-// testCacheDir returns a compilation cache directory named after the wazero
-// version in go.mod: in a test binary wazero cannot tell its own version,
-// so the directory name keeps caches of different versions apart.
-func testCacheDir(tb testing.TB) string {
-	if os.Getenv("EXTRACT_TEST_NO_CACHE") != "" {
-		return ""
-	}
-	mod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
-	if err != nil {
-		tb.Logf("no compilation cache: %v", err)
-		return ""
-	}
-	m := regexp.MustCompile(`github\.com/tetratelabs/wazero (v\S+)`).FindSubmatch(mod)
-	if m == nil {
-		tb.Log("no compilation cache: wazero not in go.mod")
-		return ""
-	}
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = os.TempDir()
-	}
-	return filepath.Join(base, "statementbot-test", "wazero-"+string(m[1]))
-}
-
 func TestExtractPDF(t *testing.T) {
 	e := pdfExtractor(t)
 	tests := []struct {
 		name string
-		pdf  testPDF
+		pdf  extracttest.PDF
 		want Document
 	}{
 		{
 			name: "two pages in order with a page break",
-			pdf: testPDF{pages: []string{
-				textPage("Joint Statement of the Ministers", "The Coalition met in Rome."),
-				textPage("Page two begins here.", "It ends the statement."),
+			pdf: extracttest.PDF{Pages: []string{
+				extracttest.TextPage("Joint Statement of the Ministers", "The Coalition met in Rome."),
+				extracttest.TextPage("Page two begins here.", "It ends the statement."),
 			}},
 			want: Document{
 				Text:   "Joint Statement of the Ministers\nThe Coalition met in Rome.\fPage two begins here.\nIt ends the statement.",
@@ -97,65 +74,65 @@ func TestExtractPDF(t *testing.T) {
 		},
 		{
 			name: "title and creation date",
-			pdf: testPDF{
-				pages: []string{textPage("Body text.")},
-				info:  map[string]string{"Title": "Rome Ministerial Statement", "CreationDate": "D:20210628103000+02'00'", "ModDate": "D:20220101000000Z"},
+			pdf: extracttest.PDF{
+				Pages: []string{extracttest.TextPage("Body text.")},
+				Info:  map[string]string{"Title": "Rome Ministerial Statement", "CreationDate": "D:20210628103000+02'00'", "ModDate": "D:20220101000000Z"},
 			},
 			want: Document{Text: "Body text.", Title: "Rome Ministerial Statement", Date: "2021-06-28", Format: FormatPDF},
 		},
 		{
 			name: "modification date when no creation date",
-			pdf: testPDF{
-				pages: []string{textPage("Body text.")},
-				info:  map[string]string{"ModDate": "D:20211231"},
+			pdf: extracttest.PDF{
+				Pages: []string{extracttest.TextPage("Body text.")},
+				Info:  map[string]string{"ModDate": "D:20211231"},
 			},
 			want: Document{Text: "Body text.", Date: "2021-12-31", Format: FormatPDF},
 		},
 		{
 			name: "unparseable date is left out",
-			pdf: testPDF{
-				pages: []string{textPage("Body text.")},
-				info:  map[string]string{"Title": "  Spaced title  ", "CreationDate": "yesterday"},
+			pdf: extracttest.PDF{
+				Pages: []string{extracttest.TextPage("Body text.")},
+				Info:  map[string]string{"Title": "  Spaced title  ", "CreationDate": "yesterday"},
 			},
 			want: Document{Text: "Body text.", Title: "Spaced title", Format: FormatPDF},
 		},
 		{
 			name: "blank page keeps its page break",
-			pdf: testPDF{pages: []string{
-				textPage("First page."),
+			pdf: extracttest.PDF{Pages: []string{
+				extracttest.TextPage("First page."),
 				"",
-				textPage("Third page."),
+				extracttest.TextPage("Third page."),
 			}},
 			want: Document{Text: "First page.\f\fThird page.", Format: FormatPDF},
 		},
 		{
 			name: "TJ kerning and T* line breaks",
-			pdf: testPDF{pages: []string{
+			pdf: extracttest.PDF{Pages: []string{
 				"BT /F1 12 Tf 14 TL 72 720 Td [(Joint) -300 (Statement)] TJ T* [(on ) 20 (Iraq)] TJ ET",
 			}},
 			want: Document{Text: "Joint Statement\non Iraq", Format: FormatPDF},
 		},
 		{
 			name: "text next to an image",
-			pdf: testPDF{
-				pages: []string{"q 100 0 0 100 72 600 cm /Im1 Do Q\n" + textPage("Caption text.")},
-				image: true,
+			pdf: extracttest.PDF{
+				Pages: []string{"q 100 0 0 100 72 600 cm /Im1 Do Q\n" + extracttest.TextPage("Caption text.")},
+				Image: true,
 			},
 			want: Document{Text: "Caption text.", Format: FormatPDF},
 		},
 		{
 			name: "encrypted with an owner password only opens",
-			pdf: testPDF{
-				pages:         []string{textPage("Protected but readable.")},
-				info:          map[string]string{"Title": "Encrypted title"},
-				encrypt:       true,
-				ownerPassword: "owner",
+			pdf: extracttest.PDF{
+				Pages:         []string{extracttest.TextPage("Protected but readable.")},
+				Info:          map[string]string{"Title": "Encrypted title"},
+				Encrypt:       true,
+				OwnerPassword: "owner",
 			},
 			want: Document{Text: "Protected but readable.", Title: "Encrypted title", Format: FormatPDF},
 		},
 		{
 			name: "PDF content wins over a .txt name",
-			pdf:  testPDF{pages: []string{textPage("Misnamed.")}},
+			pdf:  extracttest.PDF{Pages: []string{extracttest.TextPage("Misnamed.")}},
 			want: Document{Text: "Misnamed.", Format: FormatPDF},
 		},
 	}
@@ -165,7 +142,7 @@ func TestExtractPDF(t *testing.T) {
 			if strings.Contains(tt.name, ".txt") {
 				name = "statement.txt"
 			}
-			got, err := e.Extract(context.Background(), name, tt.pdf.build())
+			got, err := e.Extract(context.Background(), name, tt.pdf.Build())
 			if err != nil {
 				t.Fatalf("Extract() error = %v, want nil", err)
 			}
@@ -178,10 +155,10 @@ func TestExtractPDF(t *testing.T) {
 
 func TestExtractPDFInputErrors(t *testing.T) {
 	e := pdfExtractor(t)
-	valid := testPDF{pages: []string{textPage("Some text.")}}.build()
+	valid := extracttest.PDF{Pages: []string{extracttest.TextPage("Some text.")}}.Build()
 	var tooMany []string
 	for i := range testMaxPages + 1 {
-		tooMany = append(tooMany, textPage(fmt.Sprintf("Page %d.", i+1)))
+		tooMany = append(tooMany, extracttest.TextPage(fmt.Sprintf("Page %d.", i+1)))
 	}
 	tests := []struct {
 		name    string
@@ -192,19 +169,19 @@ func TestExtractPDFInputErrors(t *testing.T) {
 		{
 			name:    "image-only page",
 			file:    "scan.pdf",
-			data:    testPDF{pages: []string{"q 400 0 0 600 100 100 cm /Im1 Do Q"}, image: true}.build(),
+			data:    extracttest.PDF{Pages: []string{"q 400 0 0 600 100 100 cm /Im1 Do Q"}, Image: true}.Build(),
 			wantMsg: "the PDF has no text layer (scanned image?): export it with text or paste the text as .txt",
 		},
 		{
 			name:    "pages without any content",
 			file:    "blank.pdf",
-			data:    testPDF{pages: []string{"", ""}}.build(),
+			data:    extracttest.PDF{Pages: []string{"", ""}}.Build(),
 			wantMsg: "no text layer",
 		},
 		{
 			name:    "user password",
 			file:    "locked.pdf",
-			data:    testPDF{pages: []string{textPage("Secret.")}, encrypt: true, userPassword: "secret"}.build(),
+			data:    extracttest.PDF{Pages: []string{extracttest.TextPage("Secret.")}, Encrypt: true, UserPassword: "secret"}.Build(),
 			wantMsg: "password-protected",
 		},
 		{
@@ -228,7 +205,7 @@ func TestExtractPDFInputErrors(t *testing.T) {
 		{
 			name:    "too many pages",
 			file:    "long.pdf",
-			data:    testPDF{pages: tooMany}.build(),
+			data:    extracttest.PDF{Pages: tooMany}.Build(),
 			wantMsg: fmt.Sprintf("the PDF has %d pages, more than the %d allowed", testMaxPages+1, testMaxPages),
 		},
 	}
@@ -253,7 +230,7 @@ func TestExtractPDFContextCanceled(t *testing.T) {
 	e := pdfExtractor(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := e.Extract(ctx, "a.pdf", testPDF{pages: []string{textPage("Text.")}}.build())
+	_, err := e.Extract(ctx, "a.pdf", extracttest.PDF{Pages: []string{extracttest.TextPage("Text.")}}.Build())
 	var ie *InputError
 	if errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
 		t.Errorf("Extract(canceled ctx) error = %v, want a non-input error wrapping context.Canceled", err)
@@ -266,16 +243,16 @@ func TestExtractPDFContextCanceled(t *testing.T) {
 func TestExtractPDFTimeout(t *testing.T) {
 	pdfExtractor(t) // fills the compilation cache first
 	const timeout = 100 * time.Millisecond
-	e := New(Options{PDFTimeout: timeout, Workers: 1, CacheDir: testCacheDir(t)})
+	e := New(Options{PDFTimeout: timeout, Workers: 1, CacheDir: extracttest.CacheDir(t)})
 	defer e.Close()
 	if _, err := e.startPool(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// 200,000 text operators keep PDFium busy for about 1.4 s (3 s under
 	// -race) in a single call.
-	heavy := testPDF{pages: []string{
+	heavy := extracttest.PDF{Pages: []string{
 		"BT /F1 1 Tf 72 720 Td " + strings.Repeat("(ab) Tj 0.001 0 Td ", 200_000) + "ET",
-	}}.build()
+	}}.Build()
 
 	start := time.Now()
 	_, err := e.Extract(context.Background(), "heavy.pdf", heavy)
@@ -293,7 +270,7 @@ func TestExtractPDFTimeout(t *testing.T) {
 	}
 
 	e.opts.PDFTimeout = time.Minute // no extraction is running
-	data := testPDF{pages: []string{textPage("Fast text.")}}.build()
+	data := extracttest.PDF{Pages: []string{extracttest.TextPage("Fast text.")}}.Build()
 	got, err := e.Extract(context.Background(), "fast.pdf", data)
 	if err != nil || got.Text != "Fast text." {
 		t.Errorf("Extract() after a timeout = %q, %v; want %q, nil", got.Text, err, "Fast text.")
@@ -308,7 +285,7 @@ func TestPoolStartRetriesAfterFailure(t *testing.T) {
 	}
 	e := New(Options{CacheDir: notADir})
 	defer e.Close()
-	data := testPDF{pages: []string{textPage("Retry text.")}}.build()
+	data := extracttest.PDF{Pages: []string{extracttest.TextPage("Retry text.")}}.Build()
 
 	_, err := e.Extract(context.Background(), "a.pdf", data)
 	var ie *InputError
@@ -316,7 +293,7 @@ func TestPoolStartRetriesAfterFailure(t *testing.T) {
 		t.Fatalf("Extract() with a broken cache dir error = %v, want an internal error", err)
 	}
 
-	e.opts.CacheDir = testCacheDir(t) // no extraction is running
+	e.opts.CacheDir = extracttest.CacheDir(t) // no extraction is running
 	got, err := e.Extract(context.Background(), "a.pdf", data)
 	if err != nil || got.Text != "Retry text." {
 		t.Errorf("Extract() after a failed start = %q, %v; want %q, nil", got.Text, err, "Retry text.")
@@ -335,7 +312,7 @@ func TestExtractPDFConcurrent(t *testing.T) {
 			for i := range perGoroutine {
 				want := fmt.Sprintf("Document %d-%d page one.\fDocument %d-%d page two.", g, i, g, i)
 				pages := strings.Split(want, "\f")
-				data := testPDF{pages: []string{textPage(pages[0]), textPage(pages[1])}}.build()
+				data := extracttest.PDF{Pages: []string{extracttest.TextPage(pages[0]), extracttest.TextPage(pages[1])}}.Build()
 				got, err := e.Extract(context.Background(), "c.pdf", data)
 				switch {
 				case err != nil:
@@ -361,7 +338,7 @@ func TestClose(t *testing.T) {
 	if err := e.Close(); err != nil {
 		t.Errorf("second Close() = %v, want nil", err)
 	}
-	_, err := e.Extract(context.Background(), "a.pdf", testPDF{pages: []string{textPage("x")}}.build())
+	_, err := e.Extract(context.Background(), "a.pdf", extracttest.PDF{Pages: []string{extracttest.TextPage("x")}}.Build())
 	if !errors.Is(err, ErrClosed) {
 		t.Errorf("Extract(PDF) after Close error = %v, want ErrClosed", err)
 	}
@@ -557,13 +534,13 @@ func TestParseDate(t *testing.T) {
 
 func BenchmarkExtractPDF(b *testing.B) {
 	e := pdfExtractor(b)
-	data := testPDF{
-		pages: []string{
-			textPage("Joint Statement of the Ministers", "The Coalition met in Rome on 28 June 2021.", "Ministers reaffirmed their determination."),
-			textPage("They agreed to meet again next year.", "Issued in Rome."),
+	data := extracttest.PDF{
+		Pages: []string{
+			extracttest.TextPage("Joint Statement of the Ministers", "The Coalition met in Rome on 28 June 2021.", "Ministers reaffirmed their determination."),
+			extracttest.TextPage("They agreed to meet again next year.", "Issued in Rome."),
 		},
-		info: map[string]string{"Title": "Rome Statement", "CreationDate": "D:20210628"},
-	}.build()
+		Info: map[string]string{"Title": "Rome Statement", "CreationDate": "D:20210628"},
+	}.Build()
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -1,4 +1,7 @@
-package extract
+// Package extracttest makes files for extraction tests: small, valid PDF 1.4
+// documents written byte by byte (text pages, metadata, images, RC4
+// encryption), so no test downloads or commits binary fixtures.
+package extracttest
 
 import (
 	"bytes"
@@ -6,29 +9,33 @@ import (
 	"crypto/rc4"
 	"encoding/binary"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
+	"testing"
 )
 
-// testPDF describes a small PDF 1.4 file built by the tests: a Helvetica
+// PDF describes a small PDF 1.4 file built by the tests: a Helvetica
 // Type1 font (one of the standard 14, so nothing is embedded), an optional
 // image, and one content stream per page.
-type testPDF struct {
-	pages []string          // content streams, one per page
-	info  map[string]string // document information entries, e.g. "Title"
-	image bool              // give every page a 2x2 gray image named /Im1
+type PDF struct {
+	Pages []string          // content streams, one per page
+	Info  map[string]string // document information entries, e.g. "Title"
+	Image bool              // give every page a 2x2 gray image named /Im1
 
-	// With userPassword or ownerPassword set, the file is encrypted with the
+	// With Encrypt set, the file is encrypted with the
 	// standard security handler, revision 2 (RC4, 40-bit key). An empty
 	// user password encrypts without preventing opening.
-	encrypt       bool
-	userPassword  string
-	ownerPassword string
+	Encrypt       bool
+	UserPassword  string
+	OwnerPassword string
 }
 
-// textPage returns a content stream that shows lines of text in 12 pt
+// TextPage returns a content stream that shows lines of text in 12 pt
 // Helvetica from the top of a letter page, one Tj per line with T* between.
-func textPage(lines ...string) string {
+func TextPage(lines ...string) string {
 	var b strings.Builder
 	b.WriteString("BT\n/F1 12 Tf\n14 TL\n72 720 Td\n")
 	for i, l := range lines {
@@ -68,8 +75,8 @@ func rc4Crypt(key, data []byte) []byte {
 	return out
 }
 
-// build writes the PDF with a correct cross-reference table.
-func (p testPDF) build() []byte {
+// Build writes the PDF with a correct cross-reference table.
+func (p PDF) Build() []byte {
 	type object struct {
 		dict   string
 		stream []byte // nil for a plain object
@@ -81,11 +88,11 @@ func (p testPDF) build() []byte {
 		{dict: "<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", stream: []byte{0x00, 0xFF, 0xFF, 0x00}},
 	}
 	resources := "<< /Font << /F1 3 0 R >> >>"
-	if p.image {
+	if p.Image {
 		resources = "<< /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R >> >>"
 	}
 	var kids []string
-	for _, content := range p.pages {
+	for _, content := range p.Pages {
 		pageNum := len(objs) + 1
 		kids = append(kids, fmt.Sprintf("%d 0 R", pageNum))
 		objs = append(objs,
@@ -95,20 +102,20 @@ func (p testPDF) build() []byte {
 	}
 	objs[1].dict = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
 
-	fileID := md5.Sum([]byte(fmt.Sprint(p.pages, p.info)))
+	fileID := md5.Sum([]byte(fmt.Sprint(p.Pages, p.Info)))
 	var fileKey, ownerEntry, userEntry []byte
 	const permissions = int32(-4) // everything allowed
-	if p.encrypt {
+	if p.Encrypt {
 		// Algorithm 3.3: the owner entry.
-		ownerPwd := p.ownerPassword
+		ownerPwd := p.OwnerPassword
 		if ownerPwd == "" {
-			ownerPwd = p.userPassword
+			ownerPwd = p.UserPassword
 		}
 		ownerKey := md5.Sum(padPassword(ownerPwd))
-		ownerEntry = rc4Crypt(ownerKey[:5], padPassword(p.userPassword))
+		ownerEntry = rc4Crypt(ownerKey[:5], padPassword(p.UserPassword))
 		// Algorithm 3.2: the file key.
 		h := md5.New()
-		h.Write(padPassword(p.userPassword))
+		h.Write(padPassword(p.UserPassword))
 		h.Write(ownerEntry)
 		_ = binary.Write(h, binary.LittleEndian, permissions)
 		h.Write(fileID[:])
@@ -124,18 +131,18 @@ func (p testPDF) build() []byte {
 	}
 
 	var infoNum int
-	if len(p.info) > 0 {
+	if len(p.Info) > 0 {
 		infoNum = len(objs) + 1
-		keys := make([]string, 0, len(p.info))
-		for k := range p.info {
+		keys := make([]string, 0, len(p.Info))
+		for k := range p.Info {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		var b strings.Builder
 		b.WriteString("<<")
 		for _, k := range keys {
-			v := []byte(p.info[k])
-			if p.encrypt {
+			v := []byte(p.Info[k])
+			if p.Encrypt {
 				v = rc4Crypt(objectKey(infoNum), v)
 			}
 			fmt.Fprintf(&b, " /%s <%X>", k, v)
@@ -144,7 +151,7 @@ func (p testPDF) build() []byte {
 		objs = append(objs, object{dict: b.String()})
 	}
 	var encryptNum int
-	if p.encrypt {
+	if p.Encrypt {
 		encryptNum = len(objs) + 1
 		objs = append(objs, object{dict: fmt.Sprintf(
 			"<< /Filter /Standard /V 1 /R 2 /Length 40 /O <%X> /U <%X> /P %d >>", ownerEntry, userEntry, permissions)})
@@ -162,7 +169,7 @@ func (p testPDF) build() []byte {
 			continue
 		}
 		data := o.stream
-		if p.encrypt {
+		if p.Encrypt {
 			data = rc4Crypt(objectKey(num), data)
 		}
 		fmt.Fprintf(&out, "%s /Length %d >>\nstream\n", o.dict, len(data))
@@ -183,4 +190,39 @@ func (p testPDF) build() []byte {
 	}
 	fmt.Fprintf(&out, " /ID [<%X> <%X>] >>\nstartxref\n%d\n%%%%EOF\n", fileID, fileID, xref)
 	return out.Bytes()
+}
+
+// CacheDir is a wazero compilation cache shared by every test run on this
+// machine (named after the wazero version in go.mod, which a test binary
+// cannot tell), so only the first run pays for compiling PDFium.
+// EXTRACT_TEST_NO_CACHE=1 turns it off.
+func CacheDir(tb testing.TB) string {
+	if os.Getenv("EXTRACT_TEST_NO_CACHE") != "" {
+		return ""
+	}
+	dir, _ := os.Getwd()
+	var mod []byte
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			mod = data
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Log("no compilation cache: go.mod not found")
+			return ""
+		}
+		dir = parent
+	}
+	m := regexp.MustCompile(`github\.com/tetratelabs/wazero (v\S+)`).FindSubmatch(mod)
+	if m == nil {
+		tb.Log("no compilation cache: wazero not in go.mod")
+		return ""
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "statementbot-test", "wazero-"+string(m[1]))
 }

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/statementbot/statementbot/bot"
+)
+
+func cmdServe(ctx context.Context, env *environment, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	data := dataFlag(fs)
+	pos, err := parseFlags(env, fs, "serve", args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("serve: takes no arguments; configure it with environment variables (see .env.example)")
+	}
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.DiscordToken == "" {
+		return usageErrorf("serve: DISCORD_TOKEN is not set: create an application at https://discord.com/developers/applications, open Bot, Reset Token, and export DISCORD_TOKEN=<token> (see README, \"Run it on your Discord server\")")
+	}
+	client, err := bot.NewHTTPClient(cfg.DiscordAPIURL)
+	if err != nil {
+		return usageErrorf("serve: %v", err)
+	}
+	if lookup, _ := withEnvFile(env.getenv); lookup == nil || lookup("LOG_LEVEL") == "" {
+		env = withDefault(env, "LOG_LEVEL", "info") // a server logs what it does
+	}
+	a, err := openApp(ctx, env, *data)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	sess, err := discordgo.New("Bot " + cfg.DiscordToken)
+	if err != nil {
+		return err
+	}
+	sess.Client = client
+	sess.ShouldReconnectOnError = true
+	sess.LogLevel = discordgo.LogWarning
+	b := bot.New(bot.Config{
+		Session: sess, Answerer: a.engine, Library: a.library,
+		GuildID: cfg.DiscordGuildID, DataDir: a.cfg.DataDir, Log: a.log.With("component", "bot"),
+		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
+		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
+	})
+	a.log.Info("starting the Discord bot", slog.String("guild", cfg.DiscordGuildID), slog.String("mode", a.engine.Mode()))
+	return b.Run(ctx)
+}
+
+// withDefault returns env with key defaulting to value.
+func withDefault(env *environment, key, value string) *environment {
+	e := *env
+	get := env.getenv
+	e.getenv = func(k string) string {
+		if v := get(k); v != "" || k != key {
+			return v
+		}
+		return value
+	}
+	return &e
+}
