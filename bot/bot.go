@@ -180,7 +180,7 @@ func (b *Bot) visible(err error, log *slog.Logger) string {
 	case errors.As(err, &us):
 		return fmt.Sprintf("I have no statement %q. Use /statements to see what I know.", us.ID)
 	case errors.Is(err, rag.ErrBusy):
-		return "Another index change is running; I'll be ready once it finishes. Try again in a minute."
+		return "An add, remove or reindex is already running; try again when it finishes."
 	}
 	ref := newKey()[:8]
 	log.Error("request failed", "ref", ref, "err", err)

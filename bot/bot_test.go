@@ -48,7 +48,7 @@ func start(t testing.TB, opts ...option) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, ix, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{Dir: dataDir, Bundled: statements.FS, Docs: cache, Extract: testExtract})
+	lib, ix, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{Dir: dataDir, Bundled: statements.FS, Docs: cache, Extract: testExtractor(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,27 @@
 package bot
 
-import "github.com/statementbot/statementbot/rag"
+import (
+	"context"
+	"sync"
+	"testing"
 
-// testExtract converts uploads in the bot's tests; nil: text only.
-var testExtract rag.ExtractFunc
+	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/rag/extract"
+	"github.com/statementbot/statementbot/rag/extract/extracttest"
+)
+
+var (
+	extractorOnce sync.Once
+	extractor     *extract.Extractor
+)
+
+// testExtractor is one PDF/HTML extractor shared by the bot's tests (its
+// PDFium pool is costly to start).
+func testExtractor(tb testing.TB) rag.ExtractFunc {
+	extractorOnce.Do(func() {
+		extractor = extract.New(extract.Options{CacheDir: extracttest.CacheDir(tb)})
+	})
+	return func(ctx context.Context, name string, data []byte) (string, rag.Metadata, error) {
+		return extractor.Statement(ctx, name, data)
+	}
+}

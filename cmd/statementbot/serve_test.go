@@ -28,7 +28,9 @@ func TestServe(t *testing.T) {
 	}()
 	wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer wcancel()
-	reg, err := fake.WaitFor(wctx, func(c discordtest.Call) bool { return c.Is("PUT", "applications/*/guilds/"+discordtest.GuildID+"/commands") })
+	reg, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
+		return c.Is("PUT", "applications/*/guilds/"+discordtest.GuildID+"/commands")
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
