@@ -271,9 +271,14 @@ func repairInline(p string, seg *Segmenter) string {
 		if looksLikeAddress(w) {
 			continue
 		}
-		w = gluedCommaRE.ReplaceAllString(w, "$1$2 $3")
-		w = gluedInitialRE.ReplaceAllString(w, "$1$2. $3")
-		w = gluedSentenceRE.ReplaceAllString(w, "$1. $2")
+		// Cheap byte tests first: most words have nothing to repair.
+		if strings.ContainsAny(w, ",;") {
+			w = gluedCommaRE.ReplaceAllString(w, "$1$2 $3")
+		}
+		if strings.IndexByte(w, '.') >= 0 {
+			w = gluedInitialRE.ReplaceAllString(w, "$1$2. $3")
+			w = gluedSentenceRE.ReplaceAllString(w, "$1. $2")
+		}
 		words[i] = forEachLetterRun(w, func(run string) string {
 			return strings.Join(seg.Split(run), " ")
 		})
