@@ -3,9 +3,9 @@ package rag
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
