@@ -373,25 +373,28 @@ func TestMentionStartsThreadAndFollowUps(t *testing.T) {
 	}
 	h.waitCall(func(c discordtest.Call) bool { return c.Is("POST", "channels/*/messages/"+m.ID+"/threads") })
 	thread := m.ID // the fake gives a thread its starter message's id
-	h.waitForMessage(thread, "northeast Syria")
+	first := h.waitForMessage(thread, "northeast Syria", "")
+	if strings.Contains(first.Content, "humanely") {
+		t.Fatalf("first answer already says what the follow-up asks:\n%s", first.Content)
+	}
 
 	// A follow-up in the thread, without a mention, continues the
 	// conversation: "they" is resolved through the history.
 	if _, err := h.fake.DispatchMessage(&discordgo.Message{ChannelID: thread, GuildID: discordtest.GuildID, Content: "and how should they be treated?"}); err != nil {
 		t.Fatal(err)
 	}
-	h.waitForMessage(thread, "humanely")
+	h.waitForMessage(thread, "humanely", first.ID)
 	h.checkNoPings()
 }
 
-// waitForMessage waits until channel holds a bot message containing s
-// with its Sources list.
-func (h *harness) waitForMessage(channel, s string) *discordgo.Message {
+// waitForMessage waits until channel holds a bot message, other than
+// the one with id not, containing s with its Sources list.
+func (h *harness) waitForMessage(channel, s, not string) *discordgo.Message {
 	h.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		for _, m := range h.fake.Messages(channel) {
-			if m.Author != nil && m.Author.ID == discordtest.BotUserID && strings.Contains(m.Content, s) && strings.Contains(m.Content, "**Sources**") {
+			if m.ID != not && m.Author != nil && m.Author.ID == discordtest.BotUserID && strings.Contains(m.Content, s) && strings.Contains(m.Content, "**Sources**") {
 				return m
 			}
 		}
@@ -412,7 +415,7 @@ func TestDMAndReplyChain(t *testing.T) {
 	if _, err := h.fake.DispatchMessage(&discordgo.Message{ChannelID: dm, Content: "What is ISIS-K?"}); err != nil {
 		t.Fatal(err)
 	}
-	answer := h.waitForMessage(dm, "Khurasan")
+	answer := h.waitForMessage(dm, "Khurasan", "")
 	// A reply to the bot's answer in a channel continues from it.
 	h.fake.AddMessage(&discordgo.Message{ID: "700", ChannelID: discordtest.ChannelID, Content: "Which countries joined the Coalition?", Author: &discordgo.User{ID: discordtest.UserID}})
 	botMsg := h.fake.AddMessage(&discordgo.Message{ID: "701", ChannelID: discordtest.ChannelID, Content: "Central African Republic ... Yemen [1]", Author: &discordgo.User{ID: discordtest.BotUserID, Bot: true},
@@ -423,7 +426,7 @@ func TestDMAndReplyChain(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	h.waitForMessage(discordtest.ChannelID, "Sahel")
+	h.waitForMessage(discordtest.ChannelID, "Sahel", "")
 	_ = answer
 	h.checkNoPings()
 }

@@ -110,8 +110,8 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	}
 	q := strings.TrimSpace(req.Question)
 	ix := e.Index()
-	query, rewritten := e.standalone(ctx, q, boundHistory(req.History))
-	if rewritten {
+	query, focus := e.standalone(ctx, q, boundHistory(req.History))
+	if query != q {
 		e.log.Debug("follow-up rewritten", "question", q, "query", query)
 	}
 	hits, err := e.search(ctx, ix, query, SearchOptions{K: AnswerParagraphs, Statement: req.Statement, Mode: req.Mode})
@@ -128,11 +128,11 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	case len(hits) == 0 || cov < llmMinCoverage:
 		a = ix.decline(query, hits, scope)
 	case e.chat != nil && !req.Extractive:
-		a = e.generate(ctx, ix, query, hits, cov >= minCoverage, req.OnDelta, scope)
+		a = e.generate(ctx, ix, query, focus, hits, cov >= minCoverage, req.OnDelta, scope)
 	case cov < minCoverage:
 		a = ix.decline(query, hits, scope)
 	default:
-		if a = ix.extract(query, hits); a == nil {
+		if a = ix.extract(focus, query, hits); a == nil {
 			a = ix.decline(query, hits, scope)
 		}
 	}

@@ -39,9 +39,21 @@ var (
 	placeRE      = regexp.MustCompile(`\b(?:in|at|to)\s+(?:the\s+)?\p{Lu}\p{Ll}`)
 )
 
-// extract builds an extractive answer to q from hits (best first).
-func (ix *Index) extract(q string, hits []Hit) *Answer {
+// extract builds an extractive answer to q from hits (best first). The
+// words of context (a follow-up's carried words, see standalone) that q
+// lacks count for half.
+func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 	terms := queryTerms(q)
+	have := map[string]bool{}
+	for _, t := range terms {
+		have[t.stem] = true
+	}
+	for _, t := range queryTerms(context) {
+		if !have[t.stem] {
+			t.weight /= 2
+			terms = append(terms, t)
+		}
+	}
 	var total float64
 	for _, t := range terms {
 		total += t.weight

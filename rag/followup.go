@@ -57,9 +57,13 @@ func isFollowUp(q string) bool {
 // its own: by the model when there is one, else by carrying the previous
 // questions' content words ("and what about Syria?" after "Which
 // countries joined?" searches "and what about Syria? countries joined").
-func (e *Engine) standalone(ctx context.Context, q string, history []Turn) (query string, rewritten bool) {
+// focus is what picks the sentences of an extractive answer: the
+// follow-up's own words when it has some (the carried words found the
+// paragraph; "how should they be treated?" should pick the sentence about
+// treatment), else the query.
+func (e *Engine) standalone(ctx context.Context, q string, history []Turn) (query, focus string) {
 	if len(history) == 0 || !isFollowUp(q) {
-		return q, false
+		return q, q
 	}
 	if e.chat != nil {
 		msg, err := e.prompts.Render(prompts.Rewrite, rewriteData(q, history))
@@ -69,12 +73,16 @@ func (e *Engine) standalone(ctx context.Context, q string, history []Turn) (quer
 			cancel()
 			out = strings.TrimSpace(strings.Trim(strings.TrimSpace(out), `"`))
 			if err == nil && out != "" && !strings.Contains(out, "\n") && utf8.RuneCountInString(out) <= MaxQuestionChars {
-				return out, true
+				return out, out
 			}
 			e.log.Warn("follow-up rewrite by the model failed; carrying key terms", "err", err)
 		}
 	}
-	return carryTerms(q, history), true
+	query = carryTerms(q, history)
+	if len(queryTerms(q)) == 0 {
+		return query, query
+	}
+	return query, q
 }
 
 func rewriteData(q string, history []Turn) prompts.RewriteData {
@@ -85,20 +93,25 @@ func rewriteData(q string, history []Turn) prompts.RewriteData {
 	return d
 }
 
-// carryTerms appends to q the content words of the latest earlier
-// question that q lacks.
+// carryTerms appends to q the content words it lacks of the earlier
+// questions back to the last one that stood on its own ("where are they
+// held?" after "how should they be treated?" after "what about
+// detainees?" carries "treated" and "detainees").
 func carryTerms(q string, history []Turn) string {
 	have := map[string]bool{}
 	for _, t := range embeddings.Terms(q) {
 		have[t] = true
 	}
 	var extra []string
-	for i := len(history) - 1; i >= 0 && len(extra) == 0; i-- {
+	for i := len(history) - 1; i >= 0; i-- {
 		for _, t := range queryTerms(history[i].Question) {
 			if !have[t.stem] {
 				have[t.stem] = true
 				extra = append(extra, t.token)
 			}
+		}
+		if !isFollowUp(history[i].Question) {
+			break
 		}
 	}
 	if len(extra) == 0 {

@@ -38,16 +38,17 @@ const (
 	llmMinCoverage = 0.4
 )
 
-// generate answers q from hits with the chat model, checks the answer's
+// generate answers q from hits with the chat model (focus picks the
+// sentences of an extractive fallback; see standalone), checks the answer's
 // citations, and falls back to the extractive answer (or the refusal, when
 // the question is not covered) with a note when the model fails or its
 // answer is unsupported.
-func (e *Engine) generate(ctx context.Context, ix *Index, q string, hits []Hit, covered bool, onDelta func(string), scope string) *Answer {
+func (e *Engine) generate(ctx context.Context, ix *Index, q, focus string, hits []Hit, covered bool, onDelta func(string), scope string) *Answer {
 	hits = hits[:min(len(hits), AnswerParagraphs)]
 	fallback := func(note string) *Answer {
 		var a *Answer
 		if covered {
-			a = ix.extract(q, hits)
+			a = ix.extract(focus, q, hits)
 		}
 		if a == nil {
 			a = ix.decline(q, hits, scope)
