@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -78,24 +77,9 @@ func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
 	return false
 }
 
-// auditRecord is one line of audit.jsonl.
-type auditRecord struct {
-	Time    time.Time `json:"time"`
-	Actor   string    `json:"actor"`
-	Guild   string    `json:"guild,omitempty"`
-	Action  string    `json:"action"`
-	Target  []string  `json:"target,omitempty"`
-	OK      bool      `json:"ok"`
-	Error   string    `json:"error,omitempty"`
-	Summary string    `json:"summary,omitempty"`
-}
-
 func (b *Bot) audit(ev *ievent, action string, target []string, summary string, err error) {
-	rec := auditRecord{Time: time.Now().UTC(), Actor: "discord:" + ev.user, Guild: ev.i.GuildID, Action: action, Target: target, OK: err == nil, Summary: summary}
-	if err != nil {
-		rec.Error = err.Error()
-	}
-	if werr := rag.AppendRecord(filepath.Join(b.cfg.DataDir, "audit.jsonl"), rec); werr != nil {
+	rec := rag.AuditRecord{Actor: "discord:" + ev.user, Guild: ev.i.GuildID, Action: action, Target: target, Summary: summary}
+	if werr := rag.Audit(b.cfg.DataDir, rec, err); werr != nil {
 		ev.log.Error("audit log write failed", "err", werr)
 	}
 }

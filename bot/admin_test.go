@@ -120,7 +120,7 @@ func TestAdminAddRemoveReindex(t *testing.T) {
 	var actions []string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var rec auditRecord
+		var rec rag.AuditRecord
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			t.Fatal(err)
 		}

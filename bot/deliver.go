@@ -55,6 +55,19 @@ func ephemeralFlag(e bool) discordgo.MessageFlags {
 	return 0
 }
 
+// replacement is o as the fields of an edit that replaces a whole
+// message: empty lists clear the embeds and buttons the message had.
+func (o out) replacement() (*string, *[]*discordgo.MessageEmbed, *[]discordgo.MessageComponent) {
+	content, embeds, comps := o.Content, o.Embeds, o.Components
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	return &content, &embeds, &comps
+}
+
 // interactionSink answers an interaction that was deferred.
 type interactionSink struct {
 	s         *discordgo.Session
@@ -65,18 +78,10 @@ type interactionSink struct {
 func (r *interactionSink) channel() string { return r.i.ChannelID }
 
 func (r *interactionSink) edit(ctx context.Context, o out) error {
-	content := o.Content
-	embeds := o.Embeds
-	comps := o.Components
-	if comps == nil {
-		comps = []discordgo.MessageComponent{}
-	}
-	if embeds == nil {
-		embeds = []*discordgo.MessageEmbed{}
-	}
+	content, embeds, comps := o.replacement()
 	return withRetry(ctx, func() error {
 		_, err := r.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{
-			Content: &content, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions(),
+			Content: content, Embeds: embeds, Components: comps, AllowedMentions: noMentions(),
 		}, discordgo.WithContext(ctx))
 		return err
 	})
@@ -112,18 +117,10 @@ func (m *messageSink) edit(ctx context.Context, o out) error {
 		m.first = msg
 		return err
 	}
-	content := o.Content
-	embeds := o.Embeds
-	comps := o.Components
-	if comps == nil {
-		comps = []discordgo.MessageComponent{}
-	}
-	if embeds == nil {
-		embeds = []*discordgo.MessageEmbed{}
-	}
+	content, embeds, comps := o.replacement()
 	return withRetry(ctx, func() error {
 		_, err := m.s.ChannelMessageEditComplex(&discordgo.MessageEdit{
-			ID: m.first.ID, Channel: m.ch, Content: &content, Embeds: &embeds, Components: &comps,
+			ID: m.first.ID, Channel: m.ch, Content: content, Embeds: embeds, Components: comps,
 			AllowedMentions: noMentions(),
 		}, discordgo.WithContext(ctx))
 		return err

@@ -246,13 +246,11 @@ func (l *Library) Statements() []string {
 // Add parses and indexes new statements. Nothing changes unless all of
 // them are good and the new index is built.
 func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress) (ChangeStats, []string, error) {
-	if !l.change.TryLock() {
-		return ChangeStats{}, nil, ErrBusy
+	man, done, err := l.begin()
+	if err != nil {
+		return ChangeStats{}, nil, err
 	}
-	defer l.change.Unlock()
-	l.mu.Lock()
-	man := cloneManifest(l.man)
-	l.mu.Unlock()
+	defer done()
 
 	byID := map[string]int{}
 	byHash := map[string]string{}
@@ -389,13 +387,11 @@ func withFrontMatter(text string, meta Metadata) string {
 
 // Remove takes a statement out of the corpus.
 func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
-	if !l.change.TryLock() {
-		return ChangeStats{}, ErrBusy
+	man, done, err := l.begin()
+	if err != nil {
+		return ChangeStats{}, err
 	}
-	defer l.change.Unlock()
-	l.mu.Lock()
-	man := cloneManifest(l.man)
-	l.mu.Unlock()
+	defer done()
 	i := -1
 	for j, e := range man.Statements {
 		if e.ID == id {
@@ -426,14 +422,24 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 // Reindex re-reads and re-embeds the whole corpus (only what changed is
 // embedded again) and swaps the result in.
 func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, error) {
-	if !l.change.TryLock() {
-		return ChangeStats{}, ErrBusy
+	man, done, err := l.begin()
+	if err != nil {
+		return ChangeStats{}, err
 	}
-	defer l.change.Unlock()
-	l.mu.Lock()
-	man := cloneManifest(l.man)
-	l.mu.Unlock()
+	defer done()
 	return l.commit(ctx, man, progress)
+}
+
+// begin starts a change: it takes the change lock (or returns ErrBusy)
+// and a copy of the manifest to edit; done releases the lock.
+func (l *Library) begin() (man manifest, done func(), err error) {
+	if !l.change.TryLock() {
+		return manifest{}, nil, ErrBusy
+	}
+	l.mu.Lock()
+	man = cloneManifest(l.man)
+	l.mu.Unlock()
+	return man, l.change.Unlock, nil
 }
 
 // commit builds the index of man beside the live one, writes the

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
+	"time"
 )
 
 var appendMu sync.Mutex
@@ -33,4 +35,28 @@ func AppendRecord(path string, v any) error {
 		return err
 	}
 	return f.Close()
+}
+
+// AuditRecord is one line of DATA_DIR/audit.jsonl: who changed the corpus,
+// how, and with what outcome.
+type AuditRecord struct {
+	Time    time.Time `json:"time"`
+	Actor   string    `json:"actor"` // "cli:<user>" or "discord:<user id>"
+	Guild   string    `json:"guild,omitempty"`
+	Action  string    `json:"action"` // add, remove, reindex, denied
+	Target  []string  `json:"target,omitempty"`
+	OK      bool      `json:"ok"`
+	Error   string    `json:"error,omitempty"`
+	Summary string    `json:"summary,omitempty"`
+}
+
+// Audit appends rec, stamped now and with err's message, to the audit log
+// in dataDir.
+func Audit(dataDir string, rec AuditRecord, err error) error {
+	rec.Time = time.Now().UTC()
+	rec.OK = err == nil
+	if err != nil {
+		rec.Error = err.Error()
+	}
+	return AppendRecord(filepath.Join(dataDir, "audit.jsonl"), rec)
 }

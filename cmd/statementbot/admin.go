@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"golang.org/x/term"
 
@@ -33,23 +32,9 @@ func toChangeJSON(s rag.ChangeStats, ids []string) changeJSON {
 		Removed: s.Removed, Added: s.Added, Changed: s.Changed, IDs: ids, Seconds: s.Duration.Seconds()}
 }
 
-// auditRecord is one line of DATA_DIR/audit.jsonl.
-type auditRecord struct {
-	Time    time.Time `json:"time"`
-	Actor   string    `json:"actor"` // "cli:<user>" or "discord:<user id>"
-	Action  string    `json:"action"`
-	Target  []string  `json:"target,omitempty"`
-	OK      bool      `json:"ok"`
-	Error   string    `json:"error,omitempty"`
-	Summary string    `json:"summary,omitempty"`
-}
-
 func (a *app) audit(actor, action string, target []string, summary string, err error) {
-	rec := auditRecord{Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, OK: err == nil, Summary: summary}
-	if err != nil {
-		rec.Error = err.Error()
-	}
-	if werr := rag.AppendRecord(filepath.Join(a.cfg.DataDir, "audit.jsonl"), rec); werr != nil {
+	rec := rag.AuditRecord{Actor: actor, Action: action, Target: target, Summary: summary}
+	if werr := rag.Audit(a.cfg.DataDir, rec, err); werr != nil {
 		a.log.Error("audit log write failed", "err", werr)
 	}
 }
