@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -254,14 +255,16 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 
 	byID := map[string]int{}
 	byHash := map[string]string{}
+	live := map[string]bool{} // files the manifest names now: never staged over or cleaned up
 	for i, e := range man.Statements {
 		byID[e.ID] = i
+		live[e.File] = true
 	}
-	type staged struct {
+	type file struct {
 		entry manifestEntry
 		data  []byte
 	}
-	var todo []staged
+	var todo []file
 	var ids, replaced []string
 	for _, r := range reqs {
 		st, data, err := l.prepare(ctx, r)
@@ -291,26 +294,53 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 			man.Statements = append(man.Statements, entry)
 		}
 		man.Removed = without(man.Removed, st.ID)
-		todo = append(todo, staged{entry: entry, data: data})
+		todo = append(todo, file{entry: entry, data: data})
 		ids = append(ids, st.ID)
 	}
-	// Stage the files; until the manifest names them they are orphans.
+	// Stage the files; until the manifest names them they are orphans. A
+	// file named by the live manifest already holds these bytes (names
+	// carry the content hash).
+	var staged []string
 	for _, s := range todo {
+		if live[s.entry.File] {
+			continue
+		}
 		if err := renameio.WriteFile(filepath.Join(l.dir, s.entry.File), s.data, 0o644); err != nil {
+			removeAll(l.dir, staged)
 			return ChangeStats{}, nil, fmt.Errorf("saving %s: %w", s.entry.ID, err)
 		}
+		staged = append(staged, s.entry.File)
+	}
+	if err := syncDir(filepath.Join(l.dir, "statements")); err != nil {
+		removeAll(l.dir, staged)
+		return ChangeStats{}, nil, err
 	}
 	stats, err := l.commit(ctx, man, progress)
 	if err != nil {
-		for _, s := range todo {
-			_ = os.Remove(filepath.Join(l.dir, s.entry.File))
-		}
+		removeAll(l.dir, staged)
 		return stats, nil, err
 	}
-	for _, f := range replaced {
-		_ = os.Remove(filepath.Join(l.dir, f))
-	}
+	removeAll(l.dir, replaced)
 	return stats, ids, nil
+}
+
+func removeAll(dir string, files []string) {
+	for _, f := range files {
+		_ = os.Remove(filepath.Join(dir, f))
+	}
+}
+
+// syncDir makes the entries of dir (new and renamed files) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", dir, err)
+	}
+	return nil
 }
 
 // prepare extracts and parses one file, and renders what is stored: the
@@ -406,7 +436,9 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 	}
 	gone := man.Statements[i]
 	man.Statements = append(man.Statements[:i], man.Statements[i+1:]...)
-	if strings.HasPrefix(gone.File, bundledPrefix) {
+	// A bundled statement (or an upload that replaced one) stays removed
+	// across restarts.
+	if bundled, _ := l.bundledManifest(nil); slices.ContainsFunc(bundled.Statements, func(e manifestEntry) bool { return e.ID == gone.ID }) {
 		man.Removed = append(man.Removed, gone.ID)
 	}
 	stats, err := l.commit(ctx, man, nil)
@@ -464,6 +496,9 @@ func (l *Library) commit(ctx context.Context, man manifest, progress Progress) (
 	}
 	if err := renameio.WriteFile(l.manifestPath(), data, 0o644); err != nil {
 		return stats, fmt.Errorf("writing manifest: %w", err)
+	}
+	if err := syncDir(l.dir); err != nil {
+		return stats, err
 	}
 	l.mu.Lock()
 	l.man = man

@@ -234,3 +234,45 @@ func TestLibraryOrphansAndDamage(t *testing.T) {
 		t.Errorf("damaged manifest: err = %v", err)
 	}
 }
+
+// TestLibraryReplaceSameTextFailure: a failed replace with the same text
+// leaves the live statement's file alone.
+func TestLibraryReplaceSameTextFailure(t *testing.T) {
+	dir := t.TempDir()
+	lib, _, _ := openTestLibrary(t, dir)
+	ctx := context.Background()
+	if _, _, err := lib.Add(ctx, []AddRequest{{Name: "harbour.txt", Data: []byte(harbour)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Make the next build fail: an embedder that is down, no cache.
+	broken := &countingEmbedder{Local: embeddings.NewLocal(64)}
+	broken.fail.Store(true)
+	lib.docs = broken
+	if _, _, err := lib.Add(ctx, []AddRequest{{Name: "harbour.txt", Data: []byte(harbour), Replace: true}}, nil); err == nil {
+		t.Fatal("replace succeeded with a broken embedder")
+	}
+	if _, _, _, err := OpenLibrary(ctx, LibraryConfig{Dir: dir, Bundled: bundledFS(t), Docs: embeddings.NewLocal(64)}); err != nil {
+		t.Fatalf("library no longer opens after a failed replace: %v", err)
+	}
+}
+
+// TestLibraryRemoveReplacedBundled: removing an upload that replaced a
+// bundled statement keeps it removed after a restart.
+func TestLibraryRemoveReplacedBundled(t *testing.T) {
+	dir := t.TempDir()
+	lib, _, _ := openTestLibrary(t, dir)
+	ctx := context.Background()
+	if _, _, err := lib.Add(ctx, []AddRequest{{Name: "harbour.txt", Data: []byte(harbour)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := lib.Add(ctx, []AddRequest{{Name: "2021-06-28-global-coalition-rome.txt", Data: []byte(harbour + "\n\nChanged."), Replace: true}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Remove(ctx, "2021-06-28-global-coalition-rome"); err != nil {
+		t.Fatal(err)
+	}
+	_, e, _ := openTestLibrary(t, dir)
+	if _, ok := e.Index().Statement("2021-06-28-global-coalition-rome"); ok {
+		t.Error("removed statement came back after a restart")
+	}
+}
