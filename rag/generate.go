@@ -107,9 +107,12 @@ func (e *Engine) answerPrompt(ix *Index, q string, hits []Hit) ([]ChatMessage, e
 }
 
 var (
-	multiMarkerRE = regexp.MustCompile(`\[(\d+(?:\s*[,;]\s*\d+)+)\]`)
+	multiMarkerRE = regexp.MustCompile(`\[\s*\d+(?:(?:\s*[,;&]\s*(?:and\s+)?|\s+and\s+)\d+)+\s*\]`)
 	markerAfterRE = regexp.MustCompile(`([.!?])((?:\s*\[\d+\])+)`)
-	anyMarkerRE   = regexp.MustCompile(`\s*\[(\d+)\]`)
+	anyMarkerRE   = regexp.MustCompile(`\s*\[\s*(\d+)\s*\]`)
+	// leftoverRE is any bracket with a number left after the markers were
+	// read: "[2, see 7]", "[p. 3]". None may reach a reader.
+	leftoverRE = regexp.MustCompile(`\s*\[[^\[\]]*\d[^\[\]]*\]`)
 	declineRE     = regexp.MustCompile(`(?i)\b(?:does not|doesn't|do not|don't|did not|didn't)\s+(?:cover|address|mention|say|contain|provide|discuss|specify|include)|\bno information\b|\bnot (?:covered|mentioned|addressed)\b`)
 	digitsRE      = regexp.MustCompile(`\d+`)
 	quoteRE       = regexp.MustCompile(`["“]([^"“”]{12,})["”]`)
@@ -128,40 +131,43 @@ var (
 //     appearance, and only those.
 func (ix *Index) checkModelAnswer(q, text string, hits []Hit) (a *Answer, dropped int) {
 	k := len(hits)
-	text = strings.Join(strings.Fields(text), " ")
-	text = multiMarkerRE.ReplaceAllStringFunc(text, func(m string) string {
-		var b strings.Builder
-		for _, n := range digitsRE.FindAllString(m, -1) {
-			b.WriteString("[" + n + "]")
-		}
-		return b.String()
-	})
-	text = markerAfterRE.ReplaceAllString(text, "$2$1")
+	text = markerAfterRE.ReplaceAllString(normalizeMarkers(strings.Join(strings.Fields(text), " ")), "$2$1")
 
 	valid := func(n int) bool { return n >= 1 && n <= k }
-	hasValid := false
+	citedAnywhere := map[int]bool{}
 	for _, m := range anyMarkerRE.FindAllStringSubmatch(text, -1) {
 		if n, _ := strconv.Atoi(m[1]); valid(n) {
-			hasValid = true
+			citedAnywhere[n] = true
 		}
 	}
-	if !hasValid && declineRE.MatchString(text) {
+	if len(citedAnywhere) == 0 && declineRE.MatchString(text) {
 		return &Answer{Question: q, Grounded: false, Mode: ModeLLM}, 0
 	}
+	// A quotation may span sentences: one that no cited paragraph holds
+	// condemns every sentence it touches.
+	fabricated := fabricatedQuotes(text, citedAnywhere, hits)
 
 	a = &Answer{Question: q, Grounded: true, Mode: ModeLLM}
 	renum := map[int]int{}
 	var kept []string
+	pos := 0
 	for _, s := range SplitSentences(text) {
+		start := pos + max(strings.Index(text[pos:], s), 0)
+		end := start + len(s)
+		pos = end
+		if overlaps(fabricated, start, end) {
+			dropped++
+			continue
+		}
 		var cited []int
 		clean := anyMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
-			n, _ := strconv.Atoi(strings.Trim(strings.TrimSpace(m), "[]"))
+			n, _ := strconv.Atoi(digitsRE.FindString(m))
 			if valid(n) {
 				cited = append(cited, n)
 			}
 			return ""
 		})
-		clean = strings.TrimSpace(clean)
+		clean = strings.TrimSpace(leftoverRE.ReplaceAllString(clean, ""))
 		if len(cited) == 0 {
 			if wordCount(clean) > 0 {
 				dropped++
@@ -197,6 +203,46 @@ func (ix *Index) checkModelAnswer(q, text string, hits []Hit) (a *Answer, droppe
 	}
 	a.Text = strings.Join(kept, " ")
 	return a, dropped
+}
+
+// normalizeMarkers writes "[1, 2]", "[1; 2]", "[1 and 2]" as "[1][2]".
+func normalizeMarkers(text string) string {
+	return multiMarkerRE.ReplaceAllStringFunc(text, func(m string) string {
+		var b strings.Builder
+		for _, n := range digitsRE.FindAllString(m, -1) {
+			b.WriteString("[" + n + "]")
+		}
+		return b.String()
+	})
+}
+
+// fabricatedQuotes returns the byte ranges of quotations in text that no
+// cited paragraph contains.
+func fabricatedQuotes(text string, cited map[int]bool, hits []Hit) [][2]int {
+	var out [][2]int
+	for _, m := range quoteRE.FindAllStringSubmatchIndex(text, -1) {
+		span := foldQuote(anyMarkerRE.ReplaceAllString(text[m[2]:m[3]], ""))
+		found := false
+		for n := range cited {
+			if strings.Contains(foldQuote(hits[n-1].Text), span) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, [2]int{m[0], m[1]})
+		}
+	}
+	return out
+}
+
+func overlaps(ranges [][2]int, start, end int) bool {
+	for _, r := range ranges {
+		if r[0] < end && start < r[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // quotesVerbatim reports whether every quoted span of sentence occurs in
@@ -246,7 +292,8 @@ type markerFilter struct {
 	pending string
 }
 
-var partialMarkerRE = regexp.MustCompile(`\[\d*$`)
+// partialMarkerRE is a "[" that may still become a marker.
+var partialMarkerRE = regexp.MustCompile(`\[[^\[\]]{0,20}$`)
 
 func newMarkerFilter(k int, out func(string)) *markerFilter {
 	return &markerFilter{k: k, out: out}
@@ -259,9 +306,16 @@ func (f *markerFilter) write(delta string) {
 		s, hold = s[:loc[0]], s[loc[0]:]
 	}
 	f.pending = hold
-	s = anyMarkerRE.ReplaceAllStringFunc(s, func(m string) string {
-		n, _ := strconv.Atoi(strings.Trim(strings.TrimSpace(m), "[]"))
+	s = anyMarkerRE.ReplaceAllStringFunc(normalizeMarkers(s), func(m string) string {
+		n, _ := strconv.Atoi(digitsRE.FindString(m))
 		if n >= 1 && n <= f.k {
+			return m
+		}
+		return ""
+	})
+	// What is left in brackets with a number is no valid marker either.
+	s = leftoverRE.ReplaceAllStringFunc(s, func(m string) string {
+		if anyMarkerRE.MatchString(m) && strings.TrimSpace(anyMarkerRE.ReplaceAllString(m, "")) == "" {
 			return m
 		}
 		return ""

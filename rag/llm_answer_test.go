@@ -154,6 +154,9 @@ func TestLLMCitationCheck(t *testing.T) {
 		{"uncited sentence dropped", "Four countries joined [1]. This is a historic day for peace.", true, rag.ModeLLM, "", "joined [1].", "historic"},
 		{"fabricated quote dropped", `They said "we will defeat everyone by Tuesday" [1]. Yemen joined [1].`, true, rag.ModeLLM, "", "Yemen joined [1].", "Tuesday"},
 		{"multi-marker forms", "Yemen joined [1, 2]. Mauritania joined. [3]", true, rag.ModeLLM, "", "Yemen joined [1][2].", ""},
+		{"odd marker forms", "Yemen joined [ 1 ]. Mauritania joined [2, and 7]. Chad did not [ 9 ].", true, rag.ModeLLM, "", "Yemen joined [1].", "9"},
+		{"fabricated quote across sentences", `The statement says "Canada will never join. We reject all members of this coalition" [1]. Yemen joined [1].`, true, rag.ModeLLM, "", "Yemen joined [1].", "reject"},
+		{"real quote across sentences", `The ministers "welcomed new members joining the Coalition - Central African Republic, Democratic Republic of the Congo, Mauritania, and Yemen. Together the Ministers emphasized the protection of civilians" [1].`, true, rag.ModeLLM, "", "Together the Ministers emphasized", ""},
 		{"model declines", "The statement does not cover this question.", false, rag.ModeLLM, "", "does not cover", ""},
 	}
 	for _, tt := range tests {

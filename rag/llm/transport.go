@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -85,25 +86,31 @@ func (t *retryTransport) classify(resp *http.Response, err error, attempt int) (
 		return false, 0
 	}
 	if ra, ok := retryAfter(resp.Header); ok {
-		return true, min(ra, 60*time.Second)
+		return true, min(ra, maxRetryAfter)
 	}
 	return true, jittered
 }
 
+// maxRetryAfter caps how long a Retry-After can make a call wait.
+const maxRetryAfter = 60 * time.Second
+
 // retryAfter reads Retry-After (seconds or an HTTP date) or the
 // retry-after-ms header some servers send.
 func retryAfter(h http.Header) (time.Duration, bool) {
+	// Clamped before conversion: "1e30" must not overflow to a negative
+	// wait.
+	const most = float64(maxRetryAfter)
 	if v := h.Get("Retry-After-Ms"); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 {
-			return time.Duration(ms * float64(time.Millisecond)), true
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 && !math.IsNaN(ms) {
+			return time.Duration(min(ms*float64(time.Millisecond), most)), true
 		}
 	}
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 {
-		return time.Duration(s * float64(time.Second)), true
+	if s, err := strconv.ParseFloat(v, 64); err == nil && s >= 0 && !math.IsNaN(s) {
+		return time.Duration(min(s*float64(time.Second), most)), true
 	}
 	if when, err := http.ParseTime(v); err == nil {
 		return max(time.Until(when), 0), true
@@ -152,15 +159,13 @@ func (d *doneChecker) Read(p []byte) (int, error) {
 		d.buf = append(d.buf, chunk...)
 		d.line = append(d.line, chunk...)
 		if len(chunk) > 0 && chunk[len(chunk)-1] == '\n' {
-			if bytes.Equal(bytes.TrimSpace(d.line), []byte("data: [DONE]")) || bytes.Equal(bytes.TrimSpace(d.line), []byte("data:[DONE]")) {
-				d.done = true
-			}
+			d.done = d.done || isDone(d.line)
 			d.line = d.line[:0]
 		}
 		switch {
 		case err == nil, errors.Is(err, bufio.ErrBufferFull):
 		case errors.Is(err, io.EOF) && !d.done:
-			if bytes.Equal(bytes.TrimSpace(d.line), []byte("data: [DONE]")) {
+			if isDone(d.line) { // the last line, without its newline
 				d.done = true
 				d.err = io.EOF
 			} else {
@@ -176,3 +181,9 @@ func (d *doneChecker) Read(p []byte) (int, error) {
 }
 
 func (d *doneChecker) Close() error { return d.body.Close() }
+
+// isDone reports an event-stream line "data: [DONE]" (any spacing, CRLF).
+func isDone(line []byte) bool {
+	rest, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte("data:"))
+	return ok && bytes.Equal(bytes.TrimSpace(rest), []byte("[DONE]"))
+}
