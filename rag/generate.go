@@ -113,9 +113,9 @@ var (
 	// leftoverRE is any bracket with a number left after the markers were
 	// read: "[2, see 7]", "[p. 3]". None may reach a reader.
 	leftoverRE = regexp.MustCompile(`\s*\[[^\[\]]*\d[^\[\]]*\]`)
-	declineRE     = regexp.MustCompile(`(?i)\b(?:does not|doesn't|do not|don't|did not|didn't)\s+(?:cover|address|mention|say|contain|provide|discuss|specify|include)|\bno information\b|\bnot (?:covered|mentioned|addressed)\b`)
-	digitsRE      = regexp.MustCompile(`\d+`)
-	quoteRE       = regexp.MustCompile(`["“]([^"“”]{12,})["”]`)
+	declineRE  = regexp.MustCompile(`(?i)\b(?:does not|doesn't|do not|don't|did not|didn't)\s+(?:cover|address|mention|say|contain|provide|discuss|specify|include)|\bno information\b|\bnot (?:covered|mentioned|addressed)\b`)
+	digitsRE   = regexp.MustCompile(`\d+`)
+	quoteRE    = regexp.MustCompile(`["“]([^"“”]{12,})["”]`)
 )
 
 // checkModelAnswer verifies a model's answer against the hits it was given
