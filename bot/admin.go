@@ -47,7 +47,7 @@ func adminCommands() []*discordgo.ApplicationCommand {
 				{
 					Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove a statement",
 					Options: []*discordgo.ApplicationCommandOption{
-						{Type: discordgo.ApplicationCommandOptionString, Name: "id", Description: "Statement id", Required: true, Autocomplete: true},
+						{Type: discordgo.ApplicationCommandOptionString, Name: "id", Description: "Statement id", Required: true, Autocomplete: true, MaxLength: maxIDLength},
 					},
 				},
 			},

@@ -174,11 +174,11 @@ func (b *Bot) visible(err error, log *slog.Logger) string {
 	var us *rag.UnknownStatementError
 	switch {
 	case errors.As(err, &ue):
-		return ue.msg
+		return truncate(ue.msg, maxContent)
 	case errors.As(err, &ie):
-		return ie.Msg
+		return truncate(ie.Msg, maxContent)
 	case errors.As(err, &us):
-		return fmt.Sprintf("I have no statement %q. Use /statements to see what I know.", us.ID)
+		return fmt.Sprintf("I have no statement %q. Use /statements to see what I know.", truncate(us.ID, maxIDLength))
 	case errors.Is(err, rag.ErrBusy):
 		return "An add, remove or reindex is already running; try again when it finishes."
 	}
@@ -205,23 +205,41 @@ func (b *Bot) track(log *slog.Logger, f func(), onPanic func()) {
 	}()
 }
 
-// askQuestion is the shared path of /ask, the context-menu command,
-// mentions and DMs: check, rate-limit, queue, stream, deliver, remember.
-func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, question, statement string, history []rag.Turn) {
-	question = strings.TrimSpace(question)
+// admit checks a question before any work: its length and the asker's
+// rate. The returned text, when not empty, is the refusal to show.
+func (b *Bot) admit(user, question string, log *slog.Logger) string {
 	if err := rag.CheckQuestion(question); err != nil {
-		_ = to.edit(ctx, out{Content: b.visible(err, log)})
-		return
+		return b.visible(err, log)
 	}
 	if ok, wait := b.limit.allow(user); !ok {
-		_ = to.edit(ctx, out{Content: fmt.Sprintf("You're asking quickly — please wait %d s and ask again.", int(wait.Seconds())+1)})
-		return
+		return fmt.Sprintf("You're asking quickly — please wait %d s and ask again.", int(wait.Seconds())+1)
+	}
+	return ""
+}
+
+// show replaces the reply with text, logging (it cannot show) a failure.
+func (b *Bot) show(ctx context.Context, log *slog.Logger, to sink, text string) {
+	if err := to.edit(ctx, out{Content: truncate(text, maxContent)}); err != nil {
+		log.Warn("could not show a reply", "err", err)
+	}
+}
+
+// askQuestion is the shared path of /ask, the context-menu command,
+// mentions and DMs: admit, queue, stream, deliver, remember. admitted is
+// true when the caller already ran admit.
+func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, question, statement string, history []rag.Turn, admitted bool) {
+	question = strings.TrimSpace(question)
+	if !admitted {
+		if refusal := b.admit(user, question, log); refusal != "" {
+			b.show(ctx, log, to, refusal)
+			return
+		}
 	}
 	release, err := b.gate.acquire(ctx, func(pos int) {
-		_ = to.edit(ctx, out{Content: fmt.Sprintf("⏳ Queued (position %d) — many questions right now; yours is next in line soon.", pos)})
+		b.show(ctx, log, to, fmt.Sprintf("⏳ Queued (position %d) — many questions right now; yours is next in line soon.", pos))
 	})
 	if err != nil {
-		_ = to.edit(context.WithoutCancel(ctx), out{Content: "Sorry — I could not get to your question in time. Please ask again."})
+		b.show(context.WithoutCancel(ctx), log, to, "Sorry — I could not get to your question in time. Please ask again.")
 		return
 	}
 	defer release()
@@ -230,14 +248,13 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, 
 	a, err := b.cfg.Answerer.Ask(ctx, rag.AskRequest{Question: question, Statement: statement, History: history, OnDelta: st.add})
 	st.close()
 	if err != nil {
-		_ = to.edit(context.WithoutCancel(ctx), out{Content: b.visible(err, log)})
+		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
 		return
 	}
 	key := newKey()
 	b.memory.put(key, to.channel(), answerRecord{Question: question, Answer: a})
 	if err := deliver(ctx, to, renderAnswer(a, key)); err != nil {
-		log.Error("delivering the answer failed", "err", err)
-		_ = to.edit(context.WithoutCancel(ctx), out{Content: b.visible(err, log)})
+		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
 		return
 	}
 	log.Info("answered", "mode", a.Mode, "grounded", a.Grounded, "citations", len(a.Citations))

@@ -25,6 +25,10 @@ const (
 	cmdReindex    = "reindex"
 )
 
+// maxIDLength bounds statement ids typed into options (rag.StatementID
+// makes ids of at most 80 characters).
+const maxIDLength = 80
+
 // ephemeralCommands answer only the person who asked.
 var ephemeralCommands = map[string]bool{cmdSources: true, cmdHelp: true, cmdStatement: true, cmdReindex: true}
 
@@ -37,14 +41,14 @@ func commandTable(admin bool) []*discordgo.ApplicationCommand {
 			Name: cmdAsk, Description: "Ask a question; the answer cites the statement's paragraphs",
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question", Required: true, MinLength: &minLen, MaxLength: rag.MaxQuestionChars},
-				{Type: discordgo.ApplicationCommandOptionString, Name: "statement", Description: "Answer from this statement only", Autocomplete: true},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "statement", Description: "Answer from this statement only", Autocomplete: true, MaxLength: maxIDLength},
 			},
 		},
 		{
 			Name: cmdCite, Description: "Show a paragraph of a statement verbatim",
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionInteger, Name: "paragraph", Description: "Paragraph number", Required: true, Autocomplete: true, MinValue: &one},
-				{Type: discordgo.ApplicationCommandOptionString, Name: "statement", Description: "Which statement (default: the one last cited here)", Autocomplete: true},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "statement", Description: "Which statement (default: the one last cited here)", Autocomplete: true, MaxLength: maxIDLength},
 			},
 		},
 		{

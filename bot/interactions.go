@@ -81,15 +81,17 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	b.track(log, func() {
 		defer cancel()
 		if h == nil {
-			_ = ev.to.edit(ctx, out{Content: "I don't know that command any more; it may have been removed. Try /help."})
+			b.show(ctx, log, ev.to, "I don't know that command any more; it may have been removed. Try /help.")
 			return
 		}
 		if err := h(ctx, ev); err != nil {
-			_ = ev.to.edit(ctx, out{Content: b.visible(err, log)})
+			b.show(ctx, log, ev.to, b.visible(err, log))
 		}
 	}, func() {
-		_ = ev.to.edit(ctx, out{Content: b.visible(fmt.Errorf("panic"), log)})
-		cancel()
+		// ctx is cancelled by now: tell the user on a context of its own.
+		pctx, pcancel := context.WithTimeout(context.WithoutCancel(b.ctx), 10*time.Second)
+		defer pcancel()
+		b.show(pctx, log, ev.to, b.visible(fmt.Errorf("panic"), log))
 	})
 }
 
@@ -129,7 +131,7 @@ func (b *Bot) componentHandler(id string) handler {
 
 func (b *Bot) handleAsk(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
-	b.askQuestion(ctx, ev.log, ev.to, ev.user, optString(opts, "question"), optString(opts, "statement"), nil)
+	b.askQuestion(ctx, ev.log, ev.to, ev.user, optString(opts, "question"), optString(opts, "statement"), nil, false)
 	return nil
 }
 
@@ -146,7 +148,7 @@ func (b *Bot) handleAskMessage(ctx context.Context, ev *ievent) error {
 		return &userError{msg: "That message has no text I can read as a question (it may hold only images or embeds)."}
 	}
 	botID, _ := b.ids()
-	b.askQuestion(ctx, ev.log, ev.to, ev.user, questionFromMessage(q, botID), "", nil)
+	b.askQuestion(ctx, ev.log, ev.to, ev.user, questionFromMessage(q, botID), "", nil, false)
 	return nil
 }
 
@@ -193,6 +195,7 @@ func (b *Bot) handleCite(ctx context.Context, ev *ievent) error {
 func (b *Bot) handleSearch(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
 	q := optString(opts, "query")
+	ix := b.cfg.Answerer.Index()
 	hits, err := b.cfg.Answerer.Search(ctx, q, rag.SearchOptions{K: 5})
 	if err != nil {
 		return err
@@ -200,12 +203,13 @@ func (b *Bot) handleSearch(ctx context.Context, ev *ievent) error {
 	if len(hits) == 0 {
 		return ev.to.edit(ctx, out{Content: "No paragraphs match that."})
 	}
-	ix := b.cfg.Answerer.Index()
 	var embeds []*discordgo.MessageEmbed
 	for _, h := range hits {
-		c, err := ix.Cite(h.Statement, h.N)
-		if err != nil {
-			continue
+		// The hit carries its own text: an index swapped meanwhile cannot
+		// put another paragraph under its number.
+		c := rag.Citation{Statement: h.Statement, Paragraph: h.N, Text: h.Text, Title: h.Statement}
+		if st, ok := ix.Statement(h.Statement); ok {
+			c.Title, c.Date = st.Title, st.Date
 		}
 		embeds = append(embeds, paragraphEmbed(c, fmt.Sprintf("%d. ", h.Rank)))
 	}
@@ -246,13 +250,16 @@ func (b *Bot) handleStatements(ctx context.Context, ev *ievent) error {
 // handleCiteButton shows the paragraph a citation button names, to the
 // person who clicked.
 func (b *Bot) handleCiteButton(ctx context.Context, ev *ievent) error {
-	id, n, ok := parseCiteID(ev.i.MessageComponentData().CustomID)
+	id, n, hash, ok := parseCiteID(ev.i.MessageComponentData().CustomID)
 	if !ok {
 		return &userError{msg: "That button is broken; use /cite instead."}
 	}
 	c, err := b.cfg.Answerer.Index().Cite(id, n)
 	if err != nil {
 		return &userError{msg: "That paragraph is no longer indexed (the statement may have been changed or removed)."}
+	}
+	if hash != "" && hash != textHash(c.Text) {
+		return &userError{msg: fmt.Sprintf("That statement has changed since this answer, so ¶%d is no longer the paragraph it cited. Use /cite to read the current text.", n)}
 	}
 	return deliver(ctx, ev.to, embedMessages("", []*discordgo.MessageEmbed{paragraphEmbed(c, "")}, true))
 }

@@ -40,7 +40,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 			// A bare mention, or content hidden without the intent.
 			b.track(b.log, func() {
 				to := &messageSink{s: s, ch: m.ChannelID, replyTo: m.Reference()}
-				_ = to.edit(context.WithoutCancel(b.ctx), out{Content: "Hi! Ask me something about the statements, e.g. “Which countries joined the Coalition?” — or use /help."})
+				b.show(context.WithoutCancel(b.ctx), b.log, to, "Hi! Ask me something about the statements, e.g. “Which countries joined the Coalition?” — or use /help.")
 			}, nil)
 		}
 		return
@@ -52,6 +52,12 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		_ = s.ChannelTyping(m.ChannelID, discordgo.WithContext(ctx))
 		var history []rag.Turn
 		to := &messageSink{s: s, ch: m.ChannelID, replyTo: m.Reference()}
+		// Refuse before starting a thread: a flood of mentions must not
+		// become a flood of threads.
+		if refusal := b.admit(m.Author.ID, q, log); refusal != "" {
+			b.show(ctx, log, to, refusal)
+			return
+		}
 		switch {
 		case inOurThread || dm:
 			history = b.channelHistory(ctx, log, m)
@@ -70,7 +76,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 				log.Info("could not start a thread; answering in the channel", "err", err)
 			}
 		}
-		b.askQuestion(ctx, log, to, m.Author.ID, q, "", history)
+		b.askQuestion(ctx, log, to, m.Author.ID, q, "", history, true)
 	}, nil)
 }
 

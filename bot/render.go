@@ -1,7 +1,10 @@
 package bot
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -84,7 +87,7 @@ func answerButtons(a *rag.Answer, key string) []discordgo.MessageComponent {
 		if len(cite) == maxButtonsPerRow {
 			break
 		}
-		if id, ok := citeID(c.Statement, c.Paragraph); ok {
+		if id, ok := citeID(c.Statement, c.Paragraph, c.Text); ok {
 			cite = append(cite, discordgo.Button{Label: fmt.Sprintf("[%d]", c.N), Style: discordgo.SecondaryButton, CustomID: id})
 		}
 	}
@@ -100,26 +103,39 @@ func answerButtons(a *rag.Answer, key string) []discordgo.MessageComponent {
 	return rows
 }
 
-// citeID encodes a paragraph in a button's custom_id.
-func citeID(statement string, paragraph int) (string, bool) {
-	id := fmt.Sprintf("cite:%s:%d", statement, paragraph)
+// citeID encodes a paragraph in a button's custom_id: statement, number
+// and a hash of the text, so a button under an old answer notices when the
+// statement has changed since.
+func citeID(statement string, paragraph int, text string) (string, bool) {
+	id := fmt.Sprintf("cite:%s:%d:%s", statement, paragraph, textHash(text))
 	return id, len(id) <= maxCustomID
 }
 
-// parseCiteID decodes citeID.
-func parseCiteID(id string) (statement string, paragraph int, ok bool) {
+// textHash is a short fingerprint of a paragraph's text.
+func textHash(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:4])
+}
+
+// parseCiteID decodes citeID (hash may be empty).
+func parseCiteID(id string) (statement string, paragraph int, hash string, ok bool) {
 	rest, ok := strings.CutPrefix(id, "cite:")
 	if !ok {
-		return "", 0, false
+		return "", 0, "", false
 	}
-	i := strings.LastIndexByte(rest, ':')
-	if i <= 0 {
-		return "", 0, false
+	parts := strings.Split(rest, ":")
+	if len(parts) == 3 {
+		hash = parts[2]
+		parts = parts[:2]
 	}
-	if _, err := fmt.Sscanf(rest[i+1:], "%d", &paragraph); err != nil {
-		return "", 0, false
+	if len(parts) != 2 || parts[0] == "" {
+		return "", 0, "", false
 	}
-	return rest[:i], paragraph, true
+	n, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return "", 0, "", false
+	}
+	return parts[0], n, hash, true
 }
 
 // paragraphEmbed shows one paragraph verbatim.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
@@ -150,4 +151,75 @@ func TestUnknownComponentIsVisible(t *testing.T) {
 	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "no longer indexed") })
 	in = h.command("frobnicate")
 	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "/help") })
+}
+
+// panicky panics when asked.
+type panicky struct{ Answerer }
+
+func (panicky) Ask(context.Context, rag.AskRequest) (*rag.Answer, error) { panic("boom") }
+
+func TestPanicIsVisible(t *testing.T) {
+	h := start(t, func(c *Config, _ *rag.Config) { c.Answerer = panicky{} })
+	in := h.command("ask", opt("question", "What is ISIS-K?"))
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "something went wrong on my side (ref") })
+}
+
+// TestStaleCitationButton: after the statement changes, a button under an
+// old answer says so instead of showing another paragraph.
+func TestStaleCitationButton(t *testing.T) {
+	h := start(t)
+	const harbour2 = "Harbour Notice\n\nMarch 3, 2024 - Port Town - Harbour Office\n\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted in May."
+	if _, _, err := h.library.Add(context.Background(), []rag.AddRequest{{Name: "harbour.txt", Data: []byte(harbour2)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	in := h.command("ask", opt("question", "What budget did the delegates approve for the harbour?"))
+	b := h.finalEdit(in, hasSources)
+	id := ""
+	for _, row := range b.Components {
+		if i := strings.Index(string(row), `"custom_id":"cite:harbour:`); i >= 0 {
+			id = strings.SplitN(string(row)[i+len(`"custom_id":"`):], `"`, 2)[0]
+		}
+	}
+	if id == "" {
+		t.Fatalf("no citation button in %s", b.Components)
+	}
+	changed := strings.Replace(harbour2, "four million", "five million", 1)
+	if _, _, err := h.library.Add(context.Background(), []rag.AddRequest{{Name: "harbour.txt", Data: []byte(changed), Replace: true}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	btn, _ := h.fake.DispatchInteraction(&discordgo.Interaction{
+		Type: discordgo.InteractionMessageComponent,
+		Data: discordgo.MessageComponentInteractionData{CustomID: id, ComponentType: discordgo.ButtonComponent},
+	})
+	h.finalEdit(btn, func(b msgBody) bool { return strings.Contains(b.Content, "has changed since this answer") })
+}
+
+// TestLongOptionValue: a 2,000-character statement id still gets a
+// visible refusal within Discord's limit.
+func TestLongOptionValue(t *testing.T) {
+	h := start(t)
+	in := h.command("ask", opt("question", "What is ISIS-K?"), opt("statement", strings.Repeat("x", 2000)))
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "I have no statement") })
+}
+
+// TestRefusedMentionStartsNoThread: an over-long question by mention is
+// refused in the channel, without a thread.
+func TestRefusedMentionStartsNoThread(t *testing.T) {
+	h := start(t)
+	m, err := h.fake.DispatchMessage(&discordgo.Message{
+		ChannelID: discordtest.ChannelID, GuildID: discordtest.GuildID,
+		Content:  "<@" + discordtest.BotUserID + "> " + strings.Repeat("why ", 300),
+		Mentions: []*discordgo.User{{ID: discordtest.BotUserID}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.waitCall(func(c discordtest.Call) bool {
+		return c.Is("POST", "channels/"+discordtest.ChannelID+"/messages") && strings.Contains(string(c.Body), "limit is 1000")
+	})
+	for _, c := range h.fake.Calls() {
+		if c.Is("POST", "channels/*/messages/"+m.ID+"/threads") {
+			t.Error("a refused question started a thread")
+		}
+	}
 }
