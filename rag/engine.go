@@ -2,7 +2,6 @@ package rag
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -183,14 +182,11 @@ func (e *Engine) search(ctx context.Context, ix *Index, q string, opt SearchOpti
 		case err != nil:
 			// The keyword index still answers.
 			e.log.Warn("query embedding failed; searching by keyword only", "err", err)
+		case len(vs) == 1 && len(vs[0]) != ix.Dims() && ix.Len() > 0:
+			e.log.Warn("query vector does not match the index (another embedding model?); searching by keyword only", "query_dims", len(vs[0]), "index_dims", ix.Dims())
 		case len(vs) == 1:
 			vec = vs[0]
 		}
 	}
-	hits, err := ix.Search(ctx, q, vec, opt)
-	var unknown *UnknownStatementError
-	if err != nil && !errors.As(err, &unknown) {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	return hits, err
+	return ix.Search(ctx, q, vec, opt)
 }
