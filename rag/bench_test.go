@@ -238,6 +238,23 @@ func BenchmarkReindex(b *testing.B) {
 		}
 		b.ReportMetric(float64(inner.n)/float64(b.N), "embedded/op")
 	})
+	// Replacing one statement parses and embeds only that one.
+	b.Run("replace-one", func(b *testing.B) {
+		inner.n = 0
+		i := 0
+		for b.Loop() {
+			i++
+			text := fmt.Sprintf("Changed statement, version %d.\n\nIts second paragraph.", i)
+			if _, _, err := lib.Add(context.Background(), []AddRequest{{Name: reqs[0].Name, Data: []byte(text), Replace: true}}, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(inner.n)/float64(b.N), "embedded/op")
+		b.StopTimer()
+		if _, _, err := lib.Add(context.Background(), []AddRequest{{Name: reqs[0].Name, Data: reqs[0].Data, Replace: true}}, nil); err != nil {
+			b.Fatal(err)
+		}
+	})
 	b.Run("restart", func(b *testing.B) {
 		inner.n = 0
 		for b.Loop() {

@@ -3,9 +3,7 @@ package rag
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"path"
-	"sort"
 	"strings"
 	"time"
 )
@@ -92,30 +90,4 @@ func IsStatementFile(name string) bool {
 		return true
 	}
 	return false
-}
-
-// LoadStatements parses every statement file at the top of fsys, in name
-// order.
-func LoadStatements(fsys fs.FS) ([]*Statement, error) {
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
-	var out []*Statement
-	for _, e := range entries {
-		if e.IsDir() || !IsStatementFile(e.Name()) {
-			continue
-		}
-		raw, err := fs.ReadFile(fsys, e.Name())
-		if err != nil {
-			return nil, err
-		}
-		st, err := ParseStatement(StatementID(e.Name()), raw, Metadata{})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name(), err)
-		}
-		out = append(out, st)
-	}
-	return out, nil
 }

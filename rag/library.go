@@ -76,7 +76,6 @@ type LibraryConfig struct {
 	Dir     string // data directory
 	Bundled fs.FS  // statements shipped in the binary
 	Docs    Embedder
-	Engine  *Engine // gets each new index; may be nil until Open returns
 	Extract ExtractFunc
 	Log     *slog.Logger
 }
@@ -88,7 +87,7 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, Buil
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	l := &Library{dir: cfg.Dir, bundled: cfg.Bundled, docs: cfg.Docs, engine: cfg.Engine, extract: cfg.Extract, log: cfg.Log}
+	l := &Library{dir: cfg.Dir, bundled: cfg.Bundled, docs: cfg.Docs, extract: cfg.Extract, log: cfg.Log}
 	if err := os.MkdirAll(filepath.Join(l.dir, "statements"), 0o755); err != nil {
 		return nil, nil, BuildStats{}, fmt.Errorf("data directory: %w", err)
 	}
@@ -97,7 +96,7 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, Buil
 		return nil, nil, BuildStats{}, err
 	}
 	l.man = man
-	stmts, err := l.load(ctx, man)
+	stmts, err := l.load(ctx, man, nil)
 	if err != nil {
 		return nil, nil, BuildStats{}, err
 	}
@@ -109,7 +108,8 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, Buil
 	return l, ix, stats, nil
 }
 
-// SetEngine tells the library which engine to swap new indexes into.
+// SetEngine tells the library which engine to swap new indexes into (the
+// engine is made from the index OpenLibrary returns).
 func (l *Library) SetEngine(e *Engine) { l.engine = e }
 
 func (l *Library) manifestPath() string { return filepath.Join(l.dir, "manifest.json") }
@@ -178,12 +178,17 @@ func (l *Library) readSource(e manifestEntry) ([]byte, error) {
 	return os.ReadFile(filepath.Join(l.dir, e.File))
 }
 
-// load parses every statement of m.
-func (l *Library) load(ctx context.Context, m manifest) ([]*Statement, error) {
+// load parses every statement of m, reusing those in known (by content
+// hash) instead of reading and repairing them again.
+func (l *Library) load(ctx context.Context, m manifest, known map[string]*Statement) ([]*Statement, error) {
 	var out []*Statement
 	for _, e := range m.Statements {
 		if err := ctx.Err(); err != nil {
 			return nil, err
+		}
+		if st, ok := known[e.Hash]; ok && e.Hash != "" && st.ID == e.ID {
+			out = append(out, st)
+			continue
 		}
 		raw, err := l.readSource(e)
 		if err != nil {
@@ -230,7 +235,6 @@ type AddRequest struct {
 	Data    []byte
 	Meta    Metadata // overrides what the file says
 	Replace bool     // replace a statement with the same id
-	ID      string   // explicit id; default StatementID(Name)
 }
 
 // Statements lists the corpus as the manifest holds it.
@@ -266,6 +270,7 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 	}
 	var todo []file
 	var ids, replaced []string
+	known := l.liveStatements()
 	for _, r := range reqs {
 		st, data, err := l.prepare(ctx, r)
 		if err != nil {
@@ -295,6 +300,7 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 		}
 		man.Removed = without(man.Removed, st.ID)
 		todo = append(todo, file{entry: entry, data: data})
+		known[st.Hash] = st
 		ids = append(ids, st.ID)
 	}
 	// Stage the files; until the manifest names them they are orphans. A
@@ -315,7 +321,7 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 		removeAll(l.dir, staged)
 		return ChangeStats{}, nil, err
 	}
-	stats, err := l.commit(ctx, man, progress)
+	stats, err := l.commit(ctx, man, known, progress)
 	if err != nil {
 		removeAll(l.dir, staged)
 		return stats, nil, err
@@ -381,10 +387,7 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte
 		Issuer: firstNonEmpty(r.Meta.Issuer, front["issuer"], hd.issuer, fileMeta.Issuer),
 		Source: firstNonEmpty(r.Meta.Source, front["source"], fileMeta.Source),
 	}
-	id := r.ID
-	if id == "" {
-		id = StatementID(r.Name)
-	}
+	id := StatementID(r.Name)
 	if id == "" {
 		return nil, nil, &InputError{Msg: "the file name gives no id: name it like 2024-05-01-summit.txt"}
 	}
@@ -441,7 +444,7 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 	if bundled, _ := l.bundledManifest(nil); slices.ContainsFunc(bundled.Statements, func(e manifestEntry) bool { return e.ID == gone.ID }) {
 		man.Removed = append(man.Removed, gone.ID)
 	}
-	stats, err := l.commit(ctx, man, nil)
+	stats, err := l.commit(ctx, man, l.liveStatements(), nil)
 	if err != nil {
 		return stats, err
 	}
@@ -451,15 +454,28 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 	return stats, nil
 }
 
-// Reindex re-reads and re-embeds the whole corpus (only what changed is
-// embedded again) and swaps the result in.
+// Reindex re-reads and repairs every statement and re-embeds what changed
+// (nothing, for an unchanged corpus), then swaps the result in.
 func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, error) {
 	man, done, err := l.begin()
 	if err != nil {
 		return ChangeStats{}, err
 	}
 	defer done()
-	return l.commit(ctx, man, progress)
+	return l.commit(ctx, man, nil, progress)
+}
+
+// liveStatements are the statements of the index being served, by content
+// hash: an add or remove need not parse them again.
+func (l *Library) liveStatements() map[string]*Statement {
+	known := map[string]*Statement{}
+	if l.engine == nil {
+		return known
+	}
+	for _, st := range l.engine.Index().Statements() {
+		known[st.Hash] = st
+	}
+	return known
 }
 
 // begin starts a change: it takes the change lock (or returns ErrBusy)
@@ -474,11 +490,11 @@ func (l *Library) begin() (man manifest, done func(), err error) {
 	return man, l.change.Unlock, nil
 }
 
-// commit builds the index of man beside the live one, writes the
-// manifest, and swaps the index in. The manifest write is the commit
-// point.
-func (l *Library) commit(ctx context.Context, man manifest, progress Progress) (ChangeStats, error) {
-	stmts, err := l.load(ctx, man)
+// commit builds the index of man beside the live one (statements in known
+// are not parsed again), writes the manifest, and swaps the index in. The
+// manifest write is the commit point.
+func (l *Library) commit(ctx context.Context, man manifest, known map[string]*Statement, progress Progress) (ChangeStats, error) {
+	stmts, err := l.load(ctx, man, known)
 	if err != nil {
 		return ChangeStats{}, err
 	}
