@@ -120,11 +120,11 @@ func (b *Bot) handleStatementAdmin(ctx context.Context, ev *ievent) error {
 		id := optString(opts, "id")
 		_ = ev.to.edit(ctx, out{Content: "Removing `" + id + "`…"})
 		stats, err := b.cfg.Library.Remove(ctx, id)
-		b.audit(ev, "remove", []string{id}, changeSummary(stats), err)
+		b.audit(ev, "remove", []string{id}, stats.String(), err)
 		if err != nil {
 			return err
 		}
-		return ev.to.edit(ctx, out{Content: fmt.Sprintf("Removed `%s`.\n%s", id, changeSummary(stats))})
+		return ev.to.edit(ctx, out{Content: fmt.Sprintf("Removed `%s`.\n%s", id, stats.String())})
 	}
 	return &userError{msg: "Unknown subcommand " + sub}
 }
@@ -156,11 +156,11 @@ func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.Applicati
 		Meta: rag.Metadata{Title: optString(opts, "title"), Date: optString(opts, "date"), Source: "discord attachment " + att.Filename},
 	}
 	stats, ids, err := b.cfg.Library.Add(ctx, []rag.AddRequest{req}, b.progressEditor(ctx, ev, "Adding "+att.Filename))
-	b.audit(ev, "add", []string{att.Filename}, changeSummary(stats), err)
+	b.audit(ev, "add", []string{att.Filename}, stats.String(), err)
 	if err != nil {
 		return err
 	}
-	return ev.to.edit(ctx, out{Content: fmt.Sprintf("Added `%s`.\n%s", strings.Join(ids, "`, `"), changeSummary(stats))})
+	return ev.to.edit(ctx, out{Content: fmt.Sprintf("Added `%s`.\n%s", strings.Join(ids, "`, `"), stats.String())})
 }
 
 func (b *Bot) handleReindex(ctx context.Context, ev *ievent) error {
@@ -170,17 +170,13 @@ func (b *Bot) handleReindex(ctx context.Context, ev *ievent) error {
 	}
 	_ = ev.to.edit(ctx, out{Content: "Reindexing…"})
 	stats, err := b.cfg.Library.Reindex(ctx, b.progressEditor(ctx, ev, "Reindexing"))
-	b.audit(ev, "reindex", nil, changeSummary(stats), err)
+	b.audit(ev, "reindex", nil, stats.String(), err)
 	if err != nil {
 		return err
 	}
-	return ev.to.edit(ctx, out{Content: "Reindexed.\n" + changeSummary(stats)})
+	return ev.to.edit(ctx, out{Content: "Reindexed.\n" + stats.String()})
 }
 
-func changeSummary(s rag.ChangeStats) string {
-	return fmt.Sprintf("Paragraphs: %d added, %d changed, %d removed (%d statements, %d paragraphs in all). Embeddings: %d computed, %d reused. Took %.1fs.",
-		s.Added, s.Changed, s.Removed, s.Statements, s.Paragraphs, s.Embedded, s.Reused, s.Duration.Seconds())
-}
 
 // httpDownload fetches attachments with the session's HTTP client (so a
 // proxy or test transport applies), refusing more than limit bytes.

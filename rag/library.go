@@ -229,6 +229,12 @@ type ChangeStats struct {
 	Removed int `json:"removed"` // paragraphs gone
 }
 
+// String is the one-line summary shown to whoever made the change.
+func (s ChangeStats) String() string {
+	return fmt.Sprintf("Paragraphs: %d added, %d changed, %d removed (%d statements, %d paragraphs in all). Embeddings: %d computed, %d reused. Took %.1fs.",
+		s.Added, s.Changed, s.Removed, s.Statements, s.Paragraphs, s.Embedded, s.Reused, s.Duration.Seconds())
+}
+
 // AddRequest is one file to add.
 type AddRequest struct {
 	Name    string // file name: gives the id and the format

@@ -14,22 +14,13 @@ import (
 	"github.com/statementbot/statementbot/rag"
 )
 
-// changeJSON is the --json output of add, remove and reindex.
+// changeJSON is the --json output of add, remove and reindex: the change's
+// statistics ({"statements","paragraphs","embedded","reused","added",
+// "changed","removed"}), the ids added and the time taken.
 type changeJSON struct {
-	Statements int      `json:"statements"`
-	Paragraphs int      `json:"paragraphs"`
-	Embedded   int      `json:"embedded"`
-	Reused     int      `json:"reused"`
-	Removed    int      `json:"removed"`
-	Added      int      `json:"added"`
-	Changed    int      `json:"changed"`
-	IDs        []string `json:"ids,omitempty"`
-	Seconds    float64  `json:"seconds"`
-}
-
-func toChangeJSON(s rag.ChangeStats, ids []string) changeJSON {
-	return changeJSON{Statements: s.Statements, Paragraphs: s.Paragraphs, Embedded: s.Embedded, Reused: s.Reused,
-		Removed: s.Removed, Added: s.Added, Changed: s.Changed, IDs: ids, Seconds: s.Duration.Seconds()}
+	rag.ChangeStats
+	IDs     []string `json:"ids,omitempty"`
+	Seconds float64  `json:"seconds"`
 }
 
 func (a *app) audit(actor, action string, target []string, summary string, err error) {
@@ -46,11 +37,6 @@ func cliActor(env *environment) string {
 	return "cli"
 }
 
-// summary is the one-line human summary of a change.
-func summary(s rag.ChangeStats) string {
-	return fmt.Sprintf("%d statements, %d paragraphs: %d added, %d changed, %d removed; %d embedded, %d reused; %.1fs",
-		s.Statements, s.Paragraphs, s.Added, s.Changed, s.Removed, s.Embedded, s.Reused, s.Duration.Seconds())
-}
 
 // progressPrinter reports embedding progress: a bar redrawn in place on a
 // terminal, a line per tenth otherwise.
@@ -111,7 +97,7 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 		reqs = append(reqs, rag.AddRequest{Name: filepath.Base(f), Data: body, Replace: *replace, Meta: rag.Metadata{Title: *title, Date: *date}})
 	}
 	stats, ids, err := a.library.Add(ctx, reqs, progressPrinter(env.stderr))
-	a.audit(cliActor(env), "add", files, summary(stats), err)
+	a.audit(cliActor(env), "add", files, stats.String(), err)
 	if err != nil {
 		return err
 	}
@@ -151,7 +137,7 @@ func cmdRemove(ctx context.Context, env *environment, args []string) error {
 	}
 	defer a.close()
 	stats, err := a.library.Remove(ctx, pos[0])
-	a.audit(cliActor(env), "remove", pos, summary(stats), err)
+	a.audit(cliActor(env), "remove", pos, stats.String(), err)
 	if err != nil {
 		return asUsage(err)
 	}
@@ -175,7 +161,7 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	}
 	defer a.close()
 	stats, err := a.library.Reindex(ctx, progressPrinter(env.stderr))
-	a.audit(cliActor(env), "reindex", nil, summary(stats), err)
+	a.audit(cliActor(env), "reindex", nil, stats.String(), err)
 	if err != nil {
 		return err
 	}
@@ -184,8 +170,8 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 
 func printChange(env *environment, asJSON bool, what string, s rag.ChangeStats, ids []string) error {
 	if asJSON {
-		return writeJSON(env.stdout, toChangeJSON(s, ids))
+		return writeJSON(env.stdout, changeJSON{ChangeStats: s, IDs: ids, Seconds: s.Duration.Seconds()})
 	}
-	fmt.Fprintf(env.stdout, "%s: %s\n", what, summary(s))
+	fmt.Fprintf(env.stdout, "%s: %s\n", what, s)
 	return nil
 }
