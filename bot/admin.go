@@ -177,7 +177,6 @@ func (b *Bot) handleReindex(ctx context.Context, ev *ievent) error {
 	return ev.to.edit(ctx, out{Content: "Reindexed.\n" + stats.String()})
 }
 
-
 // httpDownload fetches attachments with the session's HTTP client (so a
 // proxy or test transport applies), refusing more than limit bytes.
 func httpDownload(s *discordgo.Session) func(ctx context.Context, url string, limit int64) ([]byte, error) {

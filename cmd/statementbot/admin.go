@@ -37,7 +37,6 @@ func cliActor(env *environment) string {
 	return "cli"
 }
 
-
 // progressPrinter reports embedding progress: a bar redrawn in place on a
 // terminal, a line per tenth otherwise.
 func progressPrinter(w io.Writer) rag.Progress {
