@@ -85,8 +85,6 @@ type AskRequest struct {
 	// The returned Answer is final: it may differ (checked citations,
 	// fallback).
 	OnDelta func(string)
-	// Extractive forces an extractive answer even with a model.
-	Extractive bool
 }
 
 // CheckQuestion returns an InputError for an empty or over-long question.
@@ -126,7 +124,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	switch {
 	case len(hits) == 0 || cov < llmMinCoverage:
 		a = ix.decline(query, hits, scope)
-	case e.chat != nil && !req.Extractive:
+	case e.chat != nil:
 		a = e.generate(ctx, ix, query, focus, hits, cov >= minCoverage, req.OnDelta, scope)
 	case cov < minCoverage:
 		a = ix.decline(query, hits, scope)

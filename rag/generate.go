@@ -219,17 +219,13 @@ func normalizeMarkers(text string) string {
 // fabricatedQuotes returns the byte ranges of quotations in text that no
 // cited paragraph contains.
 func fabricatedQuotes(text string, cited map[int]bool, hits []Hit) [][2]int {
+	var ns []int
+	for n := range cited {
+		ns = append(ns, n)
+	}
 	var out [][2]int
 	for _, m := range quoteRE.FindAllStringSubmatchIndex(text, -1) {
-		span := foldQuote(anyMarkerRE.ReplaceAllString(text[m[2]:m[3]], ""))
-		found := false
-		for n := range cited {
-			if strings.Contains(foldQuote(hits[n-1].Text), span) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !quotedIn(anyMarkerRE.ReplaceAllString(text[m[2]:m[3]], ""), ns, hits) {
 			out = append(out, [2]int{m[0], m[1]})
 		}
 	}
@@ -246,23 +242,26 @@ func overlaps(ranges [][2]int, start, end int) bool {
 }
 
 // quotesVerbatim reports whether every quoted span of sentence occurs in
-// one of the cited paragraphs (compared case-, space- and quote-style-
-// insensitively).
+// one of its cited paragraphs.
 func quotesVerbatim(sentence string, cited []int, hits []Hit) bool {
 	for _, m := range quoteRE.FindAllStringSubmatch(sentence, -1) {
-		span := foldQuote(m[1])
-		found := false
-		for _, n := range cited {
-			if strings.Contains(foldQuote(hits[n-1].Text), span) {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !quotedIn(m[1], cited, hits) {
 			return false
 		}
 	}
 	return true
+}
+
+// quotedIn reports whether span occurs in one of the paragraphs numbered
+// cited (compared case-, space- and quote-style-insensitively).
+func quotedIn(span string, cited []int, hits []Hit) bool {
+	span = foldQuote(span)
+	for _, n := range cited {
+		if strings.Contains(foldQuote(hits[n-1].Text), span) {
+			return true
+		}
+	}
+	return false
 }
 
 func foldQuote(s string) string {
