@@ -15,7 +15,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -271,9 +270,12 @@ type feedbackRecord struct {
 }
 
 // hashUser hides a Discord user id in stored records.
-func hashUser(id string) string {
-	sum := sha256.Sum256([]byte("statementbot/user/" + id))
-	return hex.EncodeToString(sum[:8])
+func hashUser(id string) string { return shortHash("statementbot/user/"+id, 8) }
+
+// shortHash is the first n bytes of the SHA-256 of s, in hex.
+func shortHash(s string, n int) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:n])
 }
 
 func (b *Bot) recordFeedback(vote, key, user string, msg *discordgo.Message) error {
@@ -295,10 +297,7 @@ func questionFromMessage(content, botID string) string {
 
 // threadName names a thread after its question, within Discord's 100.
 func threadName(q string) string {
-	q = strings.Join(strings.Fields(q), " ")
-	if utf8.RuneCountInString(q) > 90 {
-		q = string([]rune(q)[:89]) + "…"
-	}
+	q = truncate(strings.Join(strings.Fields(q), " "), 90)
 	if q == "" {
 		q = "statementbot"
 	}

@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
@@ -112,10 +110,7 @@ func citeID(statement string, paragraph int, text string) (string, bool) {
 }
 
 // textHash is a short fingerprint of a paragraph's text.
-func textHash(text string) string {
-	sum := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(sum[:4])
-}
+func textHash(text string) string { return shortHash(text, 4) }
 
 // parseCiteID decodes citeID (hash may be empty).
 func parseCiteID(id string) (statement string, paragraph int, hash string, ok bool) {

@@ -37,13 +37,16 @@ func cliActor(env *environment) string {
 	return "cli"
 }
 
+// isTerminal reports whether stream (stdin, stdout, stderr) is a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 // progressPrinter reports embedding progress: a bar redrawn in place on a
 // terminal, a line per tenth otherwise.
 func progressPrinter(w io.Writer) rag.Progress {
-	tty := false
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		tty = true
-	}
+	tty := isTerminal(w)
 	lastTenth := -1
 	return func(done, total int) {
 		if total == 0 {

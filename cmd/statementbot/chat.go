@@ -6,10 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
-
-	"golang.org/x/term"
 
 	"github.com/statementbot/statementbot/rag"
 )
@@ -30,9 +27,8 @@ func cmdChat(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	interactive := false
-	if f, ok := env.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		interactive = true
+	interactive := isTerminal(env.stdin)
+	if interactive {
 		fmt.Fprintln(env.stdout, "Ask about the statement; an empty line or Ctrl-D ends the chat.")
 	}
 	var history []rag.Turn
