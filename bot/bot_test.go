@@ -386,6 +386,8 @@ func TestMentionStartsThreadAndFollowUps(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitForMessage(thread, "humanely", first.ID)
+	// The follow-up was answered with the thread's history read back.
+	h.waitCall(func(c discordtest.Call) bool { return c.Is("GET", "channels/"+thread+"/messages") })
 	h.checkNoPings()
 }
 
@@ -417,11 +419,13 @@ func TestDMAndReplyChain(t *testing.T) {
 	if _, err := h.fake.DispatchMessage(&discordgo.Message{ChannelID: dm, Content: "What is ISIS-K?"}); err != nil {
 		t.Fatal(err)
 	}
-	answer := h.waitForMessage(dm, "Khurasan", "")
+	h.waitForMessage(dm, "Khurasan", "")
 	// A reply to the bot's answer in a channel continues from it.
 	h.fake.AddMessage(&discordgo.Message{ID: "700", ChannelID: discordtest.ChannelID, Content: "Which countries joined the Coalition?", Author: &discordgo.User{ID: discordtest.UserID}})
 	botMsg := h.fake.AddMessage(&discordgo.Message{ID: "701", ChannelID: discordtest.ChannelID, Content: "Central African Republic ... Yemen [1]", Author: &discordgo.User{ID: discordtest.BotUserID, Bot: true},
 		MessageReference: &discordgo.MessageReference{MessageID: "700", ChannelID: discordtest.ChannelID}})
+	// Discord nests one referenced message, not the chain above it.
+	botMsg.ReferencedMessage = nil
 	if _, err := h.fake.DispatchMessage(&discordgo.Message{
 		ChannelID: discordtest.ChannelID, GuildID: discordtest.GuildID, Content: "and which of them is in the Sahel?",
 		MessageReference: &discordgo.MessageReference{MessageID: botMsg.ID, ChannelID: discordtest.ChannelID}, ReferencedMessage: botMsg,
@@ -429,6 +433,7 @@ func TestDMAndReplyChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitForMessage(discordtest.ChannelID, "Sahel", "")
-	_ = answer
+	// The reply chain was followed up to the question the bot answered.
+	h.waitCall(func(c discordtest.Call) bool { return c.Is("GET", "channels/"+discordtest.ChannelID+"/messages/700") })
 	h.checkNoPings()
 }

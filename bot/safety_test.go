@@ -66,23 +66,31 @@ func TestModelFailureFallsBack(t *testing.T) {
 	}
 }
 
-// TestStreamingEdits: a streamed answer shows progress before the final
-// edit.
+// TestStreamingEdits: a streamed answer shows its text as it is written,
+// a few edits rather than one per piece, before the final edit.
 func TestStreamingEdits(t *testing.T) {
 	srv := llmtest.New(t)
 	h := start(t, withModel(srv))
-	slow := strings.Repeat("word ", 200)
-	srv.QueueChat(llmtest.Reply{Content: slow + "and Yemen joined [1]."})
+	srv.QueueChat(llmtest.Reply{Content: strings.Repeat("word ", 40) + "and Yemen joined [1] [9].", ChunkDelay: 5 * time.Millisecond})
 	in := h.command("ask", opt("question", "Which countries joined the Coalition?"))
 	h.finalEdit(in, hasSources)
-	edits := 0
+	var partial []string
 	for _, c := range h.fake.Calls() {
-		if c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") {
-			edits++
+		if !c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") {
+			continue
+		}
+		if b := decode(t, c); !hasSources(b) {
+			partial = append(partial, b.Content)
 		}
 	}
-	if edits < 1 {
-		t.Errorf("%d edits", edits)
+	// ~200 ms of streaming, edits at most every 20 ms: some, not 42.
+	if len(partial) == 0 || len(partial) > 15 {
+		t.Fatalf("%d streaming edits, want a few", len(partial))
+	}
+	for _, p := range partial {
+		if !strings.HasPrefix(p, "word word") || !strings.HasSuffix(p, " …") || strings.Contains(p, "[9]") {
+			t.Errorf("streaming edit %q", p)
+		}
 	}
 }
 

@@ -81,7 +81,6 @@ func TestCacheReuses(t *testing.T) {
 func TestCacheSeparatesModels(t *testing.T) {
 	dir := t.TempDir()
 	a, _ := OpenCache(dir, NewLocal(64))
-	b, _ := OpenCache(dir, NewLocal(32))
 	ctx := context.Background()
 	va, _ := a.Embed(ctx, []string{"x y"})
 	_ = a.Flush()
@@ -90,7 +89,6 @@ func TestCacheSeparatesModels(t *testing.T) {
 	if len(va[0]) != 64 || len(vb[0]) != 32 {
 		t.Errorf("dims %d and %d: caches of different models mixed", len(va[0]), len(vb[0]))
 	}
-	_ = b
 	files, _ := filepath.Glob(filepath.Join(dir, "*.vec"))
 	if len(files) != 1 {
 		t.Errorf("%d cache files after one flush, want 1", len(files))

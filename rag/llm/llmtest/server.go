@@ -24,6 +24,7 @@ type Reply struct {
 	RetryAfter string // Retry-After header value, with Status 429/503
 	ErrorBody  string // body of an error reply (default: an OpenAI-style error)
 	Content    string // the assistant's text
+	ChunkDelay time.Duration // streaming: pause between chunks
 	Hang       bool   // never answer; wait for the client to give up
 	CutStream  bool   // streaming: stop after half the content, without [DONE]
 	Malformed  bool   // a 200 whose body is not the expected JSON
@@ -191,7 +192,14 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if rep.CutStream {
 		words = words[:len(words)/2]
 	}
-	for _, piece := range words {
+	for i, piece := range words {
+		if i > 0 && rep.ChunkDelay > 0 {
+			select {
+			case <-time.After(rep.ChunkDelay):
+			case <-r.Context().Done():
+				return
+			}
+		}
 		chunk := map[string]any{"id": "chatcmpl-test", "object": "chat.completion.chunk", "model": body.Model,
 			"choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": piece}}}}
 		data, _ := json.Marshal(chunk)
