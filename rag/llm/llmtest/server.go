@@ -20,15 +20,15 @@ import (
 
 // Reply scripts one answer to one request.
 type Reply struct {
-	Status     int    // non-200: an error reply with ErrorBody
-	RetryAfter string // Retry-After header value, with Status 429/503
-	ErrorBody  string // body of an error reply (default: an OpenAI-style error)
-	Content    string // the assistant's text
+	Status     int           // non-200: an error reply with ErrorBody
+	RetryAfter string        // Retry-After header value, with Status 429/503
+	ErrorBody  string        // body of an error reply (default: an OpenAI-style error)
+	Content    string        // the assistant's text
 	ChunkDelay time.Duration // streaming: pause between chunks
-	Hang       bool   // never answer; wait for the client to give up
-	CutStream  bool   // streaming: stop after half the content, without [DONE]
-	Malformed  bool   // a 200 whose body is not the expected JSON
-	NoChoices  bool   // a 200 with an empty choices list
+	Hang       bool          // never answer; wait for the client to give up
+	CutStream  bool          // streaming: stop after half the content, without [DONE]
+	Malformed  bool          // a 200 whose body is not the expected JSON
+	NoChoices  bool          // a 200 with an empty choices list
 }
 
 // Request is one recorded request.
