@@ -85,7 +85,7 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	if (*title != "" || *date != "") && len(files) > 1 {
 		return usageErrorf("add: --title and --date apply to one file at a time")
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func cmdRemove(ctx context.Context, env *environment, args []string) error {
 	if len(pos) != 1 {
 		return usageErrorf("remove: give one statement id (see statementbot statements)")
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	if len(pos) != 0 {
 		return usageErrorf("reindex: takes no arguments")
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}

@@ -37,8 +37,9 @@ func dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", "", "data directory for the index and cache (default $STATEMENTBOT_DATA or ./data)")
 }
 
-// openApp loads the configuration and the library and builds the index.
-func openApp(ctx context.Context, env *environment, dataDir string) (*app, error) {
+// loadApp loads the configuration (dataDir, from --data, wins) and opens
+// the app.
+func loadApp(ctx context.Context, env *environment, dataDir string) (*app, error) {
 	cfg, err := loadConfig(env.getenv)
 	if err != nil {
 		return nil, err
@@ -46,6 +47,11 @@ func openApp(ctx context.Context, env *environment, dataDir string) (*app, error
 	if dataDir != "" {
 		cfg.DataDir = dataDir
 	}
+	return openApp(ctx, env, cfg)
+}
+
+// openApp opens the library and builds the index.
+func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	a := &app{cfg: cfg, log: log}
 	// PDFium (WebAssembly) starts on the first PDF only; its compiled code

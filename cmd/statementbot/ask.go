@@ -27,7 +27,7 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	if err := rag.CheckQuestion(question); err != nil {
 		return asUsage(err)
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}

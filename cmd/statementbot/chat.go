@@ -22,7 +22,7 @@ func cmdChat(ctx context.Context, env *environment, args []string) error {
 	if len(pos) > 0 {
 		return usageErrorf("chat: takes no arguments; type questions at the prompt")
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func cmdCite(ctx context.Context, env *environment, args []string) error {
 	if err != nil || n < 1 {
 		return usageErrorf("cite: paragraph must be a number from 1, not %q", pos[1])
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,9 @@ import (
 // config is everything statementbot reads from its environment. This file
 // is the only place that knows the variable names.
 type config struct {
-	DataDir  string
-	LogLevel slog.Level
+	DataDir     string
+	LogLevel    slog.Level
+	LogLevelSet bool // LOG_LEVEL was given (serve defaults to info otherwise)
 
 	// Language model and embeddings, over any OpenAI-compatible server.
 	OpenAIKey         string
@@ -74,6 +75,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.DataDir = v
 	}
 	if v := get("LOG_LEVEL"); v != "" {
+		c.LogLevelSet = true
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, usageErrorf("LOG_LEVEL=%q: use debug, info, warn or error", v)
 		}

@@ -34,7 +34,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 			return err
 		}
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	if err := rag.CheckQuestion(query); err != nil {
 		return asUsage(err)
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}

@@ -31,10 +31,13 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return usageErrorf("serve: %v", err)
 	}
-	if lookup, _ := withEnvFile(env.getenv); lookup == nil || lookup("LOG_LEVEL") == "" {
-		env = withDefault(env, "LOG_LEVEL", "info") // a server logs what it does
+	if *data != "" {
+		cfg.DataDir = *data
 	}
-	a, err := openApp(ctx, env, *data)
+	if !cfg.LogLevelSet {
+		cfg.LogLevel = slog.LevelInfo // a server logs what it does
+	}
+	a, err := openApp(ctx, env, cfg)
 	if err != nil {
 		return err
 	}
@@ -54,17 +57,4 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	})
 	a.log.Info("starting the Discord bot", slog.String("guild", cfg.DiscordGuildID), slog.String("mode", a.engine.Mode()))
 	return b.Run(ctx)
-}
-
-// withDefault returns env with key defaulting to value.
-func withDefault(env *environment, key, value string) *environment {
-	e := *env
-	get := env.getenv
-	e.getenv = func(k string) string {
-		if v := get(k); v != "" || k != key {
-			return v
-		}
-		return value
-	}
-	return &e
 }

@@ -26,7 +26,7 @@ func cmdStatements(ctx context.Context, env *environment, args []string) error {
 	if len(pos) > 0 {
 		return usageErrorf("statements: takes no arguments, got %q", pos[0])
 	}
-	a, err := openApp(ctx, env, *data)
+	a, err := loadApp(ctx, env, *data)
 	if err != nil {
 		return err
 	}
