@@ -358,25 +358,21 @@ func syncDir(dir string) error {
 // prepare extracts and parses one file, and renders what is stored: the
 // statement's text with front matter carrying its metadata.
 func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte, error) {
-	if len(r.Data) == 0 {
-		return nil, nil, &InputError{Msg: "the file is empty: attach the statement's text, PDF or web page"}
-	}
-	if len(r.Data) > MaxStatementBytes && (l.extract == nil || IsStatementFile(r.Name)) {
-		return nil, nil, &InputError{Msg: fmt.Sprintf("the file is %d bytes; the limit is %d", len(r.Data), MaxStatementBytes)}
-	}
-	if IsStatementFile(r.Name) {
-		if err := checkText(r.Data); err != nil {
-			return nil, nil, err
-		}
-	}
+	// The extractor is the judge of file formats (it also decodes UTF-16
+	// text); without one only UTF-8 .txt and .md are taken.
 	text, fileMeta := string(r.Data), Metadata{}
 	if l.extract != nil {
 		var err error
 		if text, fileMeta, err = l.extract(ctx, r.Name, r.Data); err != nil {
 			return nil, nil, err
 		}
-	} else if !IsStatementFile(r.Name) {
-		return nil, nil, &InputError{Msg: "only .txt and .md files can be added here"}
+	} else {
+		if !IsStatementFile(r.Name) {
+			return nil, nil, &InputError{Msg: "only .txt and .md files can be added here"}
+		}
+		if err := checkText(r.Data); err != nil {
+			return nil, nil, err
+		}
 	}
 	// What the admin typed wins; then what the text says of itself (front
 	// matter, dateline); then the file's metadata (a PDF's creation date

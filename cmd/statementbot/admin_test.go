@@ -92,3 +92,26 @@ func TestAddBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestAddUTF16: a text file saved as UTF-16 (with a byte-order mark) is
+// decoded, not refused as binary.
+func TestAddUTF16(t *testing.T) {
+	text := "Harbour Notice\n\nThe delegates approved the harbour budget of four million euros."
+	var data []byte
+	data = append(data, 0xFF, 0xFE)
+	for _, r := range text {
+		data = append(data, byte(r), byte(r>>8))
+	}
+	file := filepath.Join(t.TempDir(), "harbour.txt")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"STATEMENTBOT_DATA": t.TempDir()}
+	if _, errs, code := runMain(t, env, "", "add", file); code != 0 {
+		t.Fatalf("add UTF-16: exit %d %s", code, errs)
+	}
+	out, _, _ := runMain(t, env, "", "ask", "What budget did the delegates approve?")
+	if !strings.Contains(out, "four million euros") {
+		t.Errorf("UTF-16 statement not answered:\n%s", out)
+	}
+}
