@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
 
+	"github.com/statementbot/statementbot/eval"
 	"github.com/statementbot/statementbot/rag"
 )
 
@@ -17,7 +19,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	offtopicFile := fs.String("offtopic", "", "JSON-lines file of questions the bot must decline")
 	verbose := fs.Bool("v", false, "list the questions each mode got wrong")
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "eval [--json] --questions FILE [--offtopic FILE]", args)
+	pos, err := parseFlags(env, fs, "eval [--json] [-v] [--data DIR] --questions FILE [--offtopic FILE]", args)
 	if err != nil {
 		return err
 	}
@@ -28,7 +30,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	var offtopic []rag.EvalQuestion
+	var offtopic []eval.Question
 	if *offtopicFile != "" {
 		if offtopic, err = readEvalFile(*offtopicFile); err != nil {
 			return err
@@ -39,24 +41,31 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	results, err := a.engine.Evaluate(ctx, questions, offtopic, rag.Hybrid, rag.KeywordOnly, rag.VectorOnly)
+	results, err := eval.Run(ctx, a.engine, questions, offtopic, rag.Hybrid, rag.KeywordOnly, rag.VectorOnly)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return writeJSON(env.stdout, struct {
-			Results []rag.EvalResult `json:"results"`
+			Results []eval.Result `json:"results"`
 		}{results})
 	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "mode\trecall@1\trecall@3\trecall@5\tMRR\tkey facts\toff-topic refused\t")
-	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d/%d\t\n", r.Mode, r.RecallAt1, r.RecallAt3, r.RecallAt5, r.MRR, r.KeyFactHitRate, r.OffTopicRefused, r.OffTopic)
-	}
-	if err := tw.Flush(); err != nil {
+	if err := writeEvalTable(env.stdout, results, false); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "%d questions, %d off-topic\n", len(questions), len(offtopic))
+	if len(results) > 0 && len(results[0].ByType) > 1 {
+		fmt.Fprintln(env.stdout)
+		var byType []eval.Result
+		for _, r := range results {
+			byType = append(byType, r.ByType...)
+		}
+		if err := writeEvalTable(env.stdout, byType, true); err != nil {
+			return err
+		}
+	}
+	if len(results) > 0 {
+		fmt.Fprintf(env.stdout, "%d questions, %d off-topic\n", results[0].Questions, results[0].OffTopic)
+	}
 	if *verbose {
 		for _, r := range results {
 			for _, m := range r.Misses {
@@ -67,13 +76,36 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	return nil
 }
 
-func readEvalFile(name string) ([]rag.EvalQuestion, error) {
+// writeEvalTable prints one row per result; byType adds the type column.
+func writeEvalTable(w io.Writer, results []eval.Result, byType bool) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	head := "mode\trecall@1\trecall@3\trecall@5\tMRR\tkey facts\tfalse refusals\twrong statement\toff-topic declined\t"
+	if byType {
+		head = "mode\ttype\tquestions\trecall@1\trecall@3\trecall@5\tMRR\tkey facts\tfalse refusals\twrong statement\t"
+	}
+	fmt.Fprintln(tw, head)
+	for _, r := range results {
+		if byType {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t", r.Mode, r.Type, r.Questions)
+		} else {
+			fmt.Fprintf(tw, "%s\t", r.Mode)
+		}
+		fmt.Fprintf(tw, "%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t", r.RecallAt1, r.RecallAt3, r.RecallAt5, r.MRR, r.KeyFacts, r.FalseRefusals, r.WrongStatement)
+		if !byType {
+			fmt.Fprintf(tw, "%d/%d\t", r.OffTopicDeclined, r.OffTopic)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+func readEvalFile(name string) ([]eval.Question, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, usageErrorf("eval: %v", err)
 	}
 	defer f.Close()
-	qs, err := rag.ReadEvalQuestions(f)
+	qs, err := eval.Read(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -183,8 +183,8 @@ func TestEval(t *testing.T) {
 		Results []struct {
 			Mode      string  `json:"mode"`
 			RecallAt1 float64 `json:"recall_at_1"`
-			KeyFacts  float64 `json:"key_fact_hit_rate"`
-			Refused   int     `json:"offtopic_refused"`
+			KeyFacts  float64 `json:"key_facts"`
+			Refused   int     `json:"offtopic_declined"`
 		} `json:"results"`
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
