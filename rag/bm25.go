@@ -142,3 +142,25 @@ func topK(docs []int32, score []float64, k int) []scoredDoc {
 	}
 	return out
 }
+
+// score is the BM25 score of document doc for the query terms (duplicates
+// count once), the score search would give it.
+func (ix *bm25) score(terms []string, doc int32) float64 {
+	var s float64
+	seen := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		ps := ix.postings[t]
+		i, ok := slices.BinarySearchFunc(ps, doc, func(p posting, d int32) int { return int(p.doc - d) })
+		if !ok {
+			continue
+		}
+		tf := float64(ps[i].tf)
+		norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.docLen[doc])/ix.avgLen)
+		s += ix.idf(t) * tf * (ix.k1 + 1) / (tf + norm)
+	}
+	return s
+}

@@ -120,13 +120,13 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		scope = "None of the indexed statements"
 	}
 	var a *Answer
-	cov := ix.coverageOf(query, hits)
+	ev := ix.evidenceFor(ix.respellQuery(query), hits)
 	switch {
-	case len(hits) == 0 || cov < llmMinCoverage:
+	case len(hits) == 0 || !ev.forModel() && !ev.answerable():
 		a = ix.decline(query, hits, scope)
 	case e.chat != nil:
-		a = e.generate(ctx, ix, query, focus, hits, cov >= minCoverage, req.OnDelta, scope)
-	case cov < minCoverage:
+		a = e.generate(ctx, ix, query, focus, hits, ev.answerable(), req.OnDelta, scope)
+	case !ev.answerable():
 		a = ix.decline(query, hits, scope)
 	default:
 		if a = ix.extract(focus, query, hits); a == nil {
@@ -135,31 +135,6 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	}
 	a.Question = q
 	return a, nil
-}
-
-// coverageOf is how well the best hits cover the question: the weighted
-// share of its content words the best paragraph contains (see
-// relevance.go), or 0 when it names something the index never mentions.
-func (ix *Index) coverageOf(q string, hits []Hit) float64 {
-	terms := queryTerms(q)
-	if len(terms) == 0 {
-		return 0
-	}
-	if _, ok := ix.unknownName(terms); ok {
-		return 0
-	}
-	header := headerIntent(q, terms)
-	best := 0.0
-	for i, h := range hits {
-		if i == extractParagraphs {
-			break
-		}
-		if h.Header && !header {
-			continue // a place name in the dateline answers nothing
-		}
-		best = max(best, ix.coverage(terms, h.doc))
-	}
-	return best
 }
 
 // Search returns the top paragraphs for query, with no relevance threshold.

@@ -32,10 +32,6 @@ const (
 const (
 	// maxAnswerSentences is asked of the model.
 	maxAnswerSentences = 5
-	// llmMinCoverage: questions between this and minCoverage go to the
-	// model (which may find a paraphrase the keyword check misses) but are
-	// never answered extractively.
-	llmMinCoverage = 0.4
 )
 
 // generate answers q from hits with the chat model (focus picks the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ type Index struct {
 	keywords   *bm25
 	vectors    *chromem.Collection
 	dims       int
+	meta       *metaIndex
 }
 
 // IndexText is the text a paragraph is indexed (and embedded) under. Body
@@ -72,6 +74,7 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 		return nil, fmt.Errorf("index: %d vectors for %d paragraphs", len(vectors), len(ix.paras))
 	}
 	ix.keywords = newBM25(docTerms)
+	ix.meta = newMetaIndex(stmts)
 
 	// A chromem collection whose embedding function refuses: queries are
 	// always embedded by us, and a nil function would silently fall back to
@@ -133,9 +136,10 @@ func (ix *Index) Dims() int { return ix.dims }
 type Mode int
 
 const (
-	Hybrid      Mode = iota // keyword and vector, fused by reciprocal rank
+	Hybrid      Mode = iota // keyword and vector, fused by score (fusion.go)
 	KeywordOnly             // BM25 only
 	VectorOnly              // embeddings only
+	RRF                     // keyword and vector, fused by reciprocal rank
 )
 
 func (m Mode) String() string {
@@ -144,6 +148,8 @@ func (m Mode) String() string {
 		return "bm25"
 	case VectorOnly:
 		return "vector"
+	case RRF:
+		return "rrf"
 	}
 	return "hybrid"
 }
@@ -179,80 +185,195 @@ func candidates(k int) int { return max(4*k, 30) }
 // Search retrieves the paragraphs that best match query. vector is the
 // query's embedding (from the embedder the index was built with); a nil or
 // zero vector searches by keyword only, and a query without content words
-// by vector only.
+// by vector only. Statements the query names by their metadata (see
+// meta.go) are searched as well and their paragraphs ranked up; the
+// header paragraph ranks last unless the query asks about a statement
+// itself. Equal scores are ordered by paragraph: the same query on the
+// same index gives the same hits.
 func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt SearchOptions) ([]Hit, error) {
 	lo, hi := int32(0), int32(len(ix.paras))
-	var where map[string]string
 	if opt.Statement != "" {
 		i, ok := ix.byID[opt.Statement]
 		if !ok {
 			return nil, &UnknownStatementError{ID: opt.Statement}
 		}
 		lo, hi = ix.ranges[i][0], ix.ranges[i][1]
-		where = map[string]string{"statement": opt.Statement}
 	}
 	size := int(hi - lo)
 	k := min(max(opt.K, 1), size)
 	if k == 0 {
 		return nil, nil
 	}
-	depth := min(candidates(k), size)
-
-	var kw []scoredDoc
-	if opt.Mode != VectorOnly {
-		kw = ix.keywords.search(embeddings.Terms(query), depth, lo, hi)
+	if len(vector) > 0 && len(vector) != ix.dims {
+		return nil, fmt.Errorf("search: query vector has %d dimensions, the index %d (was the index built with another embedder?)", len(vector), ix.dims)
 	}
-	var vec []scoredDoc
-	if opt.Mode != KeywordOnly && !isZero(vector) {
-		if len(vector) != ix.dims {
-			return nil, fmt.Errorf("search: query vector has %d dimensions, the index %d (was the index built with another embedder?)", len(vector), ix.dims)
+	query = ix.respellQuery(query)
+	useKW := opt.Mode != VectorOnly
+	useVec := opt.Mode != KeywordOnly && !isZero(vector)
+	terms := embeddings.Terms(query)
+
+	var meta []float64
+	if opt.Statement == "" {
+		meta = ix.meta.match(query)
+	}
+	// The retrievers' candidates: the whole range, then each statement
+	// the query names (so that in a large library its paragraphs compete).
+	type span struct{ lo, hi int32 }
+	spans := []span{{lo, hi}}
+	for i, m := range meta {
+		if m == 1 && len(spans) <= maxNamedStatements {
+			spans = append(spans, span{ix.ranges[i][0], ix.ranges[i][1]})
 		}
-		res, err := ix.vectors.QueryEmbedding(ctx, vector, min(depth, ix.vectors.Count()), where, nil)
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+	}
+	var kwList, vecList []int32
+	seen := map[int32]bool{}
+	for n, sp := range spans {
+		depth := min(candidates(k), int(sp.hi-sp.lo))
+		if n > 0 {
+			depth = min(k, int(sp.hi-sp.lo))
 		}
-		for _, r := range res {
-			d, _ := strconv.Atoi(r.ID)
-			vec = append(vec, scoredDoc{doc: int32(d), score: float64(r.Similarity)})
+		if useKW {
+			for _, s := range ix.keywords.search(terms, depth, sp.lo, sp.hi) {
+				kwList = appendNew(kwList, seen, s.doc)
+			}
 		}
+		if useVec {
+			docs, err := ix.nearest(ctx, vector, depth, sp.lo, sp.hi)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range docs {
+				vecList = appendNew(vecList, seen, d)
+			}
+		}
+	}
+	if len(kwList)+len(vecList) == 0 {
+		return nil, nil
+	}
+
+	// Every candidate gets both scores, whichever retriever found it.
+	cands := make([]fusedDoc, 0, len(seen))
+	byDoc := make(map[int32]int, len(seen))
+	for _, d := range append(append([]int32(nil), kwList...), vecList...) {
+		if _, dup := byDoc[d]; dup {
+			continue
+		}
+		byDoc[d] = len(cands)
+		c := fusedDoc{doc: d, keyword: ix.keywords.score(terms, d)}
+		if len(vector) == ix.dims {
+			c.cosine = ix.similarity(ctx, vector, d)
+		}
+		cands = append(cands, c)
 	}
 
 	var ranked []scoredDoc
 	switch {
-	case opt.Mode == KeywordOnly || len(vec) == 0:
-		ranked = kw
-	case opt.Mode == VectorOnly || len(kw) == 0:
-		ranked = vec
+	case !useVec || opt.Mode == KeywordOnly:
+		for _, c := range cands {
+			if c.keyword > 0 {
+				ranked = append(ranked, scoredDoc{doc: c.doc, score: c.keyword})
+			}
+		}
+	case !useKW || opt.Mode == VectorOnly:
+		for _, c := range cands {
+			ranked = append(ranked, scoredDoc{doc: c.doc, score: c.cosine})
+		}
+	case opt.Mode == RRF:
+		ranked = fuse(rankedBy(cands, func(c fusedDoc) float64 { return c.keyword }), rankedBy(cands, func(c fusedDoc) float64 { return c.cosine }))
 	default:
-		ranked = fuse(docsOf(kw), docsOf(vec))
+		ranked = fuseScores(cands)
 	}
+	normalise(ranked)
+
+	header := headerIntent(query, queryTerms(query))
+	for i := range ranked {
+		p := ix.paras[ranked[i].doc]
+		if meta != nil {
+			ranked[i].score += metaBoost * meta[ix.byID[p.Statement]]
+		}
+		if p.Header && !header {
+			ranked[i].score -= 2 // below every body paragraph
+		}
+	}
+	sortScored(ranked)
 	if len(ranked) > k {
 		ranked = ranked[:k]
 	}
-	kwScore := make(map[int32]float64, len(kw))
-	for _, s := range kw {
-		kwScore[s.doc] = s.score
-	}
-	simScore := make(map[int32]float64, len(vec))
-	for _, s := range vec {
-		simScore[s.doc] = s.score
-	}
 	hits := make([]Hit, len(ranked))
 	for i, s := range ranked {
-		sim, ok := simScore[s.doc]
-		if !ok && len(vector) == ix.dims {
-			sim = ix.similarity(ctx, vector, s.doc)
-		}
+		c := cands[byDoc[s.doc]]
 		hits[i] = Hit{
 			Paragraph:  ix.paras[s.doc],
 			Rank:       i + 1,
 			Score:      s.score,
-			Keyword:    kwScore[s.doc],
-			Similarity: sim,
+			Keyword:    c.keyword,
+			Similarity: c.cosine,
 			doc:        s.doc,
 		}
 	}
 	return hits, nil
+}
+
+// maxNamedStatements bounds the statements searched apart because the
+// query names them.
+const maxNamedStatements = 3
+
+// metaBoost is what naming a statement adds to its paragraphs' scores
+// (which are normalised to at most 1).
+const metaBoost = 0.3
+
+// nearest returns the documents in [lo, hi) most similar to vector, best
+// first.
+func (ix *Index) nearest(ctx context.Context, vector []float32, n int, lo, hi int32) ([]int32, error) {
+	var where map[string]string
+	if lo != 0 || hi != int32(len(ix.paras)) {
+		where = map[string]string{"statement": ix.paras[lo].Statement}
+	}
+	res, err := ix.vectors.QueryEmbedding(ctx, vector, min(n, ix.vectors.Count()), where, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make([]int32, 0, len(res))
+	for _, r := range res {
+		d, _ := strconv.Atoi(r.ID)
+		out = append(out, int32(d))
+	}
+	return out, nil
+}
+
+func appendNew(list []int32, seen map[int32]bool, d int32) []int32 {
+	if seen[d] {
+		return list
+	}
+	seen[d] = true
+	return append(list, d)
+}
+
+// rankedBy lists the candidates with a positive score by that score, best
+// first.
+func rankedBy(cands []fusedDoc, score func(fusedDoc) float64) []int32 {
+	var s []scoredDoc
+	for _, c := range cands {
+		if v := score(c); v > 0 {
+			s = append(s, scoredDoc{doc: c.doc, score: v})
+		}
+	}
+	sortScored(s)
+	return docsOf(s)
+}
+
+// normalise scales scores so the best is 1.
+func normalise(s []scoredDoc) {
+	best := 0.0
+	for _, x := range s {
+		best = max(best, x.score)
+	}
+	if best <= 0 {
+		return
+	}
+	for i := range s {
+		s[i].score /= best
+	}
 }
 
 // similarity is the cosine similarity of vector with document doc.
@@ -264,6 +385,9 @@ func (ix *Index) similarity(ctx context.Context, vector []float32, doc int32) fl
 	var dot float64
 	for i, x := range vector {
 		dot += float64(x) * float64(d.Embedding[i])
+	}
+	if math.IsNaN(dot) {
+		return 0 // a paragraph without words has no direction
 	}
 	return dot
 }

@@ -103,11 +103,14 @@ func isNumber(s string) bool {
 	return s != ""
 }
 
-// coverage is the weighted share of terms found in document doc.
+// coverage is the weighted share of terms found in document doc, or in
+// the metadata of its statement (a question's "2021" or "Rome" names the
+// statement; its paragraphs need not repeat them).
 func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 	var have, total float64
+	st := ix.byID[ix.paras[doc].Statement]
 	for _, t := range terms {
-		found := ix.keywords.has(t.stem, doc)
+		found := ix.keywords.has(t.stem, doc) || ix.meta.covers(st, t.stem)
 		if t.optional && !found {
 			continue
 		}
@@ -120,25 +123,6 @@ func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 		return 0
 	}
 	return have / total
-}
-
-// Relevance thresholds, calibrated with `statementbot eval` on the
-// development questions and off-topic set (see README): a question is
-// answered when the best retrieved paragraph covers at least
-// minCoverage of its weighted content words.
-const (
-	minCoverage = 0.5
-)
-
-// unknownName returns a name the question asks about that occurs nowhere
-// in the index ("Taliban"): then no paragraph can answer it.
-func (ix *Index) unknownName(terms []queryTerm) (string, bool) {
-	for _, t := range terms {
-		if t.proper && !t.optional && len(ix.keywords.postings[t.stem]) == 0 {
-			return t.token, true
-		}
-	}
-	return "", false
 }
 
 // headerIntent reports whether a question asks about a statement itself

@@ -1,0 +1,129 @@
+package rag
+
+import (
+	"context"
+	"testing"
+
+	"github.com/statementbot/statementbot/embeddings"
+)
+
+// libraryEngine builds an engine over three small statements of one
+// series, written for these tests: two years of a forum's communiqué and
+// an unrelated notice.
+func libraryEngine(t testing.TB) *Engine {
+	t.Helper()
+	texts := []struct{ id, text string }{
+		{"2022-05-11-forum-marrakesh", "Forum Ministerial Communiqué\n\nMay 11, 2022 - Marrakesh - Forum Secretariat\n\n" +
+			"The ministers of the Forum met today in Marrakesh and renewed their commitment to regional stability.\n\n" +
+			"The ministers welcomed the work of INTERPOL on sharing information about foreign fighters.\n\n" +
+			"In Africa, the ministers agreed to fund training of border police in the Sahel."},
+		{"2023-06-08-forum-riyadh", "Forum Ministerial Communiqué\n\nJune 8, 2023 - Riyadh - Forum Secretariat\n\n" +
+			"The ministers of the Forum met today in Riyadh and renewed their commitment to regional stability.\n\n" +
+			"The ministers welcomed the return of displaced families to their homes.\n\n" +
+			"In Africa, the ministers agreed to expand support to civilian courts in West Africa."},
+		{"2024-01-01-fisheries", "Fisheries Notice\n\nJanuary 1, 2024 - Halifax - Fisheries Office\n\nThe cod quota rises by ten percent this year.\n\nSalmon rivers stay closed to anglers."},
+	}
+	var stmts []*Statement
+	for _, x := range texts {
+		st, err := ParseStatement(x.id, []byte(x.text), Metadata{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, st)
+	}
+	loc := embeddings.NewLocal(0)
+	ix, _, err := Build(context.Background(), stmts, loc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewEngine(ix, Config{Queries: loc})
+}
+
+func TestGateDecisions(t *testing.T) {
+	e := libraryEngine(t)
+	for _, tt := range []struct {
+		q         string
+		answer    bool
+		statement string // the statement the answer must lead with
+	}{
+		{"What did the ministers say about INTERPOL?", true, "2022-05-11-forum-marrakesh"},
+		{"What did the 2023 meeting say about Africa?", true, "2023-06-08-forum-riyadh"},
+		{"What did the Marrakech meeting say about Africa?", true, "2022-05-11-forum-marrakesh"}, // spelled otherwise
+		{"What did the latest communiqué say about Africa?", true, "2023-06-08-forum-riyadh"},
+		{"How much does the cod quota rise?", true, "2024-01-01-fisheries"},
+		{"What's the weather in Riyadh?", false, ""},
+		{"How do I renew my passport?", false, ""},
+		{"What is the population of Marrakesh?", false, ""},
+		{"What did the ministers say about the Taliban?", false, ""},
+	} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded != tt.answer {
+			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
+			continue
+		}
+		if tt.statement != "" && a.Citations[0].Statement != tt.statement {
+			t.Errorf("%q: led by %s, want %s: %s", tt.q, a.Citations[0].Statement, tt.statement, a.Text)
+		}
+	}
+}
+
+func TestMetaMatch(t *testing.T) {
+	e := libraryEngine(t)
+	m := e.Index().meta
+	for _, tt := range []struct {
+		q    string
+		best int // index of the statement scoring 1, -1 for none
+	}{
+		{"What did they say in 2023?", 1},
+		{"What happened in Marrakesh in May?", 0},
+		{"What is in the fisheries notice?", 2},
+		{"What did the first communiqué say?", 0},
+		{"What did the most recent statement say?", 2},
+		{"What did they say about stability?", -1},
+	} {
+		s := m.match(tt.q)
+		got := -1
+		for i, v := range s {
+			if v == 1 {
+				got = i
+				break
+			}
+		}
+		if got != tt.best {
+			t.Errorf("match(%q) = %v, want statement %d first", tt.q, s, tt.best)
+		}
+	}
+}
+
+func TestFuseScores(t *testing.T) {
+	got := fuseScores([]fusedDoc{
+		{doc: 4, keyword: 1, cosine: 0.30},  // close on both
+		{doc: 2, keyword: 9, cosine: 0.20},  // far ahead by keyword
+		{doc: 7, keyword: 0, cosine: 0.31},  // vector only
+		{doc: 1, keyword: 1, cosine: 0.30},  // ties doc 4: the lower doc first
+		{doc: 9, keyword: 0, cosine: -0.10}, // negative similarity counts as none
+	})
+	want := []int32{2, 1, 4, 7, 9}
+	for i, d := range want {
+		if got[i].doc != d {
+			t.Fatalf("fused order %v, want %v", got, want)
+		}
+	}
+	if got[4].score != 0 {
+		t.Errorf("a paragraph found by neither scores %v", got[4].score)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		d    int
+	}{{"marrakech", "marrakesh", 1}, {"", "abc", 3}, {"kitten", "sitting", 3}, {"same", "same", 0}} {
+		if got := editDistance(tt.a, tt.b); got != tt.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
+		}
+	}
+}

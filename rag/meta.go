@@ -1,0 +1,133 @@
+package rag
+
+import (
+	"math"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/statementbot/statementbot/embeddings"
+)
+
+// Statement-aware retrieval. A question often names the statement it is
+// about rather than words of the answering paragraph: "What did the 2021
+// Rome meeting say about Africa?", "In the December 2024 G7 statement…",
+// "the latest fact sheet". Such words — years, months, dates, places,
+// issuers, title words — are matched against each statement's metadata;
+// they select statements (a boost in ranking) and count as covered for
+// every paragraph of a statement whose metadata holds them, so the
+// answering paragraph need not repeat "2021" or "Rome".
+
+// metaIndex holds each statement's metadata words (stems), with their
+// inverse statement frequency.
+type metaIndex struct {
+	terms []map[string]bool // per statement
+	idf   map[string]float64
+	dates []time.Time     // per statement; zero when unknown
+	any   map[string]bool // the words of every statement's metadata
+}
+
+const docNoun = `(?:statement|communiqu|release|declaration|fact sheet|meeting|readout)`
+
+// metaText is the text a statement's metadata words are taken from.
+func metaText(st *Statement) string {
+	var b strings.Builder
+	for _, s := range []string{st.Title, st.Issuer, st.Place, strings.ReplaceAll(st.ID, "-", " ")} {
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
+	if d, ok := statementDate(st); ok {
+		// "2021", "june", "28": the forms people use to name a date.
+		b.WriteString(d.Format("2006 January 2"))
+	}
+	return b.String()
+}
+
+func statementDate(st *Statement) (time.Time, bool) {
+	d, err := time.Parse("2006-01-02", st.Date)
+	return d, err == nil
+}
+
+func newMetaIndex(stmts []*Statement) *metaIndex {
+	m := &metaIndex{idf: map[string]float64{}, any: map[string]bool{}}
+	df := map[string]int{}
+	for _, st := range stmts {
+		set := map[string]bool{}
+		for _, t := range embeddings.Terms(metaText(st)) {
+			if !set[t] {
+				set[t] = true
+				m.any[t] = true
+				df[t]++
+			}
+		}
+		m.terms = append(m.terms, set)
+		d, _ := statementDate(st)
+		m.dates = append(m.dates, d)
+	}
+	n := float64(len(stmts))
+	for t, c := range df {
+		// A word every statement has selects none.
+		m.idf[t] = math.Log(n / float64(c))
+	}
+	return m
+}
+
+var (
+	latestRE   = regexp.MustCompile(`(?i)\b(?:latest|newest|most recent|last (?:\w+ ){0,2}` + docNoun + `)`)
+	earliestRE = regexp.MustCompile(`(?i)\b(?:earliest|oldest|first (?:\w+ ){0,2}` + docNoun + `)`)
+)
+
+// match scores each statement by the metadata words of q it holds,
+// normalised so the best statement scores 1; nil when q names no
+// statement. "latest" and "earliest" favour the newest and oldest dated
+// statement among those q otherwise selects (or among all).
+func (m *metaIndex) match(q string) []float64 {
+	if len(m.terms) < 2 {
+		return nil
+	}
+	score := make([]float64, len(m.terms))
+	best := 0.0
+	seen := map[string]bool{}
+	for _, t := range embeddings.Terms(q) {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		w := m.idf[t]
+		if w == 0 {
+			continue
+		}
+		for i, set := range m.terms {
+			if set[t] {
+				score[i] += w
+				best = max(best, score[i])
+			}
+		}
+	}
+	latest, earliest := latestRE.MatchString(q), earliestRE.MatchString(q)
+	if latest || earliest {
+		pick := -1
+		for i, d := range m.dates {
+			if d.IsZero() || best > 0 && score[i] < best {
+				continue
+			}
+			if pick < 0 || latest && d.After(m.dates[pick]) || earliest && d.Before(m.dates[pick]) {
+				pick = i
+			}
+		}
+		if pick >= 0 {
+			score[pick] += max(best, 1) / 2
+			best = max(best, score[pick])
+		}
+	}
+	if best == 0 {
+		return nil
+	}
+	for i := range score {
+		score[i] /= best
+	}
+	return score
+}
+
+// covers reports whether statement i's metadata holds stem t.
+func (m *metaIndex) covers(i int, t string) bool { return m.terms[i][t] }
