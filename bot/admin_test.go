@@ -13,8 +13,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/statementbot/statementbot/ingest/extract/extracttest"
 	"github.com/statementbot/statementbot/rag"
-	"github.com/statementbot/statementbot/rag/extract/extracttest"
 )
 
 var admin = &discordgo.Member{User: &discordgo.User{ID: "8001", Username: "admin"}, Permissions: discordgo.PermissionManageGuild}

@@ -5,9 +5,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/statementbot/statementbot/ingest/extract"
+	"github.com/statementbot/statementbot/ingest/extract/extracttest"
 	"github.com/statementbot/statementbot/rag"
-	"github.com/statementbot/statementbot/rag/extract"
-	"github.com/statementbot/statementbot/rag/extract/extracttest"
 )
 
 var (

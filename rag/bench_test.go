@@ -11,23 +11,13 @@ import (
 	"testing"
 
 	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/ingest"
 )
-
-func BenchmarkRepairSeed(b *testing.B) {
-	raw := []byte(readSeed(b))
-	b.SetBytes(int64(len(raw)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ParseStatement("seed", raw, Metadata{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
 
 // syntheticStatements makes n paragraphs of 40-120 words drawn from the
 // seed's vocabulary, 10 paragraphs per statement.
 func syntheticStatements(tb testing.TB, n int) []*Statement {
-	words := strings.Fields(strings.Join(Repair(readSeed(tb), nil), " "))
+	words := strings.Fields(strings.Join(ingest.Repair(readSeed(tb), nil), " "))
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	var stmts []*Statement
 	for i := 0; i < n; i += 10 {
@@ -139,7 +129,7 @@ func (instantModel) Chat(_ context.Context, msgs []ChatMessage, onDelta func(str
 // BenchmarkAnswerOverhead is the per-answer cost outside the model call,
 // on the seed statement, beside a fully extractive answer.
 func BenchmarkAnswerOverhead(b *testing.B) {
-	st, err := ParseStatement("seed", []byte(readSeed(b)), Metadata{})
+	st, err := ingest.Parse("seed", []byte(readSeed(b)), Metadata{})
 	if err != nil {
 		b.Fatal(err)
 	}

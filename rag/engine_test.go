@@ -10,17 +10,18 @@ import (
 	"testing"
 
 	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/ingest"
 )
 
 // seedEngine builds an engine over the seed statement and a second, small
 // statement, with the local embedder.
 func seedEngine(t testing.TB) *Engine {
 	t.Helper()
-	seed, err := ParseStatement("2021-06-28-global-coalition-rome", []byte(readSeed(t)), Metadata{})
+	seed, err := ingest.Parse("2021-06-28-global-coalition-rome", []byte(readSeed(t)), Metadata{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := ParseStatement("2024-01-01-other", []byte("Fisheries Notice\n\nJanuary 1, 2024 - Halifax - Fisheries Office\n\nThe cod quota rises by ten percent.\n\nSalmon rivers stay closed."), Metadata{})
+	other, err := ingest.Parse("2024-01-01-other", []byte("Fisheries Notice\n\nJanuary 1, 2024 - Halifax - Fisheries Office\n\nThe cod quota rises by ten percent.\n\nSalmon rivers stay closed."), Metadata{})
 	if err != nil {
 		t.Fatal(err)
 	}

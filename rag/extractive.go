@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/ingest"
 )
 
 // The extractive answerer quotes the sentences of the retrieved paragraphs
@@ -67,7 +68,7 @@ func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 		if hi >= extractParagraphs {
 			break
 		}
-		sentences := SplitSentences(h.Text)
+		sentences := ingest.Sentences(h.Text)
 		if h.Header {
 			// The header is one unit, scored with the metadata words it is
 			// indexed under.

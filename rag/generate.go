@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/prompts"
 )
 
@@ -147,7 +148,7 @@ func (ix *Index) checkModelAnswer(q, text string, hits []Hit) (a *Answer, droppe
 	renum := map[int]int{}
 	var kept []string
 	pos := 0
-	for _, s := range SplitSentences(text) {
+	for _, s := range ingest.Sentences(text) {
 		start := pos + max(strings.Index(text[pos:], s), 0)
 		end := start + len(s)
 		pos = end

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/renameio/v2"
+
+	"github.com/statementbot/statementbot/ingest"
 )
 
 // A Library is the corpus on disk and its live index. It owns the data
@@ -159,10 +161,10 @@ func (l *Library) bundledManifest(removed []string) (manifest, error) {
 		skip[id] = true
 	}
 	for _, e := range entries {
-		if e.IsDir() || !IsStatementFile(e.Name()) || skip[StatementID(e.Name())] {
+		if e.IsDir() || !IsStatementFile(e.Name()) || skip[ingest.StatementID(e.Name())] {
 			continue
 		}
-		m.Statements = append(m.Statements, manifestEntry{ID: StatementID(e.Name()), File: bundledPrefix + e.Name()})
+		m.Statements = append(m.Statements, manifestEntry{ID: ingest.StatementID(e.Name()), File: bundledPrefix + e.Name()})
 	}
 	return m, nil
 }
@@ -194,7 +196,7 @@ func (l *Library) load(ctx context.Context, m manifest, known map[string]*Statem
 		if err != nil {
 			return nil, fmt.Errorf("statement %s: %w", e.ID, err)
 		}
-		st, err := ParseStatement(e.ID, raw, Metadata{})
+		st, err := ingest.Parse(e.ID, raw, Metadata{})
 		if err != nil {
 			return nil, fmt.Errorf("statement %s: %w", e.ID, err)
 		}
@@ -370,54 +372,22 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte
 		if !IsStatementFile(r.Name) {
 			return nil, nil, &InputError{Msg: "only .txt and .md files can be added here"}
 		}
-		if err := checkText(r.Data); err != nil {
+		if err := ingest.CheckText(r.Data); err != nil {
 			return nil, nil, err
 		}
 	}
-	// What the admin typed wins; then what the text says of itself (front
-	// matter, dateline); then the file's metadata (a PDF's creation date
-	// is a weaker witness than its dateline).
-	front, body := splitFrontMatter(normalizeText(text))
-	hd, _ := splitHeader(body)
-	title := firstNonEmpty(front["title"], hd.title)
-	if isGenericTitle(title) {
-		title = ""
-	}
-	meta := Metadata{
-		Title:  firstNonEmpty(r.Meta.Title, title, fileMeta.Title),
-		Date:   firstNonEmpty(r.Meta.Date, front["date"], hd.date, fileMeta.Date),
-		Issuer: firstNonEmpty(r.Meta.Issuer, front["issuer"], hd.issuer, fileMeta.Issuer),
-		Source: firstNonEmpty(r.Meta.Source, front["source"], fileMeta.Source),
-	}
-	id := StatementID(r.Name)
+	id := ingest.StatementID(r.Name)
 	if id == "" {
 		return nil, nil, &InputError{Msg: "the file name gives no id: name it like 2024-05-01-summit.txt"}
 	}
 	// Front matter keeps what Discord options or the file's metadata said;
 	// the text below it stays as extracted, repaired at every ingest.
-	stored := withFrontMatter(text, meta)
-	st, err := ParseStatement(id, []byte(stored), Metadata{})
+	stored := ingest.Compose(text, fileMeta, r.Meta)
+	st, err := ingest.Parse(id, []byte(stored), Metadata{})
 	if err != nil {
 		return nil, nil, err
 	}
 	return st, []byte(stored), nil
-}
-
-// withFrontMatter prefixes text with a front matter block holding meta
-// over whatever front matter text already had.
-func withFrontMatter(text string, meta Metadata) string {
-	front, body := splitFrontMatter(normalizeText(text))
-	var b strings.Builder
-	for _, kv := range [][2]string{{"title", meta.Title}, {"date", meta.Date}, {"issuer", meta.Issuer}, {"source", meta.Source}} {
-		v := strings.Join(strings.Fields(firstNonEmpty(kv[1], front[kv[0]])), " ")
-		if v != "" {
-			fmt.Fprintf(&b, "%s: %s\n", kv[0], v)
-		}
-	}
-	if b.Len() == 0 {
-		return body
-	}
-	return "---\n" + b.String() + "---\n" + body
 }
 
 // Remove takes a statement out of the corpus.

@@ -13,6 +13,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/rag"
 	"github.com/statementbot/statementbot/rag/llm"
 	"github.com/statementbot/statementbot/rag/llm/llmtest"
@@ -35,12 +36,12 @@ func llmEngine(t *testing.T, srv *llmtest.Server) *rag.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seed, err := rag.ParseStatement("2021-06-28-global-coalition-rome", raw, rag.Metadata{})
+	seed, err := ingest.Parse("2021-06-28-global-coalition-rome", raw, rag.Metadata{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	stmts := []*rag.Statement{seed}
-	inj, err := rag.ParseStatement("2024-03-03-injected", []byte(injected), rag.Metadata{})
+	inj, err := ingest.Parse("2024-03-03-injected", []byte(injected), rag.Metadata{})
 	if err != nil {
 		t.Fatal(err)
 	}

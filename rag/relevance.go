@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/ingest"
 )
 
 // Whether a statement covers a question is judged from the question's
@@ -46,7 +47,6 @@ type queryTerm struct {
 
 // queryTerms returns the distinct content words of q with their weights.
 func queryTerms(q string) []queryTerm {
-	dict := baseDictionary()
 	seen := map[string]bool{}
 	var out []queryTerm
 	proper := properNouns(q)
@@ -63,9 +63,9 @@ func queryTerms(q string) []queryTerm {
 			continue
 		}
 		seen[stem] = true
-		w, ok := dict.cost[tok]
+		w, ok := ingest.ZipfCost(tok)
 		if !ok {
-			w, ok = dict.cost[stem]
+			w, ok = ingest.ZipfCost(stem)
 		}
 		if !ok {
 			w = unlistedWeight
@@ -96,7 +96,7 @@ func properNouns(q string) map[string]bool {
 
 func isNumber(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 
 	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/ingest/extract"
 	"github.com/statementbot/statementbot/prompts"
 	"github.com/statementbot/statementbot/rag"
-	"github.com/statementbot/statementbot/rag/extract"
 	"github.com/statementbot/statementbot/rag/llm"
 	"github.com/statementbot/statementbot/statements"
 )

@@ -1,4 +1,9 @@
-package rag
+// Package ingest turns uploaded statement files into parsed statements:
+// from the bytes of an upload (PDF, HTML, Markdown or plain text, read by
+// the extract subpackage) through metadata resolution, repair of text
+// extraction damage and paragraph splitting to a statementbot.Statement,
+// which package rag indexes and answers from.
+package ingest
 
 import (
 	"crypto/sha256"
@@ -10,55 +15,19 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/statementbot/statementbot"
 )
-
-// A Statement is one official text, split into numbered paragraphs.
-type Statement struct {
-	ID     string // from the file name: "2021-06-28-global-coalition-rome"
-	Title  string
-	Date   string // ISO 8601 (2021-06-28) when it could be parsed, else as written
-	Issuer string // "Global Affairs Canada"
-	Place  string // "Ottawa, Ontario"
-	Source string // URL or other origin, when known
-	// Hash identifies the raw text the statement was parsed from.
-	Hash string
-	// Paragraphs are numbered from 1; Paragraphs[i].N == i+1.
-	Paragraphs []Paragraph
-}
-
-// A Paragraph is one numbered, repaired paragraph of a statement.
-type Paragraph struct {
-	Statement string // statement ID
-	N         int    // 1-based
-	Text      string
-	// Header marks the paragraph made of the statement's header (date,
-	// place, issuer), kept so "who issued this, and when?" can be found.
-	Header bool
-}
-
-// Paragraph returns paragraph n (1-based) and whether it exists.
-func (s *Statement) Paragraph(n int) (Paragraph, bool) {
-	if n < 1 || n > len(s.Paragraphs) {
-		return Paragraph{}, false
-	}
-	return s.Paragraphs[n-1], true
-}
-
-// Metadata is what a caller may know about a statement besides its text
-// (Discord options, front matter). Empty fields are filled from the text.
-type Metadata struct {
-	Title, Date, Issuer, Source string
-}
 
 // MaxStatementBytes bounds the size of one statement's text.
 const MaxStatementBytes = 4 << 20
 
-// ParseStatement parses raw text (plain text or Markdown, with optional
+// Parse parses raw text (plain text or Markdown, with optional
 // front matter) into a statement. id is normally StatementID(file name).
 // The header of the text (title line, dateline "June 28, 2021 - Ottawa,
 // Ontario - Global Affairs Canada") gives title, date, place and issuer;
 // meta overrides what it sets.
-func ParseStatement(id string, raw []byte, meta Metadata) (*Statement, error) {
+func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	if id == "" {
 		return nil, &InputError{Msg: "the statement has no id: name the file, e.g. 2024-01-31-summit.txt"}
 	}
@@ -104,18 +73,16 @@ func ParseStatement(id string, raw []byte, meta Metadata) (*Statement, error) {
 	return st, nil
 }
 
-// InputError is bad input: Msg says what was wrong and what to do, in one
-// line safe to show to the person who supplied it; Err, when set, is the
-// underlying cause, for the log.
-type InputError struct {
-	Msg string
-	Err error
-}
-
-func (e *InputError) Error() string { return e.Msg }
-
-// Unwrap returns the cause.
-func (e *InputError) Unwrap() error { return e.Err }
+type (
+	// Statement is statementbot.Statement.
+	Statement = statementbot.Statement
+	// Paragraph is statementbot.Paragraph.
+	Paragraph = statementbot.Paragraph
+	// Metadata is statementbot.Metadata.
+	Metadata = statementbot.Metadata
+	// InputError is statementbot.InputError.
+	InputError = statementbot.InputError
+)
 
 // checkText refuses empty and binary input.
 func checkText(raw []byte) error {

@@ -1,4 +1,4 @@
-package rag
+package ingest
 
 import (
 	"strings"
@@ -16,12 +16,12 @@ var abbreviations = map[string]bool{
 	"u.s": true, "u.k": true, "u.n": true, "e.u": true, "amb": true, "gov": true, "pres": true,
 }
 
-// SplitSentences splits a paragraph into sentences, keeping every byte:
-// strings.Join(SplitSentences(p), " ") == p for single-spaced p. A sentence
+// Sentences splits a paragraph into sentences, keeping every byte:
+// strings.Join(Sentences(p), " ") == p for single-spaced p. A sentence
 // ends at ".", "!" or "?" (and closing quotes or brackets) followed by a
 // space and a capital, digit or opening quote, except after abbreviations
 // ("U.S.", "Mr.") and initials ("J.").
-func SplitSentences(p string) []string {
+func Sentences(p string) []string {
 	var out []string
 	start := 0
 	for i := 0; i < len(p); i++ {

@@ -25,7 +25,7 @@ import (
 
 	"github.com/klippa-app/go-pdfium"
 
-	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot"
 )
 
 // Formats reported in Document.Format.
@@ -66,8 +66,8 @@ type Document struct {
 
 // InputError reports a problem with the uploaded file itself, one that its
 // uploader can fix: Msg is a single line fit to show to the user, Err the
-// cause for the log. It is rag's input error, so callers handle one type.
-type InputError = rag.InputError
+// cause for the log. It is the domain input error, so callers handle one type.
+type InputError = statementbot.InputError
 
 func inputErrorf(cause error, format string, args ...any) *InputError {
 	return &InputError{Msg: fmt.Sprintf(format, args...), Err: cause}
@@ -275,10 +275,10 @@ func decodeUTF16(data []byte) (string, bool) {
 }
 
 // Statement extracts a statement for rag.Library: it is a rag.ExtractFunc.
-func (e *Extractor) Statement(ctx context.Context, name string, data []byte) (string, rag.Metadata, error) {
+func (e *Extractor) Statement(ctx context.Context, name string, data []byte) (string, statementbot.Metadata, error) {
 	doc, err := e.Extract(ctx, name, data)
 	if err != nil {
-		return "", rag.Metadata{}, err
+		return "", statementbot.Metadata{}, err
 	}
-	return doc.Text, rag.Metadata{Title: doc.Title, Date: doc.Date, Source: doc.Source}, nil
+	return doc.Text, statementbot.Metadata{Title: doc.Title, Date: doc.Date, Source: doc.Source}, nil
 }

@@ -1,4 +1,4 @@
-package rag
+package ingest
 
 import (
 	"errors"
@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-func TestParseStatementSeed(t *testing.T) {
-	st, err := ParseStatement("2021-06-28-global-coalition-rome", []byte(readSeed(t)), Metadata{})
+func TestParseSeed(t *testing.T) {
+	st, err := Parse("2021-06-28-global-coalition-rome", []byte(readSeed(t)), Metadata{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,13 +25,13 @@ func TestParseStatementSeed(t *testing.T) {
 			t.Errorf("paragraph %d numbered %d of %q", i, p.N, p.Statement)
 		}
 	}
-	again, _ := ParseStatement(st.ID, []byte(readSeed(t)), Metadata{})
+	again, _ := Parse(st.ID, []byte(readSeed(t)), Metadata{})
 	if again.Hash != st.Hash || len(again.Paragraphs) != len(st.Paragraphs) {
 		t.Error("parsing the same text twice gave different results")
 	}
 }
 
-func TestParseStatementHeaders(t *testing.T) {
+func TestParseHeaders(t *testing.T) {
 	tests := []struct {
 		name                            string
 		id, text                        string
@@ -70,7 +70,7 @@ func TestParseStatementHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, err := ParseStatement(tt.id, []byte(tt.text), tt.meta)
+			st, err := Parse(tt.id, []byte(tt.text), tt.meta)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +93,7 @@ func TestParseStatementHeaders(t *testing.T) {
 	}
 }
 
-func TestParseStatementBadInput(t *testing.T) {
+func TestParseBadInput(t *testing.T) {
 	tests := []struct {
 		name, id string
 		raw      []byte
@@ -109,7 +109,7 @@ func TestParseStatementBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseStatement(tt.id, tt.raw, Metadata{})
+			_, err := Parse(tt.id, tt.raw, Metadata{})
 			var ie *InputError
 			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want InputError mentioning %q", err, tt.want)

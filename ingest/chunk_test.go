@@ -1,4 +1,4 @@
-package rag
+package ingest
 
 import (
 	"strings"
@@ -19,9 +19,9 @@ func TestSplitSentences(t *testing.T) {
 		{"", nil},
 	}
 	for _, tt := range tests {
-		got := SplitSentences(tt.in)
+		got := Sentences(tt.in)
 		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("SplitSentences(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("Sentences(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

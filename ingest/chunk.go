@@ -1,4 +1,4 @@
-package rag
+package ingest
 
 import (
 	"strings"
@@ -27,7 +27,7 @@ func Chunk(paras []string) []string {
 				cur.Reset()
 			}
 		}
-		for _, s := range SplitSentences(p) {
+		for _, s := range Sentences(p) {
 			for _, piece := range cutLong(s, MaxParagraphChars) {
 				if cur.Len() > 0 && cur.Len()+1+len(piece) > MaxParagraphChars {
 					flush()

@@ -1,4 +1,4 @@
-package rag
+package ingest
 
 import (
 	"bufio"
@@ -294,4 +294,12 @@ func allUpper(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// ZipfCost returns the cost of word (lowercase) in the embedded word list,
+// ln(rank·ln N): low for common words, high for rare ones; ok is false for
+// words the list lacks.
+func ZipfCost(word string) (cost float64, ok bool) {
+	cost, ok = baseDictionary().cost[word]
+	return cost, ok
 }

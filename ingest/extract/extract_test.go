@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/statementbot/statementbot/rag/extract/extracttest"
+	"github.com/statementbot/statementbot/ingest/extract/extracttest"
 )
 
 // Starting the PDF pool compiles the 5.8 MB PDFium module: about 6 s, and

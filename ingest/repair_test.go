@@ -1,4 +1,4 @@
-package rag
+package ingest
 
 import (
 	"flag"
@@ -118,7 +118,7 @@ func TestRepairParagraphBreaks(t *testing.T) {
 
 // TestRepairSeedGolden pins the whole repaired seed statement.
 func TestRepairSeedGolden(t *testing.T) {
-	st, err := ParseStatement("2021-06-28-global-coalition-rome", []byte(readSeed(t)), Metadata{})
+	st, err := Parse("2021-06-28-global-coalition-rome", []byte(readSeed(t)), Metadata{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestRepairSeedGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./rag -run Golden -update)", err)
+		t.Fatalf("%v (run go test ./ingest -run Golden -update)", err)
 	}
 	if got != string(want) {
 		t.Errorf("repaired seed differs from %s; rerun with -update after checking:\n%s", golden, got)
