@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/ingest"
 )
 
 // libraryEngine builds an engine over three small statements of one
@@ -25,7 +26,7 @@ func libraryEngine(t testing.TB) *Engine {
 	}
 	var stmts []*Statement
 	for _, x := range texts {
-		st, err := ParseStatement(x.id, []byte(x.text), Metadata{})
+		st, err := ingest.Parse(x.id, []byte(x.text), Metadata{})
 		if err != nil {
 			t.Fatal(err)
 		}
