@@ -78,6 +78,32 @@ func (ix *bm25) has(term string, doc int32) bool {
 // count once) and returns the best k, best first; ties go to the earlier
 // document.
 func (ix *bm25) search(terms []string, k int, lo, hi int32) []scoredDoc {
+	return ix.searchWeighted(unitWeights(terms), k, lo, hi)
+}
+
+// weightedTerm is a query term with the share of its score it carries: 1
+// for the question's own words, less for other words for them (expand.go).
+type weightedTerm struct {
+	term   string
+	weight float64
+}
+
+// unitWeights gives each distinct term weight 1.
+func unitWeights(terms []string) []weightedTerm {
+	out := make([]weightedTerm, 0, len(terms))
+	seen := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, weightedTerm{t, 1})
+		}
+	}
+	return out
+}
+
+// searchWeighted is search with a weight per term; terms must be
+// distinct.
+func (ix *bm25) searchWeighted(terms []weightedTerm, k int, lo, hi int32) []scoredDoc {
 	if k <= 0 || len(ix.docLen) == 0 {
 		return nil
 	}
@@ -89,17 +115,12 @@ func (ix *bm25) search(terms []string, k int, lo, hi int32) []scoredDoc {
 		acc.touched = acc.touched[:0]
 		ix.scratch.Put(acc)
 	}()
-	seen := make(map[string]bool, len(terms))
-	for _, t := range terms {
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		ps := ix.postings[t]
+	for _, wt := range terms {
+		ps := ix.postings[wt.term]
 		if len(ps) == 0 {
 			continue
 		}
-		idf := ix.idf(t)
+		idf := wt.weight * ix.idf(wt.term)
 		start, _ := slices.BinarySearchFunc(ps, lo, func(p posting, d int32) int { return int(p.doc - d) })
 		for _, p := range ps[start:] {
 			if p.doc >= hi {
@@ -143,24 +164,19 @@ func topK(docs []int32, score []float64, k int) []scoredDoc {
 	return out
 }
 
-// score is the BM25 score of document doc for the query terms (duplicates
-// count once), the score search would give it.
-func (ix *bm25) score(terms []string, doc int32) float64 {
+// score is the BM25 score of document doc for the weighted query terms,
+// the score searchWeighted would give it.
+func (ix *bm25) score(terms []weightedTerm, doc int32) float64 {
 	var s float64
-	seen := make(map[string]bool, len(terms))
-	for _, t := range terms {
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		ps := ix.postings[t]
+	for _, wt := range terms {
+		ps := ix.postings[wt.term]
 		i, ok := slices.BinarySearchFunc(ps, doc, func(p posting, d int32) int { return int(p.doc - d) })
 		if !ok {
 			continue
 		}
 		tf := float64(ps[i].tf)
 		norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.docLen[doc])/ix.avgLen)
-		s += ix.idf(t) * tf * (ix.k1 + 1) / (tf + norm)
+		s += wt.weight * ix.idf(wt.term) * tf * (ix.k1 + 1) / (tf + norm)
 	}
 	return s
 }

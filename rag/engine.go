@@ -120,7 +120,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		scope = "None of the indexed statements"
 	}
 	var a *Answer
-	ev := ix.evidenceFor(ix.respellQuery(query), hits)
+	ev := ix.evidenceFor(ix.respellQuery(query), hits, req.Mode == Literal)
 	switch {
 	case len(hits) == 0 || !ev.forModel() && !ev.answerable():
 		a = ix.decline(query, hits, scope)

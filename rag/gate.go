@@ -46,9 +46,15 @@ func (ix *Index) classify(t queryTerm) termClass {
 }
 
 // evidenceFor gathers the gate's evidence for q from the top hits.
-func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
+// literal leaves out the other words for the question's (expand.go).
+func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev := evidence{best: -1}
 	terms := queryTerms(q)
+	if literal {
+		for i := range terms {
+			terms[i].alts = nil
+		}
+	}
 	if len(terms) == 0 {
 		return ev
 	}

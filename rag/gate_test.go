@@ -128,3 +128,29 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestAlternatives(t *testing.T) {
+	alts := alternativesOf("What did the leaders say about graft and bribery?")
+	found := func(stem, alt string) bool {
+		for _, a := range alts[stem] {
+			if a.stem == alt {
+				return a.credit == synonymCredit
+			}
+		}
+		return false
+	}
+	if !found("graft", "briberi") || !found("briberi", "graft") {
+		t.Errorf("graft/bribery: %v", alts)
+	}
+	for stem, list := range alts {
+		for _, a := range list {
+			if a.stem == stem {
+				t.Errorf("%s lists itself", stem)
+			}
+		}
+	}
+	terms := withAlternatives(unitWeights([]string{"graft"}), "graft")
+	if len(terms) < 2 || terms[0] != (weightedTerm{"graft", 1}) || terms[1].weight != synonymCredit {
+		t.Errorf("weighted terms %v", terms)
+	}
+}

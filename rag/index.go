@@ -140,6 +140,7 @@ const (
 	KeywordOnly             // BM25 only
 	VectorOnly              // embeddings only
 	RRF                     // keyword and vector, fused by reciprocal rank
+	Literal                 // Hybrid without other words for the question's (expand.go)
 )
 
 func (m Mode) String() string {
@@ -150,6 +151,8 @@ func (m Mode) String() string {
 		return "vector"
 	case RRF:
 		return "rrf"
+	case Literal:
+		return "literal"
 	}
 	return "hybrid"
 }
@@ -210,7 +213,10 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	query = ix.respellQuery(query)
 	useKW := opt.Mode != VectorOnly
 	useVec := opt.Mode != KeywordOnly && !isZero(vector)
-	terms := embeddings.Terms(query)
+	terms := unitWeights(embeddings.Terms(query))
+	if opt.Mode != Literal {
+		terms = withAlternatives(terms, query)
+	}
 
 	var meta []float64
 	if opt.Statement == "" {
@@ -233,7 +239,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 			depth = min(k, int(sp.hi-sp.lo))
 		}
 		if useKW {
-			for _, s := range ix.keywords.search(terms, depth, sp.lo, sp.hi) {
+			for _, s := range ix.keywords.searchWeighted(terms, depth, sp.lo, sp.hi) {
 				kwList = appendNew(kwList, seen, s.doc)
 			}
 		}

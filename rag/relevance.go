@@ -43,6 +43,8 @@ type queryTerm struct {
 	optional bool
 	// proper is a capitalised word that does not start the question.
 	proper bool
+	// alts are other words for it (expand.go); names have none.
+	alts []alternative
 }
 
 // queryTerms returns the distinct content words of q with their weights.
@@ -50,6 +52,7 @@ func queryTerms(q string) []queryTerm {
 	seen := map[string]bool{}
 	var out []queryTerm
 	proper := properNouns(q)
+	alts := alternativesOf(q)
 	for _, tok := range embeddings.Tokens(q) {
 		if embeddings.IsStopword(tok) || metaWords[tok] {
 			continue
@@ -73,7 +76,11 @@ func queryTerms(q string) []queryTerm {
 				w = 12 // numbers are specific, but often written out
 			}
 		}
-		out = append(out, queryTerm{token: tok, stem: stem, weight: w, optional: compound, proper: proper[tok]})
+		t := queryTerm{token: tok, stem: stem, weight: w, optional: compound, proper: proper[tok]}
+		if !t.proper {
+			t.alts = alts[stem]
+		}
+		out = append(out, t)
 	}
 	return out
 }
@@ -105,7 +112,8 @@ func isNumber(s string) bool {
 
 // coverage is the weighted share of terms found in document doc, or in
 // the metadata of its statement (a question's "2021" or "Rome" names the
-// statement; its paragraphs need not repeat them).
+// statement; its paragraphs need not repeat them). A term found only
+// through another word for it counts for that word's credit.
 func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 	var have, total float64
 	st := ix.byID[ix.paras[doc].Statement]
@@ -117,7 +125,15 @@ func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 		total += t.weight
 		if found {
 			have += t.weight
+			continue
 		}
+		credit := 0.0
+		for _, a := range t.alts {
+			if a.credit > credit && ix.keywords.has(a.stem, doc) {
+				credit = a.credit
+			}
+		}
+		have += credit * t.weight
 	}
 	if total == 0 {
 		return 0

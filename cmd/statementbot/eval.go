@@ -41,7 +41,7 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	results, err := eval.Run(ctx, a.engine, questions, offtopic, rag.Hybrid, rag.RRF, rag.KeywordOnly, rag.VectorOnly)
+	results, err := eval.Run(ctx, a.engine, questions, offtopic, rag.Hybrid, rag.Literal, rag.RRF, rag.KeywordOnly, rag.VectorOnly)
 	if err != nil {
 		return err
 	}

@@ -190,7 +190,7 @@ func TestEval(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Results) != 4 || got.Results[0].Mode != "hybrid" || got.Results[0].RecallAt1 != 1 || got.Results[0].KeyFacts != 1 || got.Results[0].Refused != 1 {
+	if len(got.Results) != 5 || got.Results[0].Mode != "hybrid" || got.Results[0].RecallAt1 != 1 || got.Results[0].KeyFacts != 1 || got.Results[0].Refused != 1 {
 		t.Errorf("eval = %+v", got)
 	}
 	_ = os.WriteFile(q, []byte("not json\n"), 0o644)

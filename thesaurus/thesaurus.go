@@ -1,0 +1,128 @@
+// Package thesaurus finds other words for a word: its WordNet synonyms and
+// more general words (hypernyms), so that a question worded differently
+// from a statement ("graft" for "bribery", "poison gas" for "chemical
+// weapon") can still find its paragraph offline.
+//
+// The table (wordnet.txt.gz, embedded) is generated from Debian's
+// wordnet-base package by generate.go in this directory; it is
+// decompressed on first use and searched in place. Retrieval (package rag)
+// asks it for the words of each question.
+package thesaurus
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed wordnet.txt.gz
+var packed []byte
+
+// An Alternative is another word for a looked-up word. Words holds the
+// lemma's words ("chemical", "weapon").
+type Alternative struct {
+	Words []string
+	// Hypernym marks a more general word rather than a synonym.
+	Hypernym bool
+}
+
+type table struct {
+	text  []byte
+	lines []int // offsets of the sorted entry lines
+}
+
+var load = sync.OnceValue(func() *table {
+	zr, err := gzip.NewReader(bytes.NewReader(packed))
+	if err != nil {
+		panic("thesaurus: embedded table: " + err.Error())
+	}
+	text, err := io.ReadAll(zr)
+	if err != nil {
+		panic("thesaurus: embedded table: " + err.Error())
+	}
+	t := &table{text: text}
+	for off := 0; off < len(text); {
+		end := bytes.IndexByte(text[off:], '\n')
+		if end < 0 {
+			end = len(text) - off
+		}
+		if text[off] != '#' {
+			t.lines = append(t.lines, off)
+		}
+		off += end + 1
+	}
+	return t
+})
+
+func (t *table) line(i int) string {
+	off := t.lines[i]
+	end := bytes.IndexByte(t.text[off:], '\n')
+	if end < 0 {
+		return string(t.text[off:])
+	}
+	return string(t.text[off : off+end])
+}
+
+// Lookup returns the alternatives of a lowercase word or two-word phrase
+// ("poison gas"), trying its base forms ("refugees" -> "refugee",
+// "attacking" -> "attack"); nil when WordNet has none.
+func Lookup(phrase string) []Alternative {
+	t := load()
+	for _, form := range baseForms(strings.ReplaceAll(phrase, " ", "_")) {
+		i := sort.Search(len(t.lines), func(i int) bool { return headword(t.line(i)) >= form })
+		if i == len(t.lines) || headword(t.line(i)) != form {
+			continue
+		}
+		fields := strings.Fields(t.line(i))[1:]
+		out := make([]Alternative, 0, len(fields))
+		for _, f := range fields {
+			hyper := strings.HasPrefix(f, "^")
+			out = append(out, Alternative{
+				Words:    strings.FieldsFunc(strings.TrimPrefix(f, "^"), func(r rune) bool { return r == '_' || r == '-' }),
+				Hypernym: hyper,
+			})
+		}
+		return out
+	}
+	return nil
+}
+
+func headword(line string) string {
+	if i := strings.IndexByte(line, ' '); i >= 0 {
+		return line[:i]
+	}
+	return line
+}
+
+// baseForms returns w and the base forms English inflection rules give
+// for it, most likely first.
+func baseForms(w string) []string {
+	out := []string{w}
+	add := func(s string) {
+		if len(s) >= 3 {
+			out = append(out, s)
+		}
+	}
+	switch {
+	case strings.HasSuffix(w, "ies"):
+		add(w[:len(w)-3] + "y")
+	case strings.HasSuffix(w, "es"):
+		add(w[:len(w)-1])
+		add(w[:len(w)-2])
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		add(w[:len(w)-1])
+	case strings.HasSuffix(w, "ied"):
+		add(w[:len(w)-3] + "y")
+	case strings.HasSuffix(w, "ed"):
+		add(w[:len(w)-1])
+		add(w[:len(w)-2])
+	case strings.HasSuffix(w, "ing"):
+		add(w[:len(w)-3])
+		add(w[:len(w)-3] + "e")
+	}
+	return out
+}
