@@ -50,9 +50,9 @@ func (ix *Index) classify(t queryTerm) termClass {
 func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev := evidence{best: -1}
 	terms := queryTerms(q)
-	if literal {
-		for i := range terms {
-			terms[i].alts = nil
+	for i := range terms {
+		if literal || len(ix.keywords.postings[terms[i].stem]) > 0 {
+			terms[i].alts = nil // only words the library lacks are expanded
 		}
 	}
 	if len(terms) == 0 {

@@ -215,7 +215,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	useVec := opt.Mode != KeywordOnly && !isZero(vector)
 	terms := unitWeights(embeddings.Terms(query))
 	if opt.Mode != Literal {
-		terms = withAlternatives(terms, query)
+		terms = ix.withAlternatives(terms, query)
 	}
 
 	var meta []float64
