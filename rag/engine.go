@@ -107,11 +107,11 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	}
 	q := strings.TrimSpace(req.Question)
 	ix := e.Index()
-	query, focus := e.standalone(ctx, q, boundHistory(req.History))
+	query, focus, carried := e.standalone(ctx, q, boundHistory(req.History))
 	if query != q {
 		e.log.Debug("follow-up rewritten", "question", q, "query", query)
 	}
-	hits, err := e.search(ctx, ix, query, SearchOptions{K: AnswerParagraphs, Statement: req.Statement, Mode: req.Mode})
+	hits, err := e.search(ctx, ix, query, SearchOptions{K: AnswerParagraphs, Statement: req.Statement, Mode: req.Mode, Carried: carried})
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,10 @@ func (e *Engine) Search(ctx context.Context, query string, opt SearchOptions) ([
 func (e *Engine) search(ctx context.Context, ix *Index, q string, opt SearchOptions) ([]Hit, error) {
 	var vec []float32
 	if opt.Mode != KeywordOnly && e.queries != nil {
-		vs, err := e.queries.Embed(ctx, []string{q})
+		// A follow-up's vector is its own words': carried words find
+		// paragraphs through the keyword index, at a lower weight.
+		own := strings.TrimSuffix(q, " "+strings.Join(opt.Carried, " "))
+		vs, err := e.queries.Embed(ctx, []string{own})
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return nil, ctx.Err()

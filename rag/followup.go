@@ -61,9 +61,13 @@ func isFollowUp(q string) bool {
 // follow-up's own words when it has some (the carried words found the
 // paragraph; "how should they be treated?" should pick the sentence about
 // treatment), else the query.
-func (e *Engine) standalone(ctx context.Context, q string, history []Turn) (query, focus string) {
+//
+// carried lists the words carried from earlier questions: retrieval weighs
+// them below the follow-up's own, so "and what about Syria?" after "Which
+// countries joined?" finds Syria rather than "countries of origin".
+func (e *Engine) standalone(ctx context.Context, q string, history []Turn) (query, focus string, carried []string) {
 	if len(history) == 0 || !isFollowUp(q) {
-		return q, q
+		return q, q, nil
 	}
 	if e.chat != nil {
 		msg, err := e.prompts.Render(prompts.Rewrite, rewriteData(q, history))
@@ -73,16 +77,16 @@ func (e *Engine) standalone(ctx context.Context, q string, history []Turn) (quer
 			cancel()
 			out = strings.TrimSpace(strings.Trim(strings.TrimSpace(out), `"`))
 			if err == nil && out != "" && !strings.Contains(out, "\n") && utf8.RuneCountInString(out) <= MaxQuestionChars {
-				return out, out
+				return out, out, nil
 			}
 			e.log.Warn("follow-up rewrite by the model failed; carrying key terms", "err", err)
 		}
 	}
-	query = carryTerms(q, history)
+	query, carried = carryTerms(q, history)
 	if len(queryTerms(q)) == 0 {
-		return query, query
+		return query, query, nil // nothing of its own to outrank
 	}
-	return query, q
+	return query, q, carried
 }
 
 func rewriteData(q string, history []Turn) prompts.RewriteData {
@@ -97,7 +101,7 @@ func rewriteData(q string, history []Turn) prompts.RewriteData {
 // questions back to the last one that stood on its own ("where are they
 // held?" after "how should they be treated?" after "what about
 // detainees?" carries "treated" and "detainees").
-func carryTerms(q string, history []Turn) string {
+func carryTerms(q string, history []Turn) (string, []string) {
 	have := map[string]bool{}
 	for _, t := range embeddings.Terms(q) {
 		have[t] = true
@@ -115,7 +119,7 @@ func carryTerms(q string, history []Turn) string {
 		}
 	}
 	if len(extra) == 0 {
-		return q
+		return q, nil
 	}
-	return q + " " + strings.Join(extra, " ")
+	return q + " " + strings.Join(extra, " "), extra
 }

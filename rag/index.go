@@ -162,7 +162,14 @@ type SearchOptions struct {
 	K         int    // results wanted; clamped to what exists
 	Statement string // only this statement's paragraphs, when set
 	Mode      Mode
+	// Carried are words of the query carried from earlier questions of
+	// a conversation (followup.go): they count carriedWeight of the
+	// query's own words.
+	Carried []string
 }
+
+// carriedWeight is what a word carried into a follow-up counts for.
+const carriedWeight = 0.35
 
 // A Hit is one retrieved paragraph.
 type Hit struct {
@@ -214,6 +221,17 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	useKW := opt.Mode != VectorOnly
 	useVec := opt.Mode != KeywordOnly && !isZero(vector)
 	terms := unitWeights(embeddings.Terms(query))
+	if len(opt.Carried) > 0 {
+		carried := map[string]bool{}
+		for _, t := range embeddings.Terms(strings.Join(opt.Carried, " ")) {
+			carried[t] = true
+		}
+		for i := range terms {
+			if carried[terms[i].term] {
+				terms[i].weight = carriedWeight
+			}
+		}
+	}
 	if opt.Mode != Literal {
 		terms = ix.withAlternatives(terms, query)
 	}

@@ -303,6 +303,13 @@ func TestFollowUp(t *testing.T) {
 	if err != nil || !a.Grounded || !strings.Contains(a.Text, "northeast Syria") {
 		t.Errorf("offline follow-up = %+v, %v", a, err)
 	}
+	// Carried words do not outrank the follow-up's own: "and what about
+	// Syria?" after "Which countries joined?" is answered about Syria, not
+	// from "countries of origin".
+	a, err = off.Ask(context.Background(), rag.AskRequest{Question: "and what about Syria?", History: history})
+	if err != nil || !a.Grounded || !strings.HasPrefix(a.Citations[0].Text, "In Syria") {
+		t.Errorf("offline follow-up about Syria = %+v, %v", a, err)
+	}
 	// History is bounded: a huge history is accepted and cut.
 	long := make([]rag.Turn, 100)
 	for i := range long {
