@@ -72,6 +72,56 @@ const MaxQuestionChars = 1000
 // AnswerParagraphs is how many paragraphs an answer is drawn from.
 const AnswerParagraphs = 5
 
+// acrossParagraphs is how many paragraphs an answer across statements
+// reads.
+const acrossParagraphs = 12
+
+// summaryTarget is the statement a summary request is about: the one asked
+// for, the one its words name, the only one, or the best hit's.
+func (ix *Index) summaryTarget(q, asked string, hits []Hit) *Statement {
+	if asked != "" {
+		st, _ := ix.Statement(asked)
+		return st
+	}
+	if len(ix.statements) == 1 {
+		return ix.statements[0]
+	}
+	if m := ix.meta.match(q); m != nil {
+		best := -1
+		for i, v := range m {
+			if v == 1 {
+				if best >= 0 {
+					best = -2 // more than one: let the paragraphs decide
+					break
+				}
+				best = i
+			}
+		}
+		if best >= 0 {
+			return ix.statements[best]
+		}
+	}
+	if len(hits) > 0 {
+		st, _ := ix.Statement(hits[0].Statement)
+		return st
+	}
+	return nil
+}
+
+// leadHits are a statement's first body paragraphs, as hits, for a model
+// to summarise.
+func (ix *Index) leadHits(st *Statement) []Hit {
+	i := ix.byID[st.ID]
+	var out []Hit
+	for _, p := range st.Paragraphs {
+		if p.Header || len(out) == AnswerParagraphs {
+			continue
+		}
+		out = append(out, Hit{Paragraph: p, Rank: len(out) + 1, doc: ix.ranges[i][0] + int32(p.N-1)})
+	}
+	return out
+}
+
 // AskRequest is one question.
 type AskRequest struct {
 	Question  string
@@ -111,17 +161,32 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if query != q {
 		e.log.Debug("follow-up rewritten", "question", q, "query", query)
 	}
-	hits, err := e.search(ctx, ix, query, SearchOptions{K: AnswerParagraphs, Statement: req.Statement, Mode: req.Mode, Carried: carried})
+	k := AnswerParagraphs
+	if acrossIntent(query) {
+		k = acrossParagraphs
+	}
+	hits, err := e.search(ctx, ix, query, SearchOptions{K: k, Statement: req.Statement, Mode: req.Mode, Carried: carried})
 	if err != nil {
 		return nil, err
 	}
-	scope := "The statement"
+	scope := "The statement does"
 	if req.Statement == "" && len(ix.statements) > 1 {
-		scope = "None of the indexed statements"
+		scope = "The indexed statements do"
 	}
 	var a *Answer
 	ev := ix.evidenceFor(ix.respellQuery(query), hits, req.Mode == Literal)
+	if summaryIntent(query) && ev.unknown == 0 {
+		// "Summarize the 2025 fact sheet": its lead paragraphs answer.
+		if st := ix.summaryTarget(query, req.Statement, hits); st != nil {
+			if e.chat != nil {
+				a = e.generate(ctx, ix, query, focus, ix.leadHits(st), true, req.OnDelta, scope)
+			} else {
+				a = ix.summary(query, st)
+			}
+		}
+	}
 	switch {
+	case a != nil:
 	case len(hits) == 0 || !ev.forModel() && !ev.answerable():
 		a = ix.decline(query, hits, scope)
 	case e.chat != nil:

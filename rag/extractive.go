@@ -40,10 +40,10 @@ var (
 	placeRE      = regexp.MustCompile(`\b(?:in|at|to)\s+(?:the\s+)?\p{Lu}\p{Ll}`)
 )
 
-// extract builds an extractive answer to q from hits (best first). The
-// words of context (a follow-up's carried words, see standalone) that q
-// lacks count for half.
-func (ix *Index) extract(q, context string, hits []Hit) *Answer {
+// rankSentences scores the sentences of the top hits (best first) as
+// answers to q, best first. The words of context (a follow-up's carried
+// words, see standalone) that q lacks count for half.
+func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	terms := queryTerms(q)
 	have := map[string]bool{}
 	for _, t := range terms {
@@ -116,10 +116,32 @@ func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 			cands = append(cands, candidate{hit: h, text: s, pos: si, score: score, coverage: cov, stems: stems})
 		}
 	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	return cands
+}
+
+// extract builds an extractive answer to q from hits (best first): the
+// best sentences of the top paragraphs of one statement, the one the best
+// hit belongs to (communiqués repeat sentences year to year; an answer
+// that mixed them could not say which year each is from). A question
+// that asks across statements gets extractAcross instead.
+func (ix *Index) extract(q, context string, hits []Hit) *Answer {
+	if len(hits) == 0 {
+		return nil
+	}
+	if acrossIntent(q) {
+		return ix.extractAcross(q, context, hits)
+	}
+	var same []Hit
+	for _, h := range hits {
+		if h.Statement == hits[0].Statement {
+			same = append(same, h)
+		}
+	}
+	cands := ix.rankSentences(q, context, same)
 	if len(cands) == 0 {
 		return nil
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	best := cands[0].score
 	picked := []candidate{cands[0]}
 	size := len(cands[0].text)
@@ -140,7 +162,14 @@ func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 		}
 		return picked[i].pos < picked[j].pos
 	})
+	return ix.quote(q, picked, false)
+}
 
+// quote makes the answer that quotes the picked sentences, each followed
+// by the [n] of its paragraph. With labels, each sentence stands on its
+// own line after its statement's short label ("2022-07-16, Jeddah — "),
+// so that the reader can tell statements apart.
+func (ix *Index) quote(q string, picked []candidate, labels bool) *Answer {
 	a := &Answer{Question: q, Grounded: true, Mode: ModeExtractive}
 	num := map[int32]int{}
 	var b strings.Builder
@@ -151,14 +180,111 @@ func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 			num[c.hit.doc] = n
 			a.Citations = append(a.Citations, ix.citationFor(n, c.hit.Paragraph))
 		}
-		if i > 0 {
+		switch {
+		case labels && i > 0:
+			b.WriteByte('\n')
+		case i > 0:
 			b.WriteByte(' ')
+		}
+		if labels {
+			st, _ := ix.Statement(c.hit.Statement)
+			b.WriteString(shortLabel(st) + LabelSeparator)
 		}
 		fmt.Fprintf(&b, "%s [%d]", c.text, n)
 	}
 	a.Text = b.String()
 	return a
 }
+
+// LabelSeparator ends the statement label before a quoted sentence in an
+// answer that quotes several statements.
+const LabelSeparator = " — "
+
+// shortLabel names a statement in a few words: its date, and its place,
+// else its issuer, else its title, shortened.
+func shortLabel(st *Statement) string {
+	if st == nil {
+		return ""
+	}
+	name := st.Place
+	if name == "" {
+		name = st.Issuer
+	}
+	if name == "" || len([]rune(name)) > 40 {
+		name = truncateRunes(st.Title, 40)
+	}
+	if st.Date == "" {
+		return name
+	}
+	return st.Date + ", " + name
+}
+
+// acrossStatements bounds the statements an answer across statements
+// quotes.
+const acrossStatements = 5
+
+// extractAcross answers a question asked across statements ("Which
+// statements mention al-Hol?"): the best sentence of each statement among
+// the hits that covers at least half as much of the question as the best
+// one, each labelled, in order of relevance.
+func (ix *Index) extractAcross(q, context string, hits []Hit) *Answer {
+	var order []string
+	by := map[string][]Hit{}
+	for _, h := range hits {
+		if _, ok := by[h.Statement]; !ok {
+			order = append(order, h.Statement)
+		}
+		by[h.Statement] = append(by[h.Statement], h)
+	}
+	var picked []candidate
+	bestCov := 0.0
+	for _, id := range order {
+		cands := ix.rankSentences(q, context, by[id])
+		if len(cands) == 0 || cands[0].coverage == 0 || cands[0].coverage < bestCov/2 {
+			continue
+		}
+		bestCov = max(bestCov, cands[0].coverage)
+		picked = append(picked, cands[0])
+		if len(picked) == acrossStatements {
+			break
+		}
+	}
+	if len(picked) == 0 {
+		return nil
+	}
+	return ix.quote(q, picked, len(picked) > 1)
+}
+
+// summary answers "summarize the statement": the lead sentence of each of
+// its first body paragraphs, as many as fit in summarySentences and
+// extractMaxChars, cited.
+func (ix *Index) summary(q string, st *Statement) *Answer {
+	i, ok := ix.byID[st.ID]
+	if !ok {
+		return nil
+	}
+	var picked []candidate
+	size := 0
+	for _, p := range st.Paragraphs {
+		if p.Header || len(picked) == summarySentences {
+			continue
+		}
+		ss := ingest.Sentences(p.Text)
+		if len(ss) == 0 || len(ss[0]) < 40 || size+len(ss[0]) > extractMaxChars {
+			continue // a heading or a fragment
+		}
+		doc := ix.ranges[i][0] + int32(p.N-1)
+		picked = append(picked, candidate{hit: Hit{Paragraph: p, Rank: len(picked) + 1, doc: doc}, text: ss[0]})
+		size += len(ss[0])
+	}
+	if len(picked) == 0 {
+		return nil
+	}
+	return ix.quote(q, picked, false)
+}
+
+// summarySentences is how many lead sentences a summary quotes.
+const summarySentences = 3
 
 // bigramOverlap is the share of the question's adjacent content-word pairs
 // that also stand adjacent in the sentence.
@@ -228,7 +354,7 @@ func (ix *Index) decline(q string, hits []Hit, scope string) *Answer {
 		a.Citations = append(a.Citations, ix.citationFor(i+1, h.Paragraph))
 		refs = append(refs, fmt.Sprintf("[%d]", i+1))
 	}
-	a.Text = fmt.Sprintf("%s does not cover this question, so I can't answer it from the text.", scope)
+	a.Text = fmt.Sprintf("%s not cover this question, so I can't answer it from the text.", scope)
 	if len(refs) > 0 {
 		a.Text += fmt.Sprintf(" The closest paragraphs are %s, if you want to read them.", strings.Join(refs, " and "))
 	}

@@ -2,6 +2,7 @@ package rag
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/statementbot/statementbot/embeddings"
@@ -166,5 +167,64 @@ func TestAlternatives(t *testing.T) {
 	terms = ix.withAlternatives(unitWeights([]string{"graft"}), "graft")
 	if len(terms) < 2 || terms[0] != (weightedTerm{"graft", 1}) || terms[1].weight != synonymCredit {
 		t.Errorf("weighted terms %v", terms)
+	}
+}
+
+func TestSummaryAndAcrossAnswers(t *testing.T) {
+	e := libraryEngine(t)
+	ask := func(q string) *Answer {
+		t.Helper()
+		a, err := e.Ask(context.Background(), AskRequest{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCitations(t, e.Index(), a)
+		return a
+	}
+	// A summary quotes the lead sentences of the statement named.
+	a := ask("Summarize the 2023 communiqué.")
+	if !a.Grounded || len(a.Citations) < 2 || a.Citations[0].Statement != "2023-06-08-forum-riyadh" || a.Citations[0].Paragraph != 2 {
+		t.Errorf("summary = %+v", a)
+	}
+	for _, c := range a.Citations {
+		if c.Statement != "2023-06-08-forum-riyadh" {
+			t.Errorf("summary cites %s", c.Statement)
+		}
+	}
+	if a := ask("Summarize the statement about the Taliban."); a.Grounded {
+		t.Errorf("summary of something no statement mentions: %s", a.Text)
+	}
+	// A question across statements quotes each, labelled.
+	a = ask("Which statements mention Africa?")
+	if !a.Grounded || len(a.Citations) != 2 || a.Citations[0].Statement == a.Citations[1].Statement {
+		t.Fatalf("across = %+v", a)
+	}
+	lines := strings.Split(a.Text, "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "2022-05-11, Marrakesh"+LabelSeparator) && !strings.HasPrefix(lines[0], "2023-06-08, Riyadh"+LabelSeparator) {
+		t.Errorf("across answer not labelled per statement:\n%s", a.Text)
+	}
+	// Otherwise an answer quotes one statement.
+	a = ask("What did the ministers agree about Africa?")
+	for _, c := range a.Citations {
+		if c.Statement != a.Citations[0].Statement {
+			t.Errorf("a single-statement answer mixes %s and %s", a.Citations[0].Statement, c.Statement)
+		}
+	}
+}
+
+func TestIntents(t *testing.T) {
+	for q, want := range map[string][2]bool{
+		"Summarize the statement":                    {true, false},
+		"tl;dr?":                                     {true, false},
+		"What is this statement about?":              {true, false},
+		"What did the statement say about Iran?":     {false, false},
+		"Which statements mention al-Hol?":           {false, true},
+		"Do all the statements refer to UNSCR 2254?": {false, true},
+		"Which countries joined the Coalition?":      {false, false},
+		"What is the general license called?":        {false, false},
+	} {
+		if got := [2]bool{summaryIntent(q), acrossIntent(q)}; got != want {
+			t.Errorf("%q: summary, across = %v, want %v", q, got, want)
+		}
 	}
 }
