@@ -83,7 +83,7 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	docs := make([]chromem.Document, len(ix.paras))
+	docs := make([]chromem.Document, 0, len(ix.paras))
 	for d, p := range ix.paras {
 		v := vectors[d]
 		if d == 0 {
@@ -92,12 +92,19 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 		if len(v) == 0 || len(v) != ix.dims {
 			return nil, fmt.Errorf("index: paragraph %s ¶%d has a %d-dimensional vector; expected %d", p.Statement, p.N, len(v), ix.dims)
 		}
-		docs[d] = chromem.Document{
+		// A paragraph without features ("###") has a zero vector, which
+		// chromem would normalise to NaNs; a NaN similarity breaks its
+		// heap, and better paragraphs go missing at random. Such a
+		// paragraph is found by keyword only.
+		if isZero(v) {
+			continue
+		}
+		docs = append(docs, chromem.Document{
 			ID:        strconv.Itoa(d),
 			Metadata:  map[string]string{"statement": p.Statement},
 			Embedding: v,
 			Content:   p.Text,
-		}
+		})
 	}
 	if len(docs) > 0 {
 		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
@@ -207,13 +214,9 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		if len(vector) != ix.dims {
 			return nil, fmt.Errorf("search: query vector has %d dimensions, the index %d (was the index built with another embedder?)", len(vector), ix.dims)
 		}
-		res, err := ix.vectors.QueryEmbedding(ctx, vector, min(depth, ix.vectors.Count()), where, nil)
-		if err != nil {
+		var err error
+		if vec, err = ix.vectorSearch(ctx, vector, depth, where); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
-		}
-		for _, r := range res {
-			d, _ := strconv.Atoi(r.ID)
-			vec = append(vec, scoredDoc{doc: int32(d), score: float64(r.Similarity)})
 		}
 	}
 
