@@ -63,19 +63,34 @@ func (l *Local) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 	return out, nil
 }
 
-var countsPool = sync.Pool{New: func() any { return make(map[uint64]float32, 1024) }}
+// features counts one text's feature hashes; order lists each hash once,
+// as first seen, so the vector is summed in the text's order: Go's map
+// order is random, and float32 sums of colliding features depend on it.
+type features struct {
+	counts map[uint64]float32
+	order  []uint64
+}
+
+func (f *features) add(h uint64) {
+	if _, ok := f.counts[h]; !ok {
+		f.order = append(f.order, h)
+	}
+	f.counts[h]++
+}
+
+var featuresPool = sync.Pool{New: func() any { return &features{counts: make(map[uint64]float32, 1024)} }}
 
 // Vector embeds one text.
 func (l *Local) Vector(text string) []float32 {
-	counts := countsPool.Get().(map[uint64]float32)
+	words := featuresPool.Get().(*features)
 	defer func() {
-		clear(counts)
-		countsPool.Put(counts)
+		clear(words.counts)
+		words.order = words.order[:0]
+		featuresPool.Put(words)
 	}()
 
 	// Feature hashes are tagged by group so a word and an n-gram of the
 	// same spelling do not collide on purpose. tf is summed per group.
-	words := counts
 	prev := ""
 	var buf []byte
 	for _, tok := range Tokens(text) {
@@ -84,9 +99,9 @@ func (l *Local) Vector(text string) []float32 {
 			continue
 		}
 		stem := Stem(tok)
-		words[fnv(1, stem)]++
+		words.add(fnv(1, stem))
 		if prev != "" {
-			words[fnv2(2, prev, stem)]++
+			words.add(fnv2(2, prev, stem))
 		}
 		prev = stem
 		buf = append(buf[:0], '<')
@@ -94,12 +109,13 @@ func (l *Local) Vector(text string) []float32 {
 		buf = append(buf, '>')
 		for n := 3; n <= 5; n++ {
 			for i := 0; i+n <= len(buf); i++ {
-				words[fnvBytes(3, buf[i:i+n])]++
+				words.add(fnvBytes(3, buf[i:i+n]))
 			}
 		}
 	}
 	v := make([]float32, l.dims)
-	for h, tf := range counts {
+	for _, h := range words.order {
+		tf := words.counts[h]
 		w := float32(1 + math.Log(float64(tf)))
 		switch h & 3 {
 		case 1:

@@ -86,7 +86,7 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
-	docs := make([]chromem.Document, len(ix.paras))
+	docs := make([]chromem.Document, 0, len(ix.paras))
 	for d, p := range ix.paras {
 		v := vectors[d]
 		if d == 0 {
@@ -95,12 +95,19 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 		if len(v) == 0 || len(v) != ix.dims {
 			return nil, fmt.Errorf("index: paragraph %s ¶%d has a %d-dimensional vector; expected %d", p.Statement, p.N, len(v), ix.dims)
 		}
-		docs[d] = chromem.Document{
+		// A paragraph without features ("###") has a zero vector, which
+		// chromem would normalise to NaNs; a NaN similarity breaks its
+		// heap, and better paragraphs go missing at random. Such a
+		// paragraph is found by keyword only.
+		if isZero(v) {
+			continue
+		}
+		docs = append(docs, chromem.Document{
 			ID:        strconv.Itoa(d),
 			Metadata:  map[string]string{"statement": p.Statement},
 			Embedding: v,
 			Content:   p.Text,
-		}
+		})
 	}
 	if len(docs) > 0 {
 		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
@@ -353,16 +360,11 @@ func (ix *Index) nearest(ctx context.Context, vector []float32, n int, lo, hi in
 	if lo != 0 || hi != int32(len(ix.paras)) {
 		where = map[string]string{"statement": ix.paras[lo].Statement}
 	}
-	res, err := ix.vectors.QueryEmbedding(ctx, vector, min(n, ix.vectors.Count()), where, nil)
+	res, err := ix.vectorSearch(ctx, vector, n, where)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	out := make([]int32, 0, len(res))
-	for _, r := range res {
-		d, _ := strconv.Atoi(r.ID)
-		out = append(out, int32(d))
-	}
-	return out, nil
+	return docsOf(res), nil
 }
 
 func appendNew(list []int32, seen map[int32]bool, d int32) []int32 {
