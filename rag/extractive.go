@@ -145,7 +145,10 @@ func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 	best := cands[0].score
 	picked := []candidate{cands[0]}
 	size := len(cands[0].text)
-	for _, c := range cands[1:] {
+	if cands[0].hit.Header {
+		cands = nil // the header answers "who issued it, and when?" alone
+	}
+	for _, c := range cands[min(1, len(cands)):] {
 		if len(picked) == extractSentences || c.score < extractKeepRatio*best || c.coverage == 0 {
 			break
 		}

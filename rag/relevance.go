@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/statementbot/statementbot/embeddings"
@@ -142,17 +143,24 @@ func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 }
 
 // headerIntent reports whether a question asks about a statement itself
-// (who issued it, when, where from), which its header paragraph answers.
+// (who issued it, when, where from), which its header paragraph answers:
+// it says "issued", "published", "dated", "source" or "author", or asks
+// who, when or where of the statement as a document ("When was this
+// statement made?"). "When is the next meeting?" and "Who joined the
+// leaders?" ask about what the statement says, not about the statement.
 func headerIntent(q string, terms []queryTerm) bool {
-	switch questionKind(q) {
-	case "when", "who", "where":
-		return true
-	}
 	for _, t := range terms {
 		switch t.stem {
-		case "issu", "publish", "releas", "date", "sourc", "author", "dat":
+		case "issu", "publish", "releas", "date", "sourc", "author", "dat", "sign":
 			return true
 		}
 	}
+	switch questionKind(q) {
+	case "when", "who", "where":
+		return documentRE.MatchString(q) && !futureRE.MatchString(q)
+	}
 	return false
 }
+
+// documentRE matches a question's words for a statement as a document.
+var documentRE = regexp.MustCompile(`(?i)\b(?:statements?|communiqu[eé]s?|press releases?|fact sheets?|declarations?|readouts?|this|it)\b`)
