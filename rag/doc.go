@@ -1,0 +1,30 @@
+// Package rag indexes statements and answers questions about them with
+// numbered citations to their paragraphs.
+//
+// Where data comes from: parsed statements (package ingest turns uploads
+// into statementbot.Statement values) and one vector per paragraph
+// (package embeddings). Library keeps the corpus on disk and builds the
+// Index; Build makes an Index from statements in memory.
+//
+// How a question becomes a cited answer (Engine.Ask):
+//
+//  1. followup.go: a follow-up ("and what about Syria?") is made
+//     standalone, by the model or by carrying earlier key words.
+//  2. index.go: Index.Search retrieves paragraphs from the BM25 keyword
+//     index (bm25.go) and the chromem-go vector collection
+//     (vectorsearch.go), with other words for the question's missing ones
+//     (expand.go), statements the question names by date, place, issuer
+//     or title searched and ranked up (meta.go), and both scores fused
+//     (fusion.go). Ties go to the earlier paragraph: the same question on
+//     the same index gives the same hits.
+//  3. gate.go: the relevance gate decides from coverage, words found,
+//     unknown names and similarity whether the paragraphs answer it.
+//  4. extractive.go quotes the best sentences of one statement (or the
+//     best of each, for a question across statements; intent.go), or
+//     generate.go has the language model write the answer and checks
+//     every sentence's citation, falling back to the quotation.
+//  5. answer.go: the Answer, whose [n] markers refer to Citations, each a
+//     paragraph quoted verbatim.
+//
+// Where answers go: the CLI (cmd/statementbot) and the Discord bot (bot).
+package rag
