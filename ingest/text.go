@@ -1,0 +1,228 @@
+package ingest
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// textParagraphs cuts plain text into paragraphs. Text extracted from a
+// PDF, or showing the damage such extraction does (blank lines inside
+// sentences, words glued at punctuation), is repaired: print chrome goes,
+// false breaks are joined, and merged words are split where the text
+// shows merged words. Typed text is taken as written: blank lines, or for
+// text with a paragraph per line, line ends, separate paragraphs.
+func textParagraphs(body, format string) []Paragraph {
+	body = strings.ReplaceAll(body, "\f", "\n\n")
+	damaged := format == FormatPDF || showsDamage(body)
+	var blocks []block
+	var seg *Segmenter // splits merged words; nil: none are split
+	if damaged {
+		blocks = mergeBlocks(splitBlocks(body))
+		if format == FormatPDF {
+			blocks = splitPDFBlocks(blocks)
+		}
+		if doc := DocumentSegmenter(body); mergedWords(body, doc) {
+			seg = doc
+		}
+	} else {
+		blocks = typedBlocks(body)
+	}
+	words := seg
+	if words == nil {
+		words = NewSegmenter()
+	}
+	width := typicalWidth(blocks)
+	var out []Paragraph
+	section := ""
+	for i, b := range blocks {
+		if len(b) == 1 && i < len(blocks)-1 && isHeading(b[0]) && (format != FormatPDF || narrow(b[0], width)) {
+			section = headingText(b[0])
+			continue
+		}
+		text := joinLines(b, words)
+		if damaged {
+			text = repairInline(text, seg)
+		} else {
+			text = strings.Join(strings.Fields(text), " ")
+		}
+		out = append(out, Paragraph{Text: text, Section: section})
+	}
+	return out
+}
+
+var (
+	// gluedRE is punctuation that lost the space after it: "Syria,and",
+	// "ended.The".
+	gluedRE = regexp.MustCompile(`\p{Ll}[,;]\p{Ll}{2}|\p{Ll}{2}\.\p{Lu}\p{Ll}`)
+)
+
+// showsDamage reports text with the marks of PDF extraction: blank lines
+// inside sentences, punctuation glued to the next word.
+func showsDamage(text string) bool {
+	marks := 0
+	lines := strings.Split(text, "\n")
+	prev, blank := "", false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			blank = prev != ""
+			continue
+		}
+		if blank && !endsSentence(prev) && !isHeading(prev) && !isEndMark(prev) {
+			if r, _ := utf8.DecodeRuneInString(t); r >= 'a' && r <= 'z' || strings.HasPrefix(t, "J.") {
+				marks++
+			}
+		}
+		blank = false
+		prev = t
+	}
+	for _, w := range strings.Fields(text) {
+		if !looksLikeAddress(w) && gluedRE.MatchString(w) {
+			marks++
+		}
+	}
+	return marks >= 2
+}
+
+// mergedWords reports text where extraction lost spaces between words:
+// at least three tokens, and one in a hundred, that seg would split (the
+// bundled Rome statement has 3 in a hundred, clean PDFs and typed text
+// under 0.3: compounds and names such as "offline" and "Bourita", which
+// must stay whole).
+func mergedWords(text string, seg *Segmenter) bool {
+	n, merged := 0, 0
+	for _, w := range strings.Fields(text) {
+		n++
+		if looksLikeAddress(w) {
+			continue
+		}
+		forEachLetterRun(w, func(run string) string {
+			if len(seg.Split(run)) > 1 {
+				merged++
+			}
+			return run
+		})
+	}
+	return merged >= 3 && merged*100 >= n
+}
+
+// typedBlocks cuts typed text into paragraph blocks. Text written with a
+// paragraph per line (copied from a web page) breaks at every line end;
+// hard-wrapped text at blank lines only. Either way a list item starts a
+// block, and its indented continuation lines and nested items ("◦") stay
+// in it.
+func typedBlocks(text string) []block {
+	lines := strings.Split(text, "\n")
+	perLine := linePerParagraph(lines)
+	var blocks []block
+	var cur block
+	flush := func() {
+		if len(cur) > 0 {
+			blocks = append(blocks, cur)
+			cur = nil
+		}
+	}
+	for _, line := range lines {
+		line = strings.TrimRight(line, " ")
+		t := strings.TrimSpace(line)
+		if t == "" {
+			flush()
+			continue
+		}
+		indented := len(t) < len(line)
+		switch {
+		case len(cur) > 0 && isNestedItem(t):
+			// a nested item stays in its parent item
+		case len(cur) > 0 && indented && isListItem(strings.TrimSpace(cur[0])) && !isListItem(t):
+			// the wrapped line of a list item
+		case isListItem(t) || isHeading(t) || len(cur) > 0 && isHeading(cur[len(cur)-1]):
+			flush()
+		case perLine:
+			flush()
+		}
+		cur = append(cur, line)
+	}
+	flush()
+	return blocks
+}
+
+// linePerParagraph reports text whose lines are whole paragraphs: most
+// lines followed by another line end a sentence (or are headings or list
+// items), as in text copied from a web page; hard-wrapped text ends most
+// lines mid-sentence.
+func linePerParagraph(lines []string) bool {
+	pairs, whole := 0, 0
+	for i := 0; i+1 < len(lines); i++ {
+		t, next := strings.TrimSpace(lines[i]), strings.TrimSpace(lines[i+1])
+		if t == "" || next == "" {
+			continue
+		}
+		pairs++
+		if endsSentence(t) || isHeading(t) || isListItem(next) || isNestedItem(next) {
+			whole++
+		}
+	}
+	return pairs >= 2 && whole*10 >= pairs*7
+}
+
+// isNestedItem reports a nested list item: "◦", "▪", "o " or "-" bullets
+// that a typed list uses under its "•" items.
+func isNestedItem(t string) bool {
+	return strings.HasPrefix(t, "◦") || strings.HasPrefix(t, "▪") || strings.HasPrefix(t, "‣") || strings.HasPrefix(t, "o ")
+}
+
+// splitPDFBlocks breaks blocks of PDF text, which often marks paragraphs
+// by no blank line, where a line that ends a sentence stops clearly short
+// of the text's width and the next line starts a sentence, and around a
+// heading line.
+func splitPDFBlocks(blocks []block) []block {
+	width := typicalWidth(blocks)
+	var out []block
+	for _, b := range blocks {
+		var cur block
+		for i, line := range b {
+			t := strings.TrimSpace(line)
+			if len(cur) > 0 {
+				prev := strings.TrimSpace(cur[len(cur)-1])
+				short := utf8.RuneCountInString(prev)*100 < width*85
+				headingLine := func(l string) bool { return narrow(l, width) && isHeading(l) }
+				heading := headingLine(t) && (endsSentence(prev) || headingLine(prev)) && (i+1 == len(b) || startsSentence(b[i+1]))
+				if heading || headingLine(prev) && len(cur) == 1 || short && endsSentence(prev) && startsSentence(t) {
+					out = append(out, cur)
+					cur = nil
+				}
+			}
+			cur = append(cur, line)
+		}
+		if len(cur) > 0 {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+// narrow reports a line well short of the text's width, as a heading in
+// a PDF is.
+func narrow(line string, width int) bool {
+	return utf8.RuneCountInString(strings.TrimSpace(line))*10 < width*7
+}
+
+// typicalWidth is the length of a full line of the text: the 80th
+// percentile of the lengths of its lines.
+func typicalWidth(blocks []block) int {
+	var n []int
+	for _, b := range blocks {
+		for _, l := range b {
+			if c := utf8.RuneCountInString(strings.TrimSpace(l)); c >= 20 {
+				n = append(n, c)
+			}
+		}
+	}
+	if len(n) == 0 {
+		return 0
+	}
+	slices.Sort(n)
+	return n[len(n)*8/10]
+}
