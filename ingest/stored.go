@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -155,7 +156,30 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 	if m.Date == "" {
 		m.Date = dateFromID(id)
 	}
+	if m.Issuer == "" {
+		m.Issuer = issuerFromTitle(m.Title)
+	}
 	return m, kind
+}
+
+var (
+	// byTitleRE is a title naming who speaks: "Statement by NSC
+	// Spokesperson Jane Roe on Syria", "Joint Statement of the Ministers".
+	byTitleRE = regexp.MustCompile(`^(?:Joint\s+)?(?:Statement|Remarks|Fact Sheet|Press Release|Communiqu[eé]|Declaration|Message|Letter)s?\s+(?:by|from|of)\s+(?:the\s+)?(.+?)(?:\s+(?:on|regarding|concerning|following|about|at|to|for)\s+.*)?$`)
+	// possessiveTitleRE is "G7 Leaders’ Statement on Syria".
+	possessiveTitleRE = regexp.MustCompile(`^(.{2,60}?)['’]s?\s+(?i:joint\s+)?(?i:statement|communiqu[eé]|declaration)\b`)
+)
+
+// issuerFromTitle reads who issued a statement from a title that says so,
+// or returns "".
+func issuerFromTitle(title string) string {
+	if m := byTitleRE.FindStringSubmatch(title); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	if m := possessiveTitleRE.FindStringSubmatch(title); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	return ""
 }
 
 // headerLine builds the searchable header paragraph of a statement whose
