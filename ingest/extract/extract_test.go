@@ -73,6 +73,16 @@ func TestExtractPDF(t *testing.T) {
 			},
 		},
 		{
+			name: "a paragraph gap wider than the line pitch becomes a blank line",
+			pdf: extracttest.PDF{Pages: []string{
+				extracttest.TextPage("The ministers met in Rome", "and agreed on a plan.", "", "They will meet again", "next year in Paris, and", "review the plan there."),
+			}},
+			want: Document{
+				Text:   "The ministers met in Rome\nand agreed on a plan.\n\nThey will meet again\nnext year in Paris, and\nreview the plan there.",
+				Format: FormatPDF,
+			},
+		},
+		{
 			name: "title and creation date",
 			pdf: extracttest.PDF{
 				Pages: []string{extracttest.TextPage("Body text.")},
