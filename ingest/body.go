@@ -20,15 +20,51 @@ func bodyParagraphs(body, format string) []Paragraph {
 	default:
 		paras = textParagraphs(body, format)
 	}
-	var out []Paragraph
+	var kept []Paragraph
 	for _, p := range paras {
 		p.Text = dropCaption(strings.TrimSpace(p.Text))
-		if p.Text == "" || isEndMark(p.Text) {
-			continue
+		if p.Text != "" && !isEndMark(p.Text) {
+			kept = append(kept, p)
 		}
+	}
+	var out []Paragraph
+	for _, p := range withLeadIns(kept) {
 		for _, c := range Chunk([]string{p.Text}) {
 			out = append(out, Paragraph{Text: c, Section: p.Section})
 		}
+	}
+	return out
+}
+
+// A list withLeadIns joins to its lead-in has items of at most
+// maxJoinedItem bytes, maxJoinedList in all.
+const (
+	maxJoinedItem = 150
+	maxJoinedList = 600
+)
+
+// withLeadIns joins a short list to the paragraph that leads into it
+// ("They will support partners:" and "• training forces;" "• sharing
+// data."): the items complete its sentence. The items of a longer list
+// stay a paragraph each, whole.
+func withLeadIns(paras []Paragraph) []Paragraph {
+	var out []Paragraph
+	for i := 0; i < len(paras); i++ {
+		p := paras[i]
+		j, size := i+1, 0
+		short := true
+		for j < len(paras) && isListItem(paras[j].Text) && paras[j].Section == p.Section {
+			size += len(paras[j].Text)
+			short = short && len(paras[j].Text) <= maxJoinedItem
+			j++
+		}
+		if j > i+1 && strings.HasSuffix(p.Text, ":") && short && size <= maxJoinedList {
+			for _, item := range paras[i+1 : j] {
+				p.Text += " " + item.Text
+			}
+			i = j - 1
+		}
+		out = append(out, p)
 	}
 	return out
 }

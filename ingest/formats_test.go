@@ -87,8 +87,8 @@ func TestParseFormats(t *testing.T) {
 			text: "# Notes of the Meeting\n\nThe ministers met.\n\n## Security\n\nThey agreed on:\n\n1. More patrols\n   along the border.\n2. Shared data:\n   - on ports\n   - on airports\n\n**Next Steps**\n\nThey will meet *again* in `May`.\n",
 			want: parsed{
 				title: "Notes of the Meeting", date: "2024-02-02", header: "2024-02-02 - Notes of the Meeting",
-				paras:    []string{"The ministers met.", "They agreed on:", "1. More patrols along the border.", "2. Shared data: ◦ on ports ◦ on airports", "They will meet again in May."},
-				sections: []string{"", "Security", "Security", "Security", "Next Steps"},
+				paras:    []string{"The ministers met.", "They agreed on: 1. More patrols along the border. 2. Shared data: ◦ on ports ◦ on airports", "They will meet again in May."},
+				sections: []string{"", "Security", "Next Steps"},
 			},
 		},
 		{
@@ -112,12 +112,20 @@ func TestParseFormats(t *testing.T) {
 			},
 		},
 		{
-			name: "hard-wrapped typed text: numbered items not split at wrapped indented lines",
+			name: "hard-wrapped typed text: long numbered items not split at wrapped indented lines",
 			id:   "communique",
-			text: "Ministerial Communiqué of Marrakesh\n\n11.05.2022\n\nThe ministers agreed on the\nfollowing points:\n\n1. The coalition will keep\n   its pressure on the group.\n   It will also fund partners.\n2. The ministers thanked\n   the hosts.\n",
+			text: "Ministerial Communiqué of Marrakesh\n\n11.05.2022\n\nThe ministers agreed on the\nfollowing points:\n\n" +
+				"1. The coalition will keep up its pressure on the group and its affiliates in every region where\n   they operate, with the consent of the countries concerned.\n   It will also fund partners that hold detainees and camps, and help them to return people home.\n" +
+				"2. The ministers thanked the hosts for the meeting and for the work of the secretariat over the year,\n   and asked it to report on the pledges made at the meeting before the next one.\n" +
+				"3. They will meet again next year, in a place to be agreed by the members of the small group,\n   and will review what the working groups have done since.\n",
 			want: parsed{
 				title: "Ministerial Communiqué of Marrakesh", date: "2022-05-11", header: "11.05.2022",
-				paras: []string{"The ministers agreed on the following points:", "1. The coalition will keep its pressure on the group. It will also fund partners.", "2. The ministers thanked the hosts."},
+				paras: []string{
+					"The ministers agreed on the following points:",
+					"1. The coalition will keep up its pressure on the group and its affiliates in every region where they operate, with the consent of the countries concerned. It will also fund partners that hold detainees and camps, and help them to return people home.",
+					"2. The ministers thanked the hosts for the meeting and for the work of the secretariat over the year, and asked it to report on the pledges made at the meeting before the next one.",
+					"3. They will meet again next year, in a place to be agreed by the members of the small group, and will review what the working groups have done since.",
+				},
 			},
 		},
 		{
@@ -212,5 +220,28 @@ func TestDamageRepairOnlyWhereShown(t *testing.T) {
 			}
 			checkParsed(t, st, parsed{title: "Talks", paras: tt.paras})
 		})
+	}
+}
+
+// TestParseHTMLText reads the article text extract renders from a page:
+// the title and date from the page's metadata when the text has none,
+// "## " headings as sections, a short list joined to its lead-in, a
+// caption with its credit dropped.
+func TestParseHTMLText(t *testing.T) {
+	text := "The envoy speaks at the podium, Thursday, June 13, 2024, in Bari. (Official Photo)\n\n" +
+		"We, the leaders, reaffirm our commitment.\n\n## Support\n\nWe will support partners:\n\n• training forces;\n\n• sharing data.\n\nWe stand ready.\n\n###"
+	stored := Compose("joint-statement.html", FormatHTML, text, Metadata{Title: "Leaders’ Statement on Ruritania", Date: "2024-12-12", Source: "https://example.org/s"}, Metadata{})
+	st, err := Parse("joint-statement", []byte(stored), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkParsed(t, st, parsed{
+		title: "Leaders’ Statement on Ruritania", date: "2024-12-12", issuer: "Leaders",
+		header:   "2024-12-12 - Leaders - Leaders’ Statement on Ruritania",
+		paras:    []string{"We, the leaders, reaffirm our commitment.", "We will support partners: • training forces; • sharing data.", "We stand ready."},
+		sections: []string{"", "Support", "Support"},
+	})
+	if st.Source != "https://example.org/s" {
+		t.Errorf("source %q", st.Source)
 	}
 }

@@ -89,7 +89,7 @@ func readStored(text string) storedDoc {
 	}
 	d.body = body
 	if d.format == "" {
-		d.format = guessFormat(fm != nil, body)
+		d.format = guessFormat(body)
 	}
 	return d
 }
@@ -101,11 +101,13 @@ func metaFrom(fm map[string]string, prefix string) Metadata {
 	}
 }
 
-// guessFormat tells Markdown from plain text in a file given as written:
-// front matter, ATX headings or bold lines make it Markdown.
-func guessFormat(frontMatter bool, body string) string {
-	if frontMatter {
-		return FormatMarkdown
+// guessFormat tells the format of a file given as written (a bundled
+// statement, or one stored before formats were recorded) from its body:
+// form feeds come from PDF extraction; ATX headings or bold lines make it
+// Markdown; anything else is plain text.
+func guessFormat(body string) string {
+	if strings.Contains(body, "\f") {
+		return FormatPDF
 	}
 	for _, line := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(line)
