@@ -269,10 +269,18 @@ var (
 // repairInline fixes damage inside one paragraph's text; merged words
 // only when seg is not nil.
 func repairInline(p string, seg *Segmenter) string {
+	p, _ = repairInlineCount(p, seg)
+	return p
+}
+
+// repairInlineCount is repairInline, also returning how many tokens seg
+// split.
+func repairInlineCount(p string, seg *Segmenter) (string, int) {
 	p = strings.TrimSpace(spacesRE.ReplaceAllString(p, " "))
 	if p == "" {
-		return ""
+		return "", 0
 	}
+	split := 0
 	words := strings.Split(p, " ")
 	for i, w := range words {
 		if looksLikeAddress(w) {
@@ -288,13 +296,17 @@ func repairInline(p string, seg *Segmenter) string {
 		}
 		if seg != nil {
 			words[i] = forEachLetterRun(w, func(run string) string {
-				return strings.Join(seg.Split(run), " ")
+				parts := seg.Split(run)
+				if len(parts) > 1 {
+					split++
+				}
+				return strings.Join(parts, " ")
 			})
 		} else {
 			words[i] = w
 		}
 	}
-	return strings.Join(words, " ")
+	return strings.Join(words, " "), split
 }
 
 // looksLikeAddress reports web addresses, e-mail addresses and handles,

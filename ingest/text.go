@@ -17,21 +17,13 @@ func textParagraphs(body, format string) []Paragraph {
 	body = strings.ReplaceAll(body, "\f", "\n\n")
 	damaged := format == FormatPDF || showsDamage(body)
 	var blocks []block
-	var seg *Segmenter // splits merged words; nil: none are split
 	if damaged {
 		blocks = mergeBlocks(splitBlocks(body))
 		if format == FormatPDF {
 			blocks = splitPDFBlocks(blocks)
 		}
-		if doc := DocumentSegmenter(body); mergedWords(body, doc) {
-			seg = doc
-		}
 	} else {
 		blocks = typedBlocks(body)
-	}
-	words := seg
-	if words == nil {
-		words = NewSegmenter()
 	}
 	width := typicalWidth(blocks)
 	var out []Paragraph
@@ -41,15 +33,43 @@ func textParagraphs(body, format string) []Paragraph {
 			section = headingText(b[0])
 			continue
 		}
-		text := joinLines(b, words)
-		if damaged {
-			text = repairInline(text, seg)
-		} else {
-			text = strings.Join(strings.Fields(text), " ")
-		}
-		out = append(out, Paragraph{Text: text, Section: section})
+		out = append(out, Paragraph{Text: strings.Join(b, "\n"), Section: section})
 	}
-	return out
+	if !damaged {
+		for i := range out {
+			out[i].Text = strings.Join(strings.Fields(out[i].Text), " ")
+		}
+		return out
+	}
+	// Split merged words only where the text shows them: repair with
+	// splitting, and again without when too few tokens were split.
+	seg := DocumentSegmenter(body)
+	repaired, merged := repairParagraphs(out, seg)
+	if merged < 3 || merged*100 < len(strings.Fields(body)) {
+		repaired, _ = repairParagraphs(out, nil)
+	}
+	return repaired
+}
+
+// repairParagraphs joins the lines of each paragraph and repairs it,
+// splitting merged words with seg unless it is nil; it returns how many
+// tokens were split. At least 3 tokens, and one in a hundred, are split
+// in text that lost spaces between words (the bundled Rome statement has
+// 3 in a hundred); clean PDFs and typed text have under 0.3: compounds and
+// names such as "offline" and "Bourita", which must stay whole.
+func repairParagraphs(paras []Paragraph, seg *Segmenter) ([]Paragraph, int) {
+	words := seg
+	if words == nil {
+		words = NewSegmenter()
+	}
+	out := make([]Paragraph, len(paras))
+	merged := 0
+	for i, p := range paras {
+		text, n := repairInlineCount(joinLines(strings.Split(p.Text, "\n"), words), seg)
+		out[i] = Paragraph{Text: text, Section: p.Section}
+		merged += n
+	}
+	return out, merged
 }
 
 var (
@@ -78,34 +98,23 @@ func showsDamage(text string) bool {
 		blank = false
 		prev = t
 	}
-	for _, w := range strings.Fields(text) {
-		if !looksLikeAddress(w) && gluedRE.MatchString(w) {
+	if marks >= 2 {
+		return true
+	}
+	for _, loc := range gluedRE.FindAllStringIndex(text, -1) {
+		start := strings.LastIndexAny(text[:loc[0]], " \n") + 1
+		end := strings.IndexAny(text[loc[1]:], " \n")
+		if end < 0 {
+			end = len(text) - loc[1]
+		}
+		if !looksLikeAddress(text[start : loc[1]+end]) {
 			marks++
 		}
-	}
-	return marks >= 2
-}
-
-// mergedWords reports text where extraction lost spaces between words:
-// at least three tokens, and one in a hundred, that seg would split (the
-// bundled Rome statement has 3 in a hundred, clean PDFs and typed text
-// under 0.3: compounds and names such as "offline" and "Bourita", which
-// must stay whole).
-func mergedWords(text string, seg *Segmenter) bool {
-	n, merged := 0, 0
-	for _, w := range strings.Fields(text) {
-		n++
-		if looksLikeAddress(w) {
-			continue
+		if marks >= 2 {
+			return true
 		}
-		forEachLetterRun(w, func(run string) string {
-			if len(seg.Split(run)) > 1 {
-				merged++
-			}
-			return run
-		})
 	}
-	return merged >= 3 && merged*100 >= n
+	return false
 }
 
 // typedBlocks cuts typed text into paragraph blocks. Text written with a
