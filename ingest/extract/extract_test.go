@@ -525,33 +525,6 @@ func TestExtractInputErrors(t *testing.T) {
 	}
 }
 
-func TestParseDate(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"D:20210628103000+02'00'", "2021-06-28"},
-		{"D:20210628", "2021-06-28"},
-		{"20210628", "2021-06-28"},
-		{"D:2021", ""},
-		{"D:20211399", ""},
-		{"2021-06-28", "2021-06-28"},
-		{"2021-06-28T23:30:00-05:00", "2021-06-28"},
-		{"2021/06/28", "2021-06-28"},
-		{"28 June 2021", "2021-06-28"},
-		{"June 28, 2021", "2021-06-28"},
-		{"Mon, 28 Jun 2021 10:00:00 GMT", "2021-06-28"},
-		{"Monday, 28 June 2021", "2021-06-28"},
-		{"2021-06-28123", ""},
-		{"yesterday", ""},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := parseDate(tt.in); got != tt.want {
-			t.Errorf("parseDate(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func BenchmarkExtractPDF(b *testing.B) {
 	e := pdfExtractor(b)
 	data := extracttest.PDF{
