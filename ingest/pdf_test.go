@@ -74,3 +74,27 @@ func TestDropPrintChrome(t *testing.T) {
 		})
 	}
 }
+
+func TestLetterhead(t *testing.T) {
+	for in, want := range map[string]string{
+		"1/2/24, 9:00 AM Title\nT H E W H I T E H O U S E\nText.": "The White House",
+		"T H E A G E N C Y\nText.":                                "The Agency",
+		"Text.\nMore text.":                                       "",
+		"Text.\fT H E A G E N C Y":                                "",
+	} {
+		if got := letterhead(in); got != want {
+			t.Errorf("letterhead(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestParsePrintedPDFIssuer: a letterhead names the issuer when the text
+// does not.
+func TestParsePrintedPDFIssuer(t *testing.T) {
+	text := "1/2/24, 9:00 AM Ruritania Talks | The Agency\nT H E A G E N C Y\nRuritania Talks\nJanuary 2, 2024\nThe talks went well.\nhttps://agency.example/talks 1/1"
+	st, err := Parse("talks", []byte(Compose("talks.pdf", FormatPDF, text, Metadata{}, Metadata{})), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkParsed(t, st, parsed{title: "Ruritania Talks", date: "2024-01-02", issuer: "The Agency", header: "January 2, 2024", paras: []string{"The talks went well."}})
+}

@@ -3,6 +3,8 @@ package ingest
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -90,4 +92,27 @@ func digitless(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// letterhead reads a letter-spaced letterhead atop the first page ("T H E
+// W H I T E H O U S E") as the name it spells ("The White House"), or
+// returns "". Its word breaks are lost, so they are found with the word
+// list.
+func letterhead(text string) string {
+	first, _, _ := strings.Cut(text, "\f")
+	lines := strings.Split(first, "\n")
+	for _, l := range lines[:min(len(lines), 5)] {
+		t := strings.TrimSpace(l)
+		if !letterSpacedRE.MatchString(t) {
+			continue
+		}
+		letters := strings.ToLower(strings.ReplaceAll(t, " ", ""))
+		words := NewSegmenter().Split(letters)
+		for i, w := range words {
+			r, size := utf8.DecodeRuneInString(w)
+			words[i] = string(unicode.ToUpper(r)) + w[size:]
+		}
+		return strings.Join(words, " ")
+	}
+	return ""
 }

@@ -44,6 +44,7 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	doc := readStored(normalize(string(raw), true))
 	doc.admin = overlay(meta, doc.admin)
 	if doc.format == FormatPDF {
+		doc.file.Issuer = firstNonEmpty(doc.file.Issuer, letterhead(doc.body))
 		doc.body = dropPrintChrome(doc.body)
 	}
 	hd, body := splitHeader(doc.body, doc.format)

@@ -151,16 +151,15 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 		if v := strings.TrimSpace(l.Date); v != "" && m.Date == "" {
 			m.Date = firstNonEmpty(ParseDate(v), v)
 		}
-		m.Issuer = firstNonEmpty(m.Issuer, l.Issuer)
 		m.Place = firstNonEmpty(m.Place, l.Place)
 		m.Source = firstNonEmpty(m.Source, l.Source)
 	}
 	if m.Date == "" {
 		m.Date = dateFromID(id)
 	}
-	if m.Issuer == "" {
-		m.Issuer = issuerFromTitle(m.Title)
-	}
+	// A title that names its issuer ("Statement by ...") is the text's
+	// word, above a letterhead's.
+	m.Issuer = firstNonEmpty(d.admin.Issuer, d.text.Issuer, issuerFromTitle(m.Title), d.file.Issuer)
 	return m, kind
 }
 
