@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"sync"
 	"testing"
 
@@ -21,7 +20,5 @@ func testExtractor(tb testing.TB) rag.ExtractFunc {
 	extractorOnce.Do(func() {
 		extractor = extract.New(extract.Options{CacheDir: extracttest.CacheDir(tb)})
 	})
-	return func(ctx context.Context, name string, data []byte) (string, rag.Metadata, error) {
-		return extractor.Statement(ctx, name, data)
-	}
+	return extractor.Extract
 }

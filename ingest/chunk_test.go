@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestSplitSentences(t *testing.T) {
+func TestSentences(t *testing.T) {
 	tests := []struct {
 		in   string
 		want []string

@@ -70,7 +70,11 @@ func DocumentSegmenter(text string) *Segmenter {
 // normalizeText makes line ends "\n", turns tabs and exotic spaces into
 // spaces, form feeds into blank lines, and drops invisible and control
 // characters (soft hyphens, zero-width spaces, byte-order marks).
-func normalizeText(s string) string {
+func normalizeText(s string) string { return normalize(s, false) }
+
+// normalize is normalizeText; with pages it keeps form feeds, each on a
+// line of its own, to mark page boundaries.
+func normalize(s string, pages bool) string {
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
 	b.Grow(len(s))
@@ -85,6 +89,8 @@ func normalizeText(s string) string {
 			b.WriteByte('\n')
 		case r == '\n':
 			b.WriteByte('\n')
+		case r == '\f' && pages:
+			b.WriteString("\n\f\n")
 		case r == '\f':
 			b.WriteString("\n\n")
 		case r == '\t' || r == '\v' || r == 0x00A0 || r == 0x2007 || r == 0x202F || unicode.Is(unicode.Zs, r):
@@ -260,12 +266,21 @@ var (
 	gluedSentenceRE = regexp.MustCompile(`(\p{Ll}{2})\.(\p{Lu}\p{Ll})`)
 )
 
-// repairInline fixes damage inside one paragraph's text.
+// repairInline fixes damage inside one paragraph's text; merged words
+// only when seg is not nil.
 func repairInline(p string, seg *Segmenter) string {
+	p, _ = repairInlineCount(p, seg)
+	return p
+}
+
+// repairInlineCount is repairInline, also returning how many tokens seg
+// split.
+func repairInlineCount(p string, seg *Segmenter) (string, int) {
 	p = strings.TrimSpace(spacesRE.ReplaceAllString(p, " "))
 	if p == "" {
-		return ""
+		return "", 0
 	}
+	split := 0
 	words := strings.Split(p, " ")
 	for i, w := range words {
 		if looksLikeAddress(w) {
@@ -279,11 +294,19 @@ func repairInline(p string, seg *Segmenter) string {
 			w = gluedInitialRE.ReplaceAllString(w, "$1$2. $3")
 			w = gluedSentenceRE.ReplaceAllString(w, "$1. $2")
 		}
-		words[i] = forEachLetterRun(w, func(run string) string {
-			return strings.Join(seg.Split(run), " ")
-		})
+		if seg != nil {
+			words[i] = forEachLetterRun(w, func(run string) string {
+				parts := seg.Split(run)
+				if len(parts) > 1 {
+					split++
+				}
+				return strings.Join(parts, " ")
+			})
+		} else {
+			words[i] = w
+		}
 	}
-	return strings.Join(words, " ")
+	return strings.Join(words, " "), split
 }
 
 // looksLikeAddress reports web addresses, e-mail addresses and handles,

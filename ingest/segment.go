@@ -263,7 +263,25 @@ func (s *Segmenter) Split(token string) []string {
 	for l, r := 0, len(parts)-1; l < r; l, r = l+1, r-1 {
 		parts[l], parts[r] = parts[r], parts[l]
 	}
+	// A capitalised word is a name unless it splits into two words
+	// ("Affairsand", "Inaddition"): "Bourita" is not "Bour it a".
+	if isCapitalised(token) && (len(parts) > 2 || len(parts[0]) < 2 || len(parts[1]) < 2) {
+		return []string{token}
+	}
 	return parts
+}
+
+// isCapitalised reports a capital followed by small letters only.
+func isCapitalised(token string) bool {
+	if len(token) < 2 || !isUpperASCII(token[0]) {
+		return false
+	}
+	for i := 1; i < len(token); i++ {
+		if token[i] < 'a' || token[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // splittable reports whether token is a candidate for splitting: ASCII

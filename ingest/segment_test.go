@@ -33,6 +33,8 @@ func TestSegmenterSplit(t *testing.T) {
 		{"counterterrorism", []string{"counterterrorism"}},
 		{"Anbar", []string{"Anbar"}},
 		{"Sinjar", []string{"Sinjar"}},
+		{"Bourita", []string{"Bourita"}},
+		{"Inaddition", []string{"In", "addition"}},
 		{"the", []string{"the"}},
 		{"ab", []string{"ab"}},
 		{"Québec", []string{"Québec"}},

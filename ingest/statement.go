@@ -22,11 +22,12 @@ import (
 // MaxStatementBytes bounds the size of one statement's text.
 const MaxStatementBytes = 4 << 20
 
-// Parse parses raw text (plain text or Markdown, with optional
-// front matter) into a statement. id is normally StatementID(file name).
-// The header of the text (title line, dateline "June 28, 2021 - Ottawa,
-// Ontario - Global Affairs Canada") gives title, date, place and issuer;
-// meta overrides what it sets.
+// Parse parses a statement: raw is the stored form Compose renders, or a
+// plain text or Markdown file as written (the bundled statements). id is
+// normally StatementID(file name). Metadata is resolved by one rule:
+// meta (what the admin said) first, then what the text says of itself
+// (front matter, title line, dateline), then what the file said about
+// itself (a PDF's or a page's metadata), then the id.
 func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	if id == "" {
 		return nil, &InputError{Msg: "the statement has no id: name the file, e.g. 2024-01-31-summit.txt"}
@@ -39,37 +40,36 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	}
 	sum := sha256.Sum256(raw)
 	st := &Statement{ID: id, Hash: hex.EncodeToString(sum[:])}
-	text := normalizeText(string(raw))
 
-	front, body := splitFrontMatter(text)
-	hd, body := splitHeader(body)
-	st.Title = firstNonEmpty(meta.Title, front["title"], hd.title)
-	st.Date = normalizeDate(firstNonEmpty(meta.Date, front["date"], hd.date))
-	st.Issuer = firstNonEmpty(meta.Issuer, front["issuer"], front["source_name"], hd.issuer)
-	st.Place = firstNonEmpty(front["place"], hd.place)
-	st.Source = firstNonEmpty(meta.Source, front["source"], front["url"])
-	if st.Date == "" {
-		st.Date = dateFromID(id)
+	doc := readStored(normalize(string(raw), true))
+	doc.admin = overlay(meta, doc.admin)
+	if doc.format == FormatPDF {
+		doc.file.Issuer = firstNonEmpty(doc.file.Issuer, letterhead(doc.body))
+		doc.body = dropPrintChrome(doc.body)
 	}
-	if st.Title == "" || isGenericTitle(st.Title) {
-		st.Title = titleFromID(id, st.Title)
+	hd, body := splitHeader(doc.body, doc.format)
+	doc.text = overlay(doc.front, hd.meta)
+	resolved, kind := doc.resolve(id)
+	st.Title, st.Date, st.Issuer, st.Place, st.Source = resolved.Title, resolved.Date, resolved.Issuer, resolved.Place, resolved.Source
+	if st.Title == "" {
+		st.Title = titleFromID(id, kind)
 	}
 
-	seg := DocumentSegmenter(text)
-	var paras []string
+	var paras []Paragraph
 	if hd.line != "" {
-		paras = append(paras, repairInline(hd.line, seg))
-	} else if line := headerLine(st, front); line != "" {
-		paras = append(paras, line)
+		paras = append(paras, Paragraph{Text: hd.line, Header: true})
+	} else if line := headerLine(resolved, doc); line != "" {
+		paras = append(paras, Paragraph{Text: line, Header: true})
 	}
 	headerParas := len(paras)
-	paras = append(paras, Chunk(Repair(body, seg))...)
+	paras = append(paras, bodyParagraphs(body, doc.format)...)
 	if len(paras) == headerParas {
 		return nil, &InputError{Msg: "the statement has no text paragraphs: check that the file holds the statement's text"}
 	}
-	for i, p := range paras {
-		st.Paragraphs = append(st.Paragraphs, Paragraph{Statement: id, N: i + 1, Text: p, Header: i < headerParas})
+	for i := range paras {
+		paras[i].Statement, paras[i].N = id, i+1
 	}
+	st.Paragraphs = paras
 	return st, nil
 }
 
@@ -112,121 +112,6 @@ func checkText(raw []byte) error {
 	return nil
 }
 
-// splitFrontMatter reads a leading "---" block of "key: value" lines.
-func splitFrontMatter(text string) (map[string]string, string) {
-	t := strings.TrimLeft(text, " \n")
-	if !strings.HasPrefix(t, "---\n") {
-		return nil, text
-	}
-	if rest, ok := strings.CutPrefix(t[4:], "---\n"); ok {
-		return map[string]string{}, rest // an empty block
-	}
-	end := strings.Index(t[4:], "\n---")
-	if end < 0 {
-		return nil, text
-	}
-	fm := map[string]string{}
-	for _, line := range strings.Split(t[4:4+end], "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		k = strings.ToLower(strings.TrimSpace(k))
-		v = strings.Trim(strings.TrimSpace(v), `"'`)
-		if k != "" && v != "" {
-			fm[k] = v
-		}
-	}
-	rest := t[4+end+4:]
-	if i := strings.IndexByte(rest, '\n'); i >= 0 {
-		rest = rest[i+1:]
-	} else {
-		rest = ""
-	}
-	return fm, rest
-}
-
-type header struct {
-	title, date, place, issuer string
-	line                       string // the dateline as written
-}
-
-var (
-	monthNames = `(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`
-	dateRE     = regexp.MustCompile(`(?i)^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(` +
-		monthNames + `\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+` + monthNames + `,?\s+\d{4}|\d{4}-\d{2}-\d{2})`)
-	datelineSepRE = regexp.MustCompile(`\s+[-–—|]\s+`)
-)
-
-// splitHeader finds a dateline among the first lines of the text, and a
-// title above it; it returns them and the text after the dateline.
-func splitHeader(text string) (header, string) {
-	lines := strings.Split(text, "\n")
-	var h header
-	var titleLines []string
-	seen := 0
-	for i, line := range lines {
-		t := strings.TrimSpace(line)
-		if t == "" {
-			continue
-		}
-		seen++
-		if seen > 4 || utf8.RuneCountInString(t) > 200 {
-			break
-		}
-		if strings.HasPrefix(t, "#") && h.title == "" && len(titleLines) == 0 {
-			titleLines = append(titleLines, strings.TrimSpace(strings.TrimLeft(t, "#")))
-			continue
-		}
-		if m := dateRE.FindStringSubmatch(t); m != nil {
-			h.line = t
-			h.date = m[1]
-			parts := datelineSepRE.Split(t, -1)
-			switch {
-			case len(parts) >= 3:
-				h.place = strings.Join(parts[1:len(parts)-1], " - ")
-				h.issuer = parts[len(parts)-1]
-			case len(parts) == 2:
-				h.issuer = parts[1]
-			}
-			h.title = strings.Join(titleLines, " ")
-			return h, strings.Join(lines[i+1:], "\n")
-		}
-		if endsSentence(t) {
-			break
-		}
-		titleLines = append(titleLines, t)
-	}
-	// No dateline: a Markdown "# Title" still counts.
-	for i, line := range lines {
-		t := strings.TrimSpace(line)
-		if t == "" {
-			continue
-		}
-		if strings.HasPrefix(t, "# ") {
-			h.title = strings.TrimSpace(t[2:])
-			return h, strings.Join(lines[i+1:], "\n")
-		}
-		break
-	}
-	return header{}, text
-}
-
-// headerLine builds the searchable header paragraph of a statement whose
-// text has no dateline, from what its front matter says.
-func headerLine(st *Statement, front map[string]string) string {
-	if front == nil {
-		return ""
-	}
-	var parts []string
-	for _, v := range []string{front["date"], st.Place, st.Issuer, front["title"]} {
-		if v != "" {
-			parts = append(parts, v)
-		}
-	}
-	return strings.Join(parts, " - ")
-}
-
 func firstNonEmpty(vs ...string) string {
 	for _, v := range vs {
 		if v = strings.TrimSpace(v); v != "" {
@@ -234,25 +119,6 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
-}
-
-var dateLayouts = []string{
-	"2006-01-02", "January 2, 2006", "January 2 2006", "Jan 2, 2006", "Jan. 2, 2006", "Jan 2 2006",
-	"2 January 2006", "2 January, 2006", "2 Jan 2006", "Monday, January 2, 2006", "Monday, 2 January 2006",
-}
-
-// normalizeDate returns s as YYYY-MM-DD when it parses, else s unchanged.
-func normalizeDate(s string) string {
-	s = strings.TrimSpace(s)
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.Format("2006-01-02")
-		}
-	}
-	if s2 := strings.Replace(s, "Sept", "Sep", 1); s2 != s {
-		return normalizeDate(s2)
-	}
-	return s
 }
 
 var idDateRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(?:-|$)`)
@@ -312,3 +178,6 @@ func StatementID(fileName string) string {
 	}
 	return id
 }
+
+// CheckText refuses empty and binary input with an *InputError.
+func CheckText(raw []byte) error { return checkText(raw) }

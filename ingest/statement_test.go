@@ -48,7 +48,7 @@ func TestParseHeaders(t *testing.T) {
 		{
 			name: "markdown title", id: "2023-05-02-note",
 			text:  "# Readout of the call\n\nThe ministers spoke.",
-			title: "Readout of the call", date: "2023-05-02", first: "The ministers spoke.",
+			title: "Readout of the call", date: "2023-05-02", hdr: "2023-05-02 - Readout of the call", first: "The ministers spoke.",
 		},
 		{
 			name: "dateline with title", id: "x",

@@ -18,6 +18,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/statementbot/statementbot/ingest"
+	"github.com/statementbot/statementbot/ingest/extract"
 )
 
 // A Library is the corpus on disk and its live index. It owns the data
@@ -46,10 +47,10 @@ type Library struct {
 	man    manifest
 }
 
-// ExtractFunc turns an uploaded file into statement text and what the
-// file says about itself (PDF metadata, HTML title). Errors of bad input
-// are *InputError.
-type ExtractFunc func(ctx context.Context, name string, data []byte) (string, Metadata, error)
+// ExtractFunc turns an uploaded file into statement text, its format and
+// what the file says about itself (PDF metadata, HTML title): it is
+// (*extract.Extractor).Extract. Errors of bad input are *InputError.
+type ExtractFunc func(ctx context.Context, name string, data []byte) (extract.Document, error)
 
 // ErrBusy refuses a change while another runs.
 var ErrBusy = errors.New("an index change (add, remove or reindex) is already running; try again when it finishes")
@@ -362,10 +363,10 @@ func syncDir(dir string) error {
 func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte, error) {
 	// The extractor is the judge of file formats (it also decodes UTF-16
 	// text); without one only UTF-8 .txt and .md are taken.
-	text, fileMeta := string(r.Data), Metadata{}
+	doc := extract.Document{Text: string(r.Data), Format: extract.FormatText}
 	if l.extract != nil {
 		var err error
-		if text, fileMeta, err = l.extract(ctx, r.Name, r.Data); err != nil {
+		if doc, err = l.extract(ctx, r.Name, r.Data); err != nil {
 			return nil, nil, err
 		}
 	} else {
@@ -380,9 +381,10 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte
 	if id == "" {
 		return nil, nil, &InputError{Msg: "the file name gives no id: name it like 2024-05-01-summit.txt"}
 	}
-	// Front matter keeps what Discord options or the file's metadata said;
-	// the text below it stays as extracted, repaired at every ingest.
-	stored := ingest.Compose(text, fileMeta, r.Meta)
+	// Front matter keeps what Discord options and the file's metadata said,
+	// apart; the text below it stays as extracted, parsed at every ingest.
+	fileMeta := Metadata{Title: doc.Title, Date: doc.Date, Source: doc.Source}
+	stored := ingest.Compose(r.Name, doc.Format, doc.Text, fileMeta, r.Meta)
 	st, err := ingest.Parse(id, []byte(stored), Metadata{})
 	if err != nil {
 		return nil, nil, err

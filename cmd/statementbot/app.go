@@ -114,7 +114,7 @@ func (a *app) openLibrary(ctx context.Context, emb embeddings.Embedder) (*rag.In
 		a.log.Warn("embedding cache unavailable", "err", err)
 	}
 	lib, ix, stats, err := rag.OpenLibrary(ctx, rag.LibraryConfig{
-		Dir: a.cfg.DataDir, Bundled: statements.FS, Docs: docs, Log: a.log, Extract: a.extractor.Statement,
+		Dir: a.cfg.DataDir, Bundled: statements.FS, Docs: docs, Log: a.log, Extract: a.extractor.Extract,
 	})
 	if err != nil {
 		return nil, err

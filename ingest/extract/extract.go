@@ -50,7 +50,10 @@ type Document struct {
 	// Text is the extracted text. For a PDF the pages are separated by a
 	// form feed ("\f"), one per page boundary, and each page keeps the line
 	// breaks PDFium reports, so the text still needs repairing. For HTML,
-	// paragraphs, headings and list items are separated by blank lines. Text
+	// paragraphs, headings and list items are separated by blank lines,
+	// headings marked "## " and list items "• " or "3. "; figure captions,
+	// cookie and newsletter notices, share links and related-link asides
+	// are dropped. Text
 	// and Markdown files are returned unchanged (less a byte order mark).
 	Text string
 	// Title is the document title from the file's metadata, or "".
@@ -272,13 +275,4 @@ func decodeUTF16(data []byte) (string, bool) {
 		units = append(units, order(data[i:]))
 	}
 	return string(utf16.Decode(units)), true
-}
-
-// Statement extracts a statement for rag.Library: it is a rag.ExtractFunc.
-func (e *Extractor) Statement(ctx context.Context, name string, data []byte) (string, statementbot.Metadata, error) {
-	doc, err := e.Extract(ctx, name, data)
-	if err != nil {
-		return "", statementbot.Metadata{}, err
-	}
-	return doc.Text, statementbot.Metadata{Title: doc.Title, Date: doc.Date, Source: doc.Source}, nil
 }

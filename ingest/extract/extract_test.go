@@ -73,6 +73,16 @@ func TestExtractPDF(t *testing.T) {
 			},
 		},
 		{
+			name: "a paragraph gap wider than the line pitch becomes a blank line",
+			pdf: extracttest.PDF{Pages: []string{
+				extracttest.TextPage("The ministers met in Rome", "and agreed on a plan.", "", "They will meet again", "next year in Paris, and", "review the plan there."),
+			}},
+			want: Document{
+				Text:   "The ministers met in Rome\nand agreed on a plan.\n\nThey will meet again\nnext year in Paris, and\nreview the plan there.",
+				Format: FormatPDF,
+			},
+		},
+		{
 			name: "title and creation date",
 			pdf: extracttest.PDF{
 				Pages: []string{extracttest.TextPage("Body text.")},
@@ -378,12 +388,12 @@ determination to continue the fight against Daesh in Iraq and Syria.</p>
 			data: article,
 			want: Document{
 				Text: "The Ministers of the Global Coalition met in Rome on 28 June 2021 to reaffirm their shared determination to continue the fight against Daesh in Iraq and Syria, and to address the threats it poses elsewhere in the world.\n\n" +
-					"Stabilization\n\n" +
+					"## Stabilization\n\n" +
 					"Ministers welcomed the progress made in stabilizing liberated areas and stressed the importance of sustained funding for demining, the restoration of essential services, and the return of displaced people to their homes.\n\n" +
 					"They agreed that the Coalition will continue to support local partners:\n\n" +
-					"training and equipping security forces;\n\n" +
-					"countering the financing of terrorism;\n\n" +
-					"countering terrorist propaganda online.\n\n" +
+					"• training and equipping security forces;\n\n" +
+					"• countering the financing of terrorism;\n\n" +
+					"• countering terrorist propaganda online.\n\n" +
 					"Ministers thanked Italy for hosting the meeting and looked forward\nto meeting again next year.",
 				Title:  "Joint Communiqué of the Ministerial Meeting in Rome",
 				Date:   "2021-06-28",
@@ -412,6 +422,16 @@ determination to continue the fight against Daesh in Iraq and Syria.</p>
 {"@context":"https://schema.org","@type":"NewsArticle","headline":"LD title","datePublished":"2021-06-28T10:00:00+02:00"}
 </script></head><body>` + body + `</body></html>`),
 			want: Document{Text: bodyText, Title: "LD title", Date: "2021-06-28", Format: FormatHTML},
+		},
+		{
+			name: "figure caption, credit, cookie notice, share links and related aside dropped; h2 and list marked",
+			file: "page.html",
+			data: []byte(`<html><head><title>T</title></head><body><main><article>
+<figure><img src="a.jpg" alt="x"><figcaption>The minister speaks. (Official Photo by A. Person)</figcaption></figure>
+<ul class="share-links"><li><a href="#">Share on Facebook</a></li></ul>` + body + `<h2>Next steps</h2><ol start="3"><li>First thing.</li><li>Second thing.</li></ol>
+</article><aside class="related"><h2>Related</h2><ul><li><a href="/x">Other story</a></li></ul></aside></main>
+<div class="cookie-consent"><p>We use cookies to improve your experience.</p></div></body></html>`),
+			want: Document{Text: bodyText + "\n\n## Next steps\n\n3. First thing.\n\n4. Second thing.", Title: "T", Format: FormatHTML},
 		},
 		{
 			name: "sniffed HTML without extension, windows-1252 charset",
@@ -502,33 +522,6 @@ func TestExtractInputErrors(t *testing.T) {
 				t.Errorf("Extract() message = %q, want it to contain %q", ie.Msg, tt.wantMsg)
 			}
 		})
-	}
-}
-
-func TestParseDate(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"D:20210628103000+02'00'", "2021-06-28"},
-		{"D:20210628", "2021-06-28"},
-		{"20210628", "2021-06-28"},
-		{"D:2021", ""},
-		{"D:20211399", ""},
-		{"2021-06-28", "2021-06-28"},
-		{"2021-06-28T23:30:00-05:00", "2021-06-28"},
-		{"2021/06/28", "2021-06-28"},
-		{"28 June 2021", "2021-06-28"},
-		{"June 28, 2021", "2021-06-28"},
-		{"Mon, 28 Jun 2021 10:00:00 GMT", "2021-06-28"},
-		{"Monday, 28 June 2021", "2021-06-28"},
-		{"2021-06-28123", ""},
-		{"yesterday", ""},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := parseDate(tt.in); got != tt.want {
-			t.Errorf("parseDate(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -37,6 +39,7 @@ func extractHTML(data []byte) (Document, error) {
 		base, _ = url.Parse(source)
 	}
 
+	pruneChrome(root)
 	parser := readability.NewParser()
 	article, err := parser.ParseAndMutate(root, base)
 	if err != nil {
@@ -246,6 +249,51 @@ var skipElements = map[atom.Atom]bool{
 	atom.Select: true, atom.Textarea: true, atom.Input: true, atom.Iframe: true,
 	atom.Svg: true, atom.Math: true, atom.Canvas: true, atom.Object: true,
 	atom.Embed: true, atom.Audio: true, atom.Video: true, atom.Picture: true,
+	atom.Figcaption: true, atom.Aside: true, atom.Footer: true, atom.Dialog: true,
+}
+
+// chromeWords in an element's class, id or label mark page chrome the
+// article text never holds: photo captions and credits, cookie and
+// newsletter notices, share buttons, related links.
+var chromeWords = []string{
+	"caption", "credit", "cookie", "consent", "newsletter", "subscribe", "signup", "sign-up",
+	"share", "social", "related", "breadcrumb", "breadcrumbs", "promo", "advert", "sidebar",
+}
+
+// isChrome reports an element whose class, id or label names page chrome
+// by one of its words ("share-links", "cookie-consent"; not "shared").
+func isChrome(n *html.Node) bool {
+	if n.Type != html.ElementNode || n.DataAtom == atom.Body || n.DataAtom == atom.Html {
+		return false
+	}
+	names := strings.ToLower(attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "aria-label"))
+	words := strings.FieldsFunc(names, func(r rune) bool { return r < 'a' || r > 'z' })
+	for _, w := range words {
+		if slices.Contains(chromeWords, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// pruneChrome removes page chrome from the page before readability, which
+// drops the class names that tell it: captions, asides, footers, dialogs
+// and elements named as chrome.
+func pruneChrome(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && (isChrome(c) || c.DataAtom == atom.Figcaption || c.DataAtom == atom.Aside ||
+			c.DataAtom == atom.Footer || c.DataAtom == atom.Dialog) {
+			n.RemoveChild(c)
+		} else {
+			pruneChrome(c)
+		}
+		c = next
+	}
+}
+
+var headingElements = map[atom.Atom]bool{
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
 }
 
 // Elements that make a paragraph of their own: a blank line before and
@@ -265,7 +313,7 @@ var (
 )
 
 // nodeText renders n as plain text: blank lines between paragraphs,
-// headings and list items, a line per table row with cells separated by
+// headings (marked "## ") and list items (marked "• " or "3. "), a line per table row with cells separated by
 // tabs, <br> as a line break, white space collapsed outside <pre>.
 func nodeText(n *html.Node) string {
 	var tw textWriter
@@ -280,9 +328,11 @@ func nodeText(n *html.Node) string {
 // textWriter accumulates text, holding back separators until the next word
 // so that runs of block boundaries collapse to one.
 type textWriter struct {
-	b      strings.Builder
-	breaks int    // line breaks owed before the next text: 0, 1 or 2
-	sep    string // separator owed when no break is: "", " " or "\t"
+	b       strings.Builder
+	breaks  int    // line breaks owed before the next text: 0, 1 or 2
+	sep     string // separator owed when no break is: "", " " or "\t"
+	heading bool   // the next text opens a heading: mark it "## "
+	marker  string // the next text opens a list item: "• " or "3. "
 }
 
 func (w *textWriter) lineBreak(n int) { w.breaks = max(w.breaks, n) }
@@ -303,6 +353,12 @@ func (w *textWriter) flush() {
 		}
 	}
 	w.breaks, w.sep = 0, ""
+	if w.heading {
+		w.b.WriteString("## ")
+		w.heading = false
+	}
+	w.b.WriteString(w.marker)
+	w.marker = ""
 }
 
 func (w *textWriter) node(n *html.Node, pre bool) {
@@ -335,7 +391,7 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 		}
 		return
 	case html.ElementNode:
-		if skipElements[n.DataAtom] || hasAttr(n, "hidden") || strings.EqualFold(attr(n, "aria-hidden"), "true") {
+		if skipElements[n.DataAtom] || hasAttr(n, "hidden") || strings.EqualFold(attr(n, "aria-hidden"), "true") || isChrome(n) {
 			return
 		}
 	case html.DocumentNode:
@@ -351,6 +407,12 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 	case a == atom.Br:
 		w.lineBreak(1)
 		return
+	case headingElements[a]:
+		w.lineBreak(2)
+		w.heading = true
+	case a == atom.Li:
+		w.lineBreak(2)
+		w.marker = itemMarker(n)
 	case paragraphElements[a]:
 		w.lineBreak(2)
 	case lineElements[a]:
@@ -367,6 +429,25 @@ func (w *textWriter) node(n *html.Node, pre bool) {
 	case lineElements[a]:
 		w.lineBreak(1)
 	}
+}
+
+// itemMarker is the marker of list item n: "3. " in an ordered list, "• "
+// otherwise.
+func itemMarker(n *html.Node) string {
+	p := n.Parent
+	if p == nil || p.DataAtom != atom.Ol {
+		return "• "
+	}
+	i := 1
+	if v, err := strconv.Atoi(attr(p, "start")); err == nil {
+		i = v
+	}
+	for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+		if s.Type == html.ElementNode && s.DataAtom == atom.Li {
+			i++
+		}
+	}
+	return strconv.Itoa(i) + ". "
 }
 
 // previousCell reports whether a table cell has a cell before it in its row.

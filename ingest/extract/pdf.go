@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/klippa-app/go-pdfium"
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
@@ -224,7 +227,85 @@ func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (text str
 	if err != nil {
 		return "", false, fmt.Errorf("extract: reading text of PDF page %d: %w", i+1, err)
 	}
-	return cleanPageText(res.Text), true, nil
+	text = res.Text
+	if gaps := paragraphGaps(inst, tp.TextPage, text); len(gaps) > 0 {
+		text = markGaps(text, gaps)
+	}
+	return cleanPageText(text), true, nil
+}
+
+// paragraphGaps returns the indexes (in lines of text, PDFium's page text)
+// of the lines that follow a paragraph gap: a step down the page clearly
+// wider than the page's usual line pitch. PDFium's text marks paragraphs
+// by no blank line; the space a layout puts between paragraphs does.
+func paragraphGaps(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, text string) map[int]bool {
+	type line struct {
+		n      int     // index among the lines of text
+		bottom float64 // of its first visible character, in points up the page
+		height float64
+	}
+	var lines []line
+	idx := 0 // PDFium character index: one per rune of its text
+	for n, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		start := idx
+		idx += utf8.RuneCountInString(l) + 1
+		if strings.Contains(text, "\r\n") {
+			idx++ // "\r\n" is two characters
+		}
+		i := start
+		for _, r := range l {
+			if !unicode.IsSpace(r) {
+				break
+			}
+			i++
+		}
+		if i >= start+utf8.RuneCountInString(l) {
+			continue
+		}
+		box, err := inst.FPDFText_GetCharBox(&requests.FPDFText_GetCharBox{TextPage: tp, Index: i})
+		if err != nil || box.Top <= box.Bottom {
+			continue
+		}
+		lines = append(lines, line{n: n, bottom: box.Bottom, height: box.Top - box.Bottom})
+	}
+	var steps []float64
+	for i := 1; i < len(lines); i++ {
+		if d := lines[i-1].bottom - lines[i].bottom; d > 0 && d < 4*lines[i].height+1 {
+			steps = append(steps, d)
+		}
+	}
+	if len(steps) < 3 {
+		return nil
+	}
+	slices.Sort(steps)
+	pitch := steps[len(steps)/2]
+	gaps := map[int]bool{}
+	for i := 1; i < len(lines); i++ {
+		if d := lines[i-1].bottom - lines[i].bottom; d > pitch*1.35 && d < pitch*4 {
+			gaps[lines[i].n] = true
+		}
+	}
+	return gaps
+}
+
+// markGaps puts a blank line before each line of text gaps names.
+func markGaps(text string, gaps map[int]bool) string {
+	sep := "\n"
+	if strings.Contains(text, "\r\n") {
+		sep = "\r\n"
+	}
+	lines := strings.Split(text, sep)
+	var b strings.Builder
+	for n, l := range lines {
+		if n > 0 {
+			b.WriteString(sep)
+			if gaps[n] {
+				b.WriteString(sep)
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 // pageTextCleaner turns PDFium's text into plain text with "\n" line

@@ -1,0 +1,173 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// bodyParagraphs cuts the text after the header into paragraphs, by the
+// rules of its format, each with the heading it sits under. End marks,
+// captions and photo credits are dropped; long paragraphs are cut.
+func bodyParagraphs(body, format string) []Paragraph {
+	var paras []Paragraph
+	switch format {
+	case FormatMarkdown:
+		paras = markdownParagraphs(body)
+	case FormatHTML:
+		paras = htmlParagraphs(body)
+	default:
+		paras = textParagraphs(body, format)
+	}
+	var kept []Paragraph
+	for _, p := range paras {
+		p.Text = dropCaption(strings.TrimSpace(p.Text))
+		if p.Text != "" && !isEndMark(p.Text) {
+			kept = append(kept, p)
+		}
+	}
+	var out []Paragraph
+	for _, p := range withLeadIns(kept) {
+		for _, c := range Chunk([]string{p.Text}) {
+			out = append(out, Paragraph{Text: c, Section: p.Section})
+		}
+	}
+	return out
+}
+
+// A list withLeadIns joins to its lead-in has items of at most
+// maxJoinedItem bytes, maxJoinedList in all.
+const (
+	maxJoinedItem = 150
+	maxJoinedList = 600
+)
+
+// withLeadIns joins a short list to the paragraph that leads into it
+// ("They will support partners:" and "• training forces;" "• sharing
+// data."): the items complete its sentence. The items of a longer list
+// stay a paragraph each, whole.
+func withLeadIns(paras []Paragraph) []Paragraph {
+	var out []Paragraph
+	for i := 0; i < len(paras); i++ {
+		p := paras[i]
+		j, size := i+1, 0
+		short := true
+		for j < len(paras) && isListItem(paras[j].Text) && paras[j].Section == p.Section {
+			size += len(paras[j].Text)
+			short = short && len(paras[j].Text) <= maxJoinedItem
+			j++
+		}
+		if j > i+1 && strings.HasSuffix(p.Text, ":") && short && size <= maxJoinedList {
+			for _, item := range paras[i+1 : j] {
+				p.Text += " " + item.Text
+			}
+			i = j - 1
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+var (
+	// creditRE is a photo credit: "(Official White House Photo by Adam
+	// Schultz)", "(Photo: Reuters)", "(State Department photo)".
+	creditRE = regexp.MustCompile(`\((?:[^()]{0,60}\s)?(?i:photo|photograph|image)(?:\s(?:by|courtesy)\b[^()]{0,80}|:[^()]{0,80})?\)`)
+	// captionWords bounds the caption a credit closes.
+	captionWords = 60
+)
+
+// dropCaption removes photo credits from p, and the caption they close
+// when the caption opens p: a caption is never statement text.
+func dropCaption(p string) string {
+	for {
+		loc := creditRE.FindStringIndex(p)
+		if loc == nil {
+			return p
+		}
+		if len(strings.Fields(p[:loc[0]])) <= captionWords {
+			p = strings.TrimSpace(p[loc[1]:])
+		} else {
+			p = strings.TrimSpace(p[:loc[0]] + p[loc[1]:])
+		}
+	}
+}
+
+// htmlParagraphs reads the article text extract renders from a page:
+// paragraphs separated by blank lines, headings marked "## ".
+func htmlParagraphs(body string) []Paragraph {
+	var out []Paragraph
+	section := ""
+	for _, b := range strings.Split(body, "\n\n") {
+		b = strings.Join(strings.Fields(b), " ")
+		if b == "" {
+			continue
+		}
+		if h, ok := strings.CutPrefix(b, "## "); ok {
+			section = strings.TrimSpace(h)
+			continue
+		}
+		out = append(out, Paragraph{Text: b, Section: section})
+	}
+	return out
+}
+
+// isHeading reports a line that heads what follows: "## Heading",
+// "**Heading**" alone, or a short title-case line without sentence
+// punctuation that does not end in a function word ("Strategic Framework
+// Agreement", "Background"; not "the President of the French Republic and
+// the", the wrapped line of a sentence).
+func isHeading(t string) bool {
+	t = strings.TrimSpace(t)
+	if strings.HasPrefix(t, "#") && !isEndMark(t) {
+		return true
+	}
+	if s, ok := strings.CutPrefix(t, "**"); ok && strings.HasSuffix(s, "**") && len(s) > 2 && !strings.Contains(s[:len(s)-2], "**") {
+		return true
+	}
+	words := strings.Fields(t)
+	if utf8.RuneCountInString(t) > 80 || len(words) > 10 || isListItem(t) || isNumberLine(t) {
+		return false
+	}
+	if strings.ContainsAny(t[len(t)-1:], ".,;:!?-–—") || strings.ContainsAny(t, ",;") {
+		return false
+	}
+	if last := strings.ToLower(words[len(words)-1]); functionWords[last] {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t)
+	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	long, caps := 0, 0
+	for _, w := range words {
+		w = strings.Trim(w, `"'“”‘’()[]`)
+		if utf8.RuneCountInString(w) < 4 {
+			continue
+		}
+		long++
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			caps++
+		}
+	}
+	return caps*3 >= long*2
+}
+
+// functionWords never end a heading or a title.
+var functionWords = map[string]bool{
+	"the": true, "a": true, "an": true, "of": true, "and": true, "or": true, "to": true,
+	"in": true, "on": true, "at": true, "by": true, "for": true, "with": true, "from": true,
+	"their": true, "our": true, "its": true, "his": true, "her": true, "that": true,
+	"which": true, "as": true, "is": true, "are": true, "be": true, "we": true, "this": true,
+}
+
+// headingText strips heading marks.
+func headingText(t string) string {
+	t = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(t), "#"))
+	t = strings.TrimSuffix(strings.TrimPrefix(t, "**"), "**")
+	return strings.TrimSpace(t)
+}
+
+func isNumberLine(t string) bool {
+	return strings.Trim(t, "0123456789/ .-–—") == ""
+}

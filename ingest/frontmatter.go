@@ -1,0 +1,67 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// splitFrontMatter reads a leading YAML front matter block ("---" lines
+// around it) into a map of lowercased keys to single-line string values,
+// and returns the text after it. Text without a block, or whose block is
+// not YAML, is returned whole with a nil map.
+func splitFrontMatter(text string) (map[string]string, string) {
+	t := strings.TrimLeft(text, " \n")
+	if !strings.HasPrefix(t, "---\n") {
+		return nil, text
+	}
+	var block, rest string
+	if r, ok := strings.CutPrefix(t[4:], "---\n"); ok {
+		rest = r // an empty block
+	} else {
+		end := strings.Index(t[3:], "\n---\n")
+		if end < 0 {
+			if !strings.HasSuffix(t, "\n---") {
+				return nil, text
+			}
+			end = len(t) - 7
+		}
+		block = t[4 : 3+end+1]
+		rest = t[min(len(t), 3+end+5):]
+	}
+	fm := map[string]string{}
+	if strings.TrimSpace(block) == "" {
+		return fm, rest
+	}
+	var raw map[string]any
+	if err := yaml.Unmarshal([]byte(block), &raw); err != nil {
+		return nil, text
+	}
+	for k, v := range raw {
+		s := yamlString(v)
+		k = strings.ToLower(strings.TrimSpace(k))
+		if k != "" && s != "" {
+			fm[k] = s
+		}
+	}
+	return fm, rest
+}
+
+// yamlString renders a scalar front matter value as one line of text:
+// non-breaking spaces become spaces, runs of white space one space.
+func yamlString(v any) string {
+	var s string
+	switch v := v.(type) {
+	case nil, map[string]any, []any:
+		return ""
+	case string:
+		s = v
+	case time.Time:
+		s = v.Format(time.DateOnly)
+	default:
+		s = fmt.Sprint(v)
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}

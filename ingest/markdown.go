@@ -1,0 +1,126 @@
+package ingest
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// markdownParagraphs reads Markdown with goldmark: each paragraph, list
+// item (with its nested items) and code block is a paragraph; headings,
+// and paragraphs that are only bold text, become the section of what
+// follows. Escapes and entities are decoded; raw HTML and images are
+// dropped.
+func markdownParagraphs(body string) []Paragraph {
+	src := []byte(body)
+	root := goldmark.New().Parser().Parse(text.NewReader(src))
+	var out []Paragraph
+	section := ""
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Heading:
+				section = inlineText(c, src)
+			case *ast.Paragraph, *ast.TextBlock:
+				if boldOnly(c) {
+					section = inlineText(c, src)
+					continue
+				}
+				out = append(out, Paragraph{Text: inlineText(c, src), Section: section})
+			case *ast.List:
+				for i, item := 0, c.FirstChild(); item != nil; i, item = i+1, item.NextSibling() {
+					out = append(out, Paragraph{Text: listMarker(c, i) + " " + itemText(item, src, 0), Section: section})
+				}
+			case *ast.FencedCodeBlock, *ast.CodeBlock:
+				out = append(out, Paragraph{Text: linesText(c, src), Section: section})
+			case *ast.Blockquote:
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	return out
+}
+
+// listMarker is the marker of item i of list l: "3." or "•".
+func listMarker(l *ast.List, i int) string {
+	if l.IsOrdered() {
+		return strconv.Itoa(l.Start+i) + "."
+	}
+	return "•"
+}
+
+// itemText is the text of a list item, its nested items after "◦".
+func itemText(item ast.Node, src []byte, depth int) string {
+	var parts []string
+	for c := item.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.List:
+			for sub := c.FirstChild(); sub != nil; sub = sub.NextSibling() {
+				parts = append(parts, "◦ "+itemText(sub, src, depth+1))
+			}
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			parts = append(parts, linesText(c, src))
+		default:
+			parts = append(parts, inlineText(c, src))
+		}
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
+
+// boldOnly reports a paragraph that is only strong text: "**Heading**".
+func boldOnly(p ast.Node) bool {
+	c := p.FirstChild()
+	e, ok := c.(*ast.Emphasis)
+	return ok && c.NextSibling() == nil && e.Level == 2
+}
+
+// inlineText renders the inline content of n as plain text.
+func inlineText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(n ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				v := c.Value(src)
+				if !c.IsRaw() {
+					v = util.ResolveNumericReferences(util.ResolveEntityNames(util.UnescapePunctuations(v)))
+				}
+				b.Write(v)
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.Write(c.Value)
+			case *ast.AutoLink:
+				b.Write(c.Label(src))
+			case *ast.RawHTML, *ast.Image:
+			case *ast.Paragraph, *ast.TextBlock:
+				walk(c)
+				b.WriteByte(' ')
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// linesText is the text of a code block, its lines joined by spaces.
+func linesText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(src))
+		b.WriteByte(' ')
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}

@@ -1,0 +1,237 @@
+package ingest
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// textParagraphs cuts plain text into paragraphs. Text extracted from a
+// PDF, or showing the damage such extraction does (blank lines inside
+// sentences, words glued at punctuation), is repaired: print chrome goes,
+// false breaks are joined, and merged words are split where the text
+// shows merged words. Typed text is taken as written: blank lines, or for
+// text with a paragraph per line, line ends, separate paragraphs.
+func textParagraphs(body, format string) []Paragraph {
+	body = strings.ReplaceAll(body, "\f", "\n\n")
+	damaged := format == FormatPDF || showsDamage(body)
+	var blocks []block
+	if damaged {
+		blocks = mergeBlocks(splitBlocks(body))
+		if format == FormatPDF {
+			blocks = splitPDFBlocks(blocks)
+		}
+	} else {
+		blocks = typedBlocks(body)
+	}
+	width := typicalWidth(blocks)
+	var out []Paragraph
+	section := ""
+	for i, b := range blocks {
+		if len(b) == 1 && i < len(blocks)-1 && isHeading(b[0]) && (format != FormatPDF || narrow(b[0], width)) {
+			section = headingText(b[0])
+			continue
+		}
+		out = append(out, Paragraph{Text: strings.Join(b, "\n"), Section: section})
+	}
+	if !damaged {
+		for i := range out {
+			out[i].Text = strings.Join(strings.Fields(out[i].Text), " ")
+		}
+		return out
+	}
+	// Split merged words only where the text shows them: repair with
+	// splitting, and again without when too few tokens were split.
+	seg := DocumentSegmenter(body)
+	repaired, merged := repairParagraphs(out, seg)
+	if merged < 3 || merged*100 < len(strings.Fields(body)) {
+		repaired, _ = repairParagraphs(out, nil)
+	}
+	return repaired
+}
+
+// repairParagraphs joins the lines of each paragraph and repairs it,
+// splitting merged words with seg unless it is nil; it returns how many
+// tokens were split. At least 3 tokens, and one in a hundred, are split
+// in text that lost spaces between words (the bundled Rome statement has
+// 3 in a hundred); clean PDFs and typed text have under 0.3: compounds and
+// names such as "offline" and "Bourita", which must stay whole.
+func repairParagraphs(paras []Paragraph, seg *Segmenter) ([]Paragraph, int) {
+	words := seg
+	if words == nil {
+		words = NewSegmenter()
+	}
+	out := make([]Paragraph, len(paras))
+	merged := 0
+	for i, p := range paras {
+		text, n := repairInlineCount(joinLines(strings.Split(p.Text, "\n"), words), seg)
+		out[i] = Paragraph{Text: text, Section: p.Section}
+		merged += n
+	}
+	return out, merged
+}
+
+var (
+	// gluedRE is punctuation that lost the space after it: "Syria,and",
+	// "ended.The".
+	gluedRE = regexp.MustCompile(`\p{Ll}[,;]\p{Ll}{2}|\p{Ll}{2}\.\p{Lu}\p{Ll}`)
+)
+
+// showsDamage reports text with the marks of PDF extraction: blank lines
+// inside sentences, punctuation glued to the next word.
+func showsDamage(text string) bool {
+	marks := 0
+	lines := strings.Split(text, "\n")
+	prev, blank := "", false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			blank = prev != ""
+			continue
+		}
+		if blank && !endsSentence(prev) && !isHeading(prev) && !isEndMark(prev) {
+			if r, _ := utf8.DecodeRuneInString(t); r >= 'a' && r <= 'z' || strings.HasPrefix(t, "J.") {
+				marks++
+			}
+		}
+		blank = false
+		prev = t
+	}
+	if marks >= 2 {
+		return true
+	}
+	for _, loc := range gluedRE.FindAllStringIndex(text, -1) {
+		start := strings.LastIndexAny(text[:loc[0]], " \n") + 1
+		end := strings.IndexAny(text[loc[1]:], " \n")
+		if end < 0 {
+			end = len(text) - loc[1]
+		}
+		if !looksLikeAddress(text[start : loc[1]+end]) {
+			marks++
+		}
+		if marks >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// typedBlocks cuts typed text into paragraph blocks. Text written with a
+// paragraph per line (copied from a web page) breaks at every line end;
+// hard-wrapped text at blank lines only. Either way a list item starts a
+// block, and its indented continuation lines and nested items ("◦") stay
+// in it.
+func typedBlocks(text string) []block {
+	lines := strings.Split(text, "\n")
+	perLine := linePerParagraph(lines)
+	var blocks []block
+	var cur block
+	flush := func() {
+		if len(cur) > 0 {
+			blocks = append(blocks, cur)
+			cur = nil
+		}
+	}
+	for _, line := range lines {
+		line = strings.TrimRight(line, " ")
+		t := strings.TrimSpace(line)
+		if t == "" {
+			flush()
+			continue
+		}
+		indented := len(t) < len(line)
+		switch {
+		case len(cur) > 0 && isNestedItem(t):
+			// a nested item stays in its parent item
+		case len(cur) > 0 && indented && isListItem(strings.TrimSpace(cur[0])) && !isListItem(t):
+			// the wrapped line of a list item
+		case isListItem(t) || isHeading(t) || len(cur) > 0 && isHeading(cur[len(cur)-1]):
+			flush()
+		case perLine:
+			flush()
+		}
+		cur = append(cur, line)
+	}
+	flush()
+	return blocks
+}
+
+// linePerParagraph reports text whose lines are whole paragraphs: most
+// lines followed by another line end a sentence (or are headings or list
+// items), as in text copied from a web page; hard-wrapped text ends most
+// lines mid-sentence.
+func linePerParagraph(lines []string) bool {
+	pairs, whole := 0, 0
+	for i := 0; i+1 < len(lines); i++ {
+		t, next := strings.TrimSpace(lines[i]), strings.TrimSpace(lines[i+1])
+		if t == "" || next == "" {
+			continue
+		}
+		pairs++
+		if endsSentence(t) || isHeading(t) || isListItem(next) || isNestedItem(next) {
+			whole++
+		}
+	}
+	return pairs >= 2 && whole*10 >= pairs*7
+}
+
+// isNestedItem reports a nested list item: "◦", "▪", "o " or "-" bullets
+// that a typed list uses under its "•" items.
+func isNestedItem(t string) bool {
+	return strings.HasPrefix(t, "◦") || strings.HasPrefix(t, "▪") || strings.HasPrefix(t, "‣") || strings.HasPrefix(t, "o ")
+}
+
+// splitPDFBlocks breaks blocks of PDF text, which often marks paragraphs
+// by no blank line, where a line that ends a sentence stops clearly short
+// of the text's width and the next line starts a sentence, and around a
+// heading line.
+func splitPDFBlocks(blocks []block) []block {
+	width := typicalWidth(blocks)
+	var out []block
+	for _, b := range blocks {
+		var cur block
+		for i, line := range b {
+			t := strings.TrimSpace(line)
+			if len(cur) > 0 {
+				prev := strings.TrimSpace(cur[len(cur)-1])
+				short := utf8.RuneCountInString(prev)*100 < width*85
+				headingLine := func(l string) bool { return narrow(l, width) && isHeading(l) }
+				heading := headingLine(t) && (endsSentence(prev) || headingLine(prev)) && (i+1 == len(b) || startsSentence(b[i+1]))
+				if heading || headingLine(prev) && len(cur) == 1 || short && endsSentence(prev) && startsSentence(t) {
+					out = append(out, cur)
+					cur = nil
+				}
+			}
+			cur = append(cur, line)
+		}
+		if len(cur) > 0 {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+// narrow reports a line well short of the text's width, as a heading in
+// a PDF is.
+func narrow(line string, width int) bool {
+	return utf8.RuneCountInString(strings.TrimSpace(line))*10 < width*7
+}
+
+// typicalWidth is the length of a full line of the text: the 80th
+// percentile of the lengths of its lines.
+func typicalWidth(blocks []block) int {
+	var n []int
+	for _, b := range blocks {
+		for _, l := range b {
+			if c := utf8.RuneCountInString(strings.TrimSpace(l)); c >= 20 {
+				n = append(n, c)
+			}
+		}
+	}
+	if len(n) == 0 {
+		return 0
+	}
+	slices.Sort(n)
+	return n[len(n)*8/10]
+}
