@@ -62,6 +62,11 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	qStems := embeddings.Terms(q)
 	kind := questionKind(q)
 	pastQ := pastRE.MatchString(q) && !futureRE.MatchString(q)
+	entity := entityRE.MatchString(strings.TrimSpace(q))
+	inQuestion := map[string]bool{}
+	for _, t := range embeddings.Tokens(q) {
+		inQuestion[embeddings.Stem(t)] = true
+	}
 
 	var cands []candidate
 	for hi, h := range hits {
@@ -74,6 +79,7 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 			// indexed under.
 			sentences = []string{h.Text}
 		}
+		stIdx := ix.byID[h.Statement]
 		for si, s := range sentences {
 			scored := s
 			if h.Header {
@@ -87,7 +93,9 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 			}
 			var have float64
 			for _, t := range terms {
-				if stems[t.stem] {
+				// A word naming the statement ("2024", "G7") is
+				// covered by every sentence of it.
+				if stems[t.stem] || ix.meta.covers(stIdx, t.stem) {
 					have += t.weight
 				}
 			}
@@ -102,6 +110,11 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 				kind == "who" && nameRE.MatchString(s),
 				kind == "where" && placeRE.MatchString(s):
 				score += 0.2
+			}
+			// "Which group …?", "Who …?": the answer names something
+			// the question does not.
+			if entity {
+				score += 0.1 * float64(min(novelNames(s, inQuestion), 2))
 			}
 			// A question about the past is not answered by plans.
 			if pastQ && futureRE.MatchString(s) {
@@ -288,6 +301,31 @@ func (ix *Index) summary(q string, st *Statement) *Answer {
 
 // summarySentences is how many lead sentences a summary quotes.
 const summarySentences = 3
+
+// entityRE matches questions asking for a name: "Which group …?", "Who
+// …?", "What forum …?" (not "What did …?").
+var entityRE = regexp.MustCompile(`(?i)^(?:which|who|whom)\b|^what\s+(?:\w+\s+)?(?:group|organi[sz]ation|country|countries|city|forum|force|forces|resolution|body|agency|official|officials|license|name|names|people|person|leader|leaders|minister|ministers|role)\b`)
+
+// novelNames counts the capitalised words and numbers of sentence s (its
+// first word aside) that the question does not use.
+func novelNames(s string, inQuestion map[string]bool) int {
+	n := 0
+	seen := map[string]bool{}
+	for i, f := range strings.Fields(s) {
+		f = strings.Trim(f, `"'“”‘’()[],.;:!?`)
+		if i == 0 || f == "" || !(f[0] >= 'A' && f[0] <= 'Z' || f[0] >= '0' && f[0] <= '9') {
+			continue
+		}
+		for _, tok := range embeddings.Tokens(f) {
+			st := embeddings.Stem(tok)
+			if !inQuestion[st] && !seen[st] && !embeddings.IsStopword(tok) {
+				seen[st] = true
+				n++
+			}
+		}
+	}
+	return n
+}
 
 // bigramOverlap is the share of the question's adjacent content-word pairs
 // that also stand adjacent in the sentence.

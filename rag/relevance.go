@@ -146,8 +146,9 @@ func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 // (who issued it, when, where from), which its header paragraph answers:
 // it says "issued", "published", "dated", "source" or "author", or asks
 // who, when or where of the statement as a document ("When was this
-// statement made?"). "When is the next meeting?" and "Who joined the
-// leaders?" ask about what the statement says, not about the statement.
+// statement made?"). "When is the next meeting?", "Who joined the
+// leaders?" and "Who met, according to the joint statement?" ask about
+// what the statement says, not about the statement.
 func headerIntent(q string, terms []queryTerm) bool {
 	for _, t := range terms {
 		switch t.stem {
@@ -155,12 +156,10 @@ func headerIntent(q string, terms []queryTerm) bool {
 			return true
 		}
 	}
-	switch questionKind(q) {
-	case "when", "who", "where":
-		return documentRE.MatchString(q) && !futureRE.MatchString(q)
-	}
-	return false
+	return aboutDocumentRE.MatchString(strings.TrimSpace(q))
 }
 
-// documentRE matches a question's words for a statement as a document.
-var documentRE = regexp.MustCompile(`(?i)\b(?:statements?|communiqu[eé]s?|press releases?|fact sheets?|declarations?|readouts?|this|it)\b`)
+// aboutDocumentRE matches who/when/where questions whose subject is the
+// statement itself ("When was this statement made?"), not one that only
+// names it ("Who met, according to the joint statement?").
+var aboutDocumentRE = regexp.MustCompile(`(?i)^(?:who|when|where)\b[^,;]*?\b(?:is|was|were|are)\s+(?:(?:it|this)\s*(?:made|written|signed|given|put out|issued|from)?\s*\??$|(?:this|the|that)\s+(?:[\w’'-]+\s+){0,2}?(?:statement|communiqu[eé]|press release|release|fact sheet|declaration|readout)\b)`)
