@@ -16,7 +16,7 @@ import (
 // is a word of a cited paragraph.
 
 const (
-	extractParagraphs = 3   // how many top paragraphs to read
+	extractParagraphs = 5   // how many top paragraphs to read
 	extractSentences  = 3   // at most this many sentences
 	extractMaxChars   = 900 // and about this much text
 	// A further sentence joins the answer when it scores at least this
