@@ -24,6 +24,7 @@ type evidence struct {
 	unknownNames int     // of which names
 	similarity   float64 // cosine similarity of the best paragraph
 	best         int     // index in hits of the best paragraph, -1 if none
+	factoid      bool    // a who/when/where/how-many question
 }
 
 // termClass sorts a question's content words.
@@ -75,6 +76,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 		}
 	}
 	header := headerIntent(q, terms)
+	ev.factoid = questionKind(q) != ""
 	for i, h := range hits {
 		if i == extractParagraphs {
 			break
@@ -129,6 +131,10 @@ const (
 	// ("When will the Small Group … Meeting take place?"), each unknown
 	// name asking for more.
 	highCoverage = 0.7
+	// D: a short who/when/where/how-many question about things the
+	// library names, with an ordinary word found ("Who hosted the
+	// meeting?": the lead paragraph says who invited).
+	minCoverageD = 0.4
 	// The language model is asked from this coverage on (it may bridge
 	// a paraphrase); below, the question is declined without a call.
 	llmMinCoverage = 0.4
@@ -142,7 +148,8 @@ func (ev evidence) answerable() bool {
 	a := ev.coverage >= minCoverage+unknownCoverage*float64(ev.unknown) && (ev.topical >= 1 || ev.ordinary == 0)
 	b := ev.coverage >= minCoverageB && ev.topical >= 2 && ev.similarity >= minSimilarityB
 	c := ev.coverage >= highCoverage+unknownCoverage*float64(ev.unknownNames)
-	return a || b || c
+	d := ev.factoid && ev.unknownNames == 0 && ev.topical >= 1 && ev.coverage >= minCoverageD
+	return a || b || c || d
 }
 
 // forModel reports whether the language model may try the question.

@@ -53,6 +53,8 @@ func TestGateDecisions(t *testing.T) {
 		{"What did the Marrakech meeting say about Africa?", true, "2022-05-11-forum-marrakesh"}, // spelled otherwise
 		{"What did the latest communiqué say about Africa?", true, "2023-06-08-forum-riyadh"},
 		{"How much does the cod quota rise?", true, "2024-01-01-fisheries"},
+		{"Who hosted the Riyadh meeting?", true, "2023-06-08-forum-riyadh"}, // "host" is in no statement
+		{"Who won the World Cup in Qatar?", false, ""},
 		{"What's the weather in Riyadh?", false, ""},
 		{"How do I renew my passport?", false, ""},
 		{"What is the population of Marrakesh?", false, ""},

@@ -316,9 +316,29 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	}
 	normalise(ranked)
 
-	header := headerIntent(query, queryTerms(query))
+	qterms := queryTerms(query)
+	if len(opt.Carried) > 0 {
+		carried := map[string]bool{}
+		for _, t := range embeddings.Terms(strings.Join(opt.Carried, " ")) {
+			carried[t] = true
+		}
+		// The coverage boost is the follow-up's own: carried words
+		// found the conversation's paragraphs already.
+		own := qterms[:0]
+		for _, t := range qterms {
+			if !carried[t.stem] {
+				own = append(own, t)
+			}
+		}
+		qterms = own
+	}
+	header := headerIntent(query, qterms)
 	for i := range ranked {
 		p := ix.paras[ranked[i].doc]
+		// How much of the question the paragraph holds, each word
+		// weighted by its rarity in English: a paragraph without the
+		// one rare name asked about ("INTERPOL") ranks below those with it.
+		ranked[i].score += coverageBoost * ix.coverage(qterms, ranked[i].doc)
 		if meta != nil {
 			ranked[i].score += metaBoost * meta[ix.byID[p.Statement]]
 		}
@@ -348,6 +368,10 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 // maxNamedStatements bounds the statements searched apart because the
 // query names them.
 const maxNamedStatements = 3
+
+// coverageBoost is what covering the whole question adds to a
+// paragraph's score (normalised to at most 1).
+const coverageBoost = 1.0
 
 // metaBoost is what naming a statement adds to its paragraphs' scores
 // (which are normalised to at most 1).
