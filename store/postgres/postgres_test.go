@@ -92,3 +92,5 @@ var backend = storetest.Backend{
 }
 
 func TestPostgres(t *testing.T) { storetest.Run(t, backend) }
+
+func BenchmarkPostgres(b *testing.B) { storetest.Bench(b, backend) }

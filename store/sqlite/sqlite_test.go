@@ -50,3 +50,5 @@ func wchar(tb testing.TB) int64 {
 	tb.Skip("no wchar in /proc/self/io")
 	return 0
 }
+
+func BenchmarkSQLite(b *testing.B) { storetest.Bench(b, backend) }
