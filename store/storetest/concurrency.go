@@ -129,16 +129,11 @@ func testProcesses(t *testing.T, b Backend) {
 	loc := b.Fresh(t)
 	s := open(t, b, loc)
 	startCounter(t, s)
-	var pattern []string
-	for _, part := range strings.Split(t.Name(), "/") {
-		pattern = append(pattern, "^"+regexp.QuoteMeta(part)+"$")
-	}
 	outs := make([]bytes.Buffer, 2)
 	errs := make([]error, 2)
 	var wg sync.WaitGroup
 	for p := range 2 {
-		cmd := exec.Command(os.Args[0], "-test.run="+strings.Join(pattern, "/"), "-test.count=1", "-test.v=false")
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=p%d\t%s", childEnv, p, loc))
+		cmd := again(t, fmt.Sprintf("p%d", p), loc)
 		cmd.Stdout = &outs[p]
 		cmd.Stderr = &outs[p]
 		wg.Go(func() { errs[p] = cmd.Run() })
@@ -160,6 +155,18 @@ func testProcesses(t *testing.T, b Backend) {
 		t.Errorf("%d of 2 x 20 changes reported success", len(done))
 	}
 	checkCounted(t, s, done)
+}
+
+// again is a command running t again in a child process of this test
+// binary, which sees name and loc in childEnv.
+func again(t *testing.T, name, loc string) *exec.Cmd {
+	var pattern []string
+	for _, part := range strings.Split(t.Name(), "/") {
+		pattern = append(pattern, "^"+regexp.QuoteMeta(part)+"$")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run="+strings.Join(pattern, "/"), "-test.count=1", "-test.v=false")
+	cmd.Env = append(os.Environ(), childEnv+"="+name+"\t"+loc)
+	return cmd
 }
 
 // child is one process of testProcesses: it prints a line per change that

@@ -42,6 +42,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Goroutines", func(t *testing.T) { testGoroutines(t, b) })
 	t.Run("Processes", func(t *testing.T) { testProcesses(t, b) })
 	t.Run("Watch", func(t *testing.T) { testWatch(t, b) })
+	t.Run("KilledMidChange", func(t *testing.T) { testKilled(t, b) })
 }
 
 // open opens a handle on loc, closed after t.
