@@ -4,6 +4,16 @@
 // every process take turns by BEGIN IMMEDIATE, waiting up to a busy
 // timeout; other processes' changes are seen by polling the generation.
 // A data dir the process cannot write is opened read-only.
+//
+// Why this driver: measured against modernc.org/sqlite (both SQLite
+// 3.54.1) on this project's 2-core machines, a cold build costs the same
+// CPU (30 s against 32 s), opening and a first query take about 1 ms in
+// both, and reading 100k rows of 3 KB blobs takes 0.45 s against 0.52 s;
+// but ncruces downloads 6.5 MB of modules against about 250 MB, and its
+// database/sql driver already begins writes IMMEDIATE and reads DEFERRED.
+// It adds about 11 MB to a binary (modernc about 8 MB). Its SQLite is
+// translated to Go (wasm2go); it no longer runs on wazero, so it shares
+// no code with the PDF extractor.
 package sqlite
 
 import (

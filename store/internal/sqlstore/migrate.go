@@ -13,6 +13,13 @@ import (
 	"github.com/statementbot/statementbot/store"
 )
 
+// The runner is hand-written rather than github.com/pressly/goose/v3: it
+// is 100 lines, it must refuse a schema newer than it knows (goose would
+// carry on), write nothing at all when the schema is current (so that a
+// read-only store opens), and take the adapter's own lock (BEGIN
+// IMMEDIATE, an advisory lock) around the whole upgrade so that two
+// processes starting at once do not both migrate.
+
 // Migrations reads the numbered migrations of fsys: files named
 // NNNN_what.sql, applied in order; file i brings the schema to version i.
 func Migrations(fsys fs.FS) ([]string, error) {
