@@ -14,9 +14,9 @@ import (
 )
 
 // The runner is hand-written rather than github.com/pressly/goose/v3: it
-// is 100 lines, it must refuse a schema newer than it knows (goose would
-// carry on), write nothing at all when the schema is current (so that a
-// read-only store opens), and take the adapter's own lock (BEGIN
+// is 100 lines and does exactly what is needed around goose anyway:
+// refuse a schema newer than it knows, write nothing at all when the
+// schema is current (so that a read-only store opens), and take the adapter's own lock (BEGIN
 // IMMEDIATE, an advisory lock) around the whole upgrade so that two
 // processes starting at once do not both migrate.
 
