@@ -85,6 +85,33 @@ func checkCounted(t testing.TB, s store.Store, done map[string]int64) {
 	}
 }
 
+// testConcurrentOpen opens one new location from several goroutines at
+// once: one of them creates the schema, none fails.
+func testConcurrentOpen(t *testing.T, b Backend) {
+	loc := b.Fresh(t)
+	handles := make([]store.Store, 4)
+	errs := make([]error, len(handles))
+	var wg sync.WaitGroup
+	for i := range handles {
+		wg.Go(func() { handles[i], errs[i] = b.Open(context.Background(), loc) })
+	}
+	wg.Wait()
+	for i, s := range handles {
+		if errs[i] != nil {
+			t.Errorf("open %d: %v", i, errs[i])
+			continue
+		}
+		defer s.Close()
+		put(t, s, nil, statement("", fmt.Sprintf("from-%d", i)))
+	}
+	if t.Failed() {
+		return
+	}
+	if n := len(snapshot(t, handles[0]).Statements); n != len(handles) {
+		t.Errorf("%d statements from %d handles", n, len(handles))
+	}
+}
+
 func testGoroutines(t *testing.T, b Backend) {
 	loc := b.Fresh(t)
 	handles := []store.Store{open(t, b, loc), open(t, b, loc)}

@@ -39,6 +39,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("TxReadsItsOwnWrites", func(t *testing.T) { testTxReads(t, b) })
 	t.Run("Memory", func(t *testing.T) { testMemory(t, b) })
 	t.Run("NewerSchemaRefused", func(t *testing.T) { testNewerSchema(t, b) })
+	t.Run("ConcurrentOpen", func(t *testing.T) { testConcurrentOpen(t, b) })
 	t.Run("Goroutines", func(t *testing.T) { testGoroutines(t, b) })
 	t.Run("Processes", func(t *testing.T) { testProcesses(t, b) })
 	t.Run("Watch", func(t *testing.T) { testWatch(t, b) })

@@ -14,11 +14,11 @@ import (
 )
 
 // The runner is hand-written rather than github.com/pressly/goose/v3: it
-// is 100 lines and does exactly what is needed around goose anyway:
+// is 100 lines and does exactly what would be needed around goose anyway:
 // refuse a schema newer than it knows, write nothing at all when the
-// schema is current (so that a read-only store opens), and take the adapter's own lock (BEGIN
-// IMMEDIATE, an advisory lock) around the whole upgrade so that two
-// processes starting at once do not both migrate.
+// schema is current (so that a read-only store opens), and take the
+// adapter's own lock (BEGIN IMMEDIATE, an advisory lock) around the whole
+// upgrade so that two processes starting at once do not both migrate.
 
 // Migrations reads the numbered migrations of fsys: files named
 // NNNN_what.sql, applied in order; file i brings the schema to version i.
