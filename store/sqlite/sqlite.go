@@ -45,7 +45,9 @@ var migrationFiles embed.FS
 // Options tune Open. The zero value is the default.
 type Options struct {
 	// ReadOnly opens without ever writing. A data dir or file this
-	// process cannot write is opened read-only anyway.
+	// process cannot write is opened read-only anyway. When even the WAL
+	// index cannot be made beside the file, the file is opened immutable:
+	// readable, but Watch sees no later change.
 	ReadOnly bool
 	// PollInterval is how often Watch reads the generation; default 2 s.
 	PollInterval time.Duration
