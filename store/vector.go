@@ -31,8 +31,13 @@ func DecodeVector(b []byte) ([]float32, error) {
 		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), len(b)), b)
 		return v, nil
 	}
+	decodeEach(v, b)
+	return v, nil
+}
+
+// decodeEach decodes b into v float by float, on any machine.
+func decodeEach(v []float32, b []byte) {
 	for i := range v {
 		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
-	return v, nil
 }
