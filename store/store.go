@@ -22,6 +22,8 @@ type Store interface {
 	// vectors no paragraph uses any more, and commits, returning the new
 	// generation. If fn fails nothing is written and its error is
 	// returned. Changes from every process are serialised by the database.
+	// fn must be quick (compute embeddings before) and must not call
+	// Change itself.
 	Change(ctx context.Context, fn func(ctx context.Context, tx Tx) error) (generation int64, err error)
 	// Watch sends the generation each time it changes, by whichever
 	// process, until ctx ends; then the channel is closed. A slow reader
