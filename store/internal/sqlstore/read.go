@@ -1,0 +1,202 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/statementbot/statementbot/store"
+)
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+type libID struct{ library, id string }
+
+const statementCols = "library, id, title, date, issuer, place, source, hash, file_name, added_at"
+
+func scanStatement(row interface{ Scan(...any) error }, extra ...any) (store.StatementRecord, error) {
+	var r store.StatementRecord
+	var added timeCol
+	dest := append([]any{&r.Library, &r.ID, &r.Title, &r.Date, &r.Issuer, &r.Place, &r.Source, &r.Hash, &r.FileName, &added}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return r, err
+	}
+	r.AddedAt = added.t
+	return r, nil
+}
+
+// Snapshot is every statement and paragraph as of one generation.
+func (s *DB) Snapshot(ctx context.Context) (store.Snapshot, error) {
+	var snap store.Snapshot
+	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	if err != nil {
+		return snap, fmt.Errorf("reading the store: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, "SELECT generation FROM store_meta WHERE id = 1").Scan(&snap.Generation); err != nil {
+		return snap, fmt.Errorf("reading the store's generation: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+statementCols+" FROM statements")
+	if err != nil {
+		return snap, fmt.Errorf("reading statements: %w", err)
+	}
+	byKey := map[libID]int{}
+	for rows.Next() {
+		r, err := scanStatement(rows)
+		if err != nil {
+			rows.Close()
+			return snap, fmt.Errorf("reading statements: %w", err)
+		}
+		byKey[libID{r.Library, r.ID}] = len(snap.Statements)
+		snap.Statements = append(snap.Statements, r)
+	}
+	if err := rows.Close(); err != nil {
+		return snap, fmt.Errorf("reading statements: %w", err)
+	}
+	if err := rows.Err(); err != nil {
+		return snap, fmt.Errorf("reading statements: %w", err)
+	}
+	rows, err = tx.QueryContext(ctx, "SELECT library, statement_id, n, section, text, header, text_hash FROM paragraphs")
+	if err != nil {
+		return snap, fmt.Errorf("reading paragraphs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k libID
+		var p store.ParagraphRecord
+		if err := rows.Scan(&k.library, &k.id, &p.N, &p.Section, &p.Text, &p.Header, &p.TextHash); err != nil {
+			return snap, fmt.Errorf("reading paragraphs: %w", err)
+		}
+		i, ok := byKey[k]
+		if !ok {
+			return snap, fmt.Errorf("paragraph %d of statement %q, which is not stored", p.N, k.id)
+		}
+		snap.Statements[i].Paragraphs = append(snap.Statements[i].Paragraphs, p)
+	}
+	if err := rows.Err(); err != nil {
+		return snap, fmt.Errorf("reading paragraphs: %w", err)
+	}
+	slices.SortFunc(snap.Statements, func(a, b store.StatementRecord) int {
+		return cmp.Or(cmp.Compare(a.Library, b.Library), cmp.Compare(a.ID, b.ID))
+	})
+	for i := range snap.Statements {
+		sortParagraphs(snap.Statements[i].Paragraphs)
+	}
+	return snap, nil
+}
+
+func sortParagraphs(ps []store.ParagraphRecord) {
+	slices.SortFunc(ps, func(a, b store.ParagraphRecord) int { return cmp.Compare(a.N, b.N) })
+}
+
+// Statement is one statement, whole.
+func (s *DB) Statement(ctx context.Context, library, id string) (store.StatementRecord, error) {
+	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	if err != nil {
+		return store.StatementRecord{}, fmt.Errorf("reading the store: %w", err)
+	}
+	defer tx.Rollback()
+	return s.statement(ctx, tx, library, id)
+}
+
+func (s *DB) statement(ctx context.Context, q querier, library, id string) (store.StatementRecord, error) {
+	var upload []byte
+	var text string
+	r, err := scanStatement(q.QueryRowContext(ctx, s.d.q("SELECT "+statementCols+", upload, text FROM statements WHERE library = ? AND id = ?"), library, id), &upload, &text)
+	if err != nil {
+		return r, notFound(err, fmt.Sprintf("statement %q", id))
+	}
+	r.Upload, r.Text = upload, text
+	rows, err := q.QueryContext(ctx, s.d.q("SELECT n, section, text, header, text_hash FROM paragraphs WHERE library = ? AND statement_id = ?"), library, id)
+	if err != nil {
+		return r, fmt.Errorf("reading paragraphs of %q: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p store.ParagraphRecord
+		if err := rows.Scan(&p.N, &p.Section, &p.Text, &p.Header, &p.TextHash); err != nil {
+			return r, fmt.Errorf("reading paragraphs of %q: %w", id, err)
+		}
+		r.Paragraphs = append(r.Paragraphs, p)
+	}
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("reading paragraphs of %q: %w", id, err)
+	}
+	sortParagraphs(r.Paragraphs)
+	return r, nil
+}
+
+// scanAll is the number of hashes past which Vectors counts the vectors
+// of the model: when at least half of them are asked for, reading them
+// all and keeping those asked for is faster than looking each up (at
+// 100k, 0.6 s against 1.0 s).
+const scanAll = 512
+
+// Vectors are the stored vectors of embedder and model for hashes.
+func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []string) (map[string][]float32, error) {
+	out := make(map[string][]float32, len(hashes))
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	if len(hashes) > scanAll && s.most(ctx, embedder, model, len(hashes)) {
+		want := make(map[string]bool, len(hashes))
+		for _, h := range hashes {
+			want[h] = true
+		}
+		err := s.readVectors(ctx, out, want, "SELECT text_hash, vec FROM vectors WHERE embedder = ? AND model = ?", embedder, model)
+		return out, err
+	}
+	for chunk := range slices.Chunk(hashes, 256) {
+		args := []any{embedder, model}
+		for _, h := range chunk {
+			args = append(args, h)
+		}
+		err := s.readVectors(ctx, out, nil, "SELECT text_hash, vec FROM vectors WHERE embedder = ? AND model = ? AND text_hash IN ("+placeholders(len(chunk))+")", args...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// most reports whether n is at least half the vectors of the model.
+func (s *DB) most(ctx context.Context, embedder, model string, n int) bool {
+	var stored int
+	err := s.db.QueryRowContext(ctx, s.d.q("SELECT count(*) FROM vectors WHERE embedder = ? AND model = ?"), embedder, model).Scan(&stored)
+	return err == nil && 2*n >= stored
+}
+
+// readVectors decodes the rows of query into out, keeping only hashes in
+// want unless want is nil.
+func (s *DB) readVectors(ctx context.Context, out map[string][]float32, want map[string]bool, query string, args ...any) error {
+	rows, err := s.db.QueryContext(ctx, s.d.q(query), args...)
+	if err != nil {
+		return fmt.Errorf("reading vectors: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h string
+		var blob sql.RawBytes
+		if err := rows.Scan(&h, &blob); err != nil {
+			return fmt.Errorf("reading vectors: %w", err)
+		}
+		if want != nil && !want[h] {
+			continue
+		}
+		v, err := store.DecodeVector(blob)
+		if err != nil {
+			return fmt.Errorf("reading the vector of %s: %w", h, err)
+		}
+		out[h] = v
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading vectors: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/statementbot/statementbot/store"
+	"github.com/statementbot/statementbot/store/postgres"
+	"github.com/statementbot/statementbot/store/storetest"
+)
+
+const urlEnv = "STATEMENTBOT_TEST_POSTGRES"
+
+// server is the test server's URL, or skips tb without one.
+func server(tb testing.TB) string {
+	u := os.Getenv(urlEnv)
+	if u == "" {
+		tb.Skipf("PostgreSQL store tests skipped: %s is not set (postgres://user@host:port/db?sslmode=disable)", urlEnv)
+	}
+	return u
+}
+
+// admin runs sql on the test server.
+func admin(tb testing.TB, sql string) {
+	tb.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, server(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		tb.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// fresh makes a schema of its own for tb, dropped after it, and returns
+// the server URL that opens the store in it.
+func fresh(tb testing.TB) string {
+	base := server(tb)
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "storetest_" + hex.EncodeToString(b[:])
+	admin(tb, "CREATE SCHEMA "+schema)
+	tb.Cleanup(func() { admin(tb, "DROP SCHEMA "+schema+" CASCADE") })
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+var backend = storetest.Backend{
+	Fresh: fresh,
+	Open: func(ctx context.Context, loc string) (store.Store, error) {
+		return postgres.Open(ctx, loc)
+	},
+	SetSchemaVersion: func(tb testing.TB, loc string, v int) {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, loc)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "UPDATE schema_version SET version = $1", v); err != nil {
+			tb.Fatal(err)
+		}
+	},
+	Written: func(tb testing.TB, loc string) int64 {
+		// The server's write-ahead log position: every byte it wrote.
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, loc)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var n int64
+		if err := conn.QueryRow(ctx, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint").Scan(&n); err != nil {
+			tb.Skipf("no WAL position: %v", err)
+		}
+		return n
+	},
+}
+
+func TestPostgres(t *testing.T) { storetest.Run(t, backend) }
+
+func BenchmarkPostgres(b *testing.B) { storetest.Bench(b, backend) }
