@@ -162,7 +162,7 @@ func deliver(ctx context.Context, to sink, msgs []out) error {
 }
 
 // streamer edits a reply with the text written so far, at most once per
-// interval, until stopped.
+// tick, until stopped.
 type streamer struct {
 	mu      sync.Mutex
 	text    string
@@ -171,19 +171,28 @@ type streamer struct {
 	stopped chan struct{}
 }
 
-func startStreamer(ctx context.Context, to sink, interval time.Duration) *streamer {
+// tickerFunc starts a ticker: a channel that ticks every d, and a func
+// that stops it.
+type tickerFunc func(d time.Duration) (ticks <-chan time.Time, stop func())
+
+func timeTicker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
+}
+
+// startStreamer edits to with the text added so far on each tick of
+// ticks when new text has arrived since the last edit.
+func startStreamer(ctx context.Context, to sink, ticks <-chan time.Time) *streamer {
 	st := &streamer{stop: make(chan struct{}), stopped: make(chan struct{})}
 	go func() {
 		defer close(st.stopped)
-		t := time.NewTicker(interval)
-		defer t.Stop()
 		for {
 			select {
 			case <-st.stop:
 				return
 			case <-ctx.Done():
 				return
-			case <-t.C:
+			case <-ticks:
 			}
 			st.mu.Lock()
 			text, dirty := st.text, st.dirty
