@@ -235,9 +235,11 @@ func (b *Bot) admit(user, question string, log *slog.Logger) string {
 	return ""
 }
 
-// show replaces the reply with text, logging (it cannot show) a failure.
+// show replaces the reply with text (or, if Discord will not let it be
+// edited for a while, posts text after it), logging (it cannot show) a
+// failure.
 func (b *Bot) show(ctx context.Context, log *slog.Logger, to sink, text string) {
-	if err := to.edit(ctx, out{Content: truncate(text, maxContent)}); err != nil {
+	if err := deliver(ctx, to, []out{{Content: truncate(text, maxContent)}}); err != nil {
 		log.Warn("could not show a reply", "err", err)
 	}
 }
@@ -260,13 +262,18 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, 
 		b.show(context.WithoutCancel(ctx), log, to, "Sorry — I could not get to your question in time. Please ask again.")
 		return
 	}
-	defer release()
+	// The slot bounds the answering; delivering, which Discord may slow
+	// down, does not hold it.
+	var once sync.Once
+	free := func() { once.Do(release) }
+	defer free()
 
 	ticks, stopTicks := b.cfg.ticker(b.cfg.EditInterval)
 	st := startStreamer(ctx, to, ticks)
 	a, err := b.cfg.Answerer.Ask(ctx, rag.AskRequest{Question: question, Statement: statement, History: history, OnDelta: st.add})
 	st.close()
 	stopTicks()
+	free()
 	if err != nil {
 		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
 		return
