@@ -248,7 +248,7 @@ func (b *Bot) show(ctx context.Context, log *slog.Logger, to sink, text string) 
 // mentions and DMs: admit, queue, stream, deliver, remember. admitted is
 // true when the caller already ran admit.
 func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, question, statement string, history []rag.Turn, admitted bool) {
-	question = strings.TrimSpace(question)
+	question = stripMentions(question)
 	if !admitted {
 		if refusal := b.admit(user, question, log); refusal != "" {
 			b.show(ctx, log, to, refusal)
@@ -316,12 +316,9 @@ func (b *Bot) recordFeedback(vote, key, user string, msg *discordgo.Message) err
 	return rag.AppendRecord(filepath.Join(b.cfg.DataDir, "feedback.jsonl"), rec)
 }
 
-// questionFromMessage strips the bot's mention from a message.
-func questionFromMessage(content, botID string) string {
-	content = strings.ReplaceAll(content, "<@"+botID+">", " ")
-	content = strings.ReplaceAll(content, "<@!"+botID+">", " ")
-	return strings.TrimSpace(content)
-}
+// questionFromMessage is the question a message asks: its text without
+// the bot's mention or any other mention markup.
+func questionFromMessage(content string) string { return stripMentions(content) }
 
 // threadName names a thread after its question, within Discord's 100.
 func threadName(q string) string {
