@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -184,13 +184,20 @@ func TestQuestionsDuringReindex(t *testing.T) {
 	h := start(t, func(c *Config, _ *rag.Config) {
 		c.Library = &gatedLibrary{gate: gate, entered: entered, next: c.Library.(*rag.Library)}
 	})
+	// On a failure before the gate opens, open it before the bot stops.
+	var open sync.Once
+	t.Cleanup(func() { open.Do(func() { close(gate) }) })
 	in := h.adminCommand(admin, cmdReindex, nil)
-	<-entered
+	select {
+	case <-entered:
+	case <-h.ctx().Done():
+		t.Fatalf("the reindex did not start embedding\ncalls:\n%s", h.callList())
+	}
 	q := h.command("ask", opt("question", "What is the EU mission in Iraq called?"))
 	h.finalEdit(q, hasSources)
 	second := h.adminCommand(admin, cmdReindex, nil)
 	h.finalEdit(second, contains("already running"))
-	close(gate)
+	open.Do(func() { close(gate) })
 	h.finalEdit(in, contains("Reindexed."))
 }
 
@@ -216,7 +223,7 @@ func (g *gatedLibrary) Reindex(ctx context.Context, p rag.Progress) (rag.ChangeS
 		}
 		select {
 		case <-g.gate:
-		case <-time.After(10 * time.Second):
+		case <-ctx.Done():
 		}
 		p(done, total)
 	})

@@ -54,6 +54,10 @@ type Config struct {
 	MaxUploadBytes int64         // admin attachments (default 8 MiB)
 	// Download fetches an attachment; default: HTTP GET with a timeout.
 	Download func(ctx context.Context, url string, limit int64) ([]byte, error)
+
+	// ticker paces the streaming edits (default: a time.Ticker of
+	// EditInterval); tests tick it themselves.
+	ticker tickerFunc
 }
 
 // Bot is a running statementbot on Discord.
@@ -72,6 +76,7 @@ type Bot struct {
 
 	ctx      context.Context // ends when Run returns
 	inflight sync.WaitGroup
+	online   chan struct{} // closed once the commands are registered
 }
 
 // New returns a bot; Run connects it.
@@ -88,6 +93,9 @@ func New(cfg Config) *Bot {
 	if cfg.Download == nil {
 		cfg.Download = httpDownload(cfg.Session)
 	}
+	if cfg.ticker == nil {
+		cfg.ticker = timeTicker
+	}
 	return &Bot{
 		cfg:     cfg,
 		s:       cfg.Session,
@@ -97,11 +105,14 @@ func New(cfg Config) *Bot {
 		memory:  newMemory(5000),
 		threads: map[string]bool{},
 		ctx:     context.Background(),
+		online:  make(chan struct{}),
 	}
 }
 
 // Run opens the gateway, registers the commands and serves until ctx
 // ends; then it closes the session and lets answers in flight finish.
+// ctx ending is a clean stop wherever it happens, even while connecting
+// or registering: Run then returns nil.
 func (b *Bot) Run(ctx context.Context) error {
 	b.ctx = ctx
 	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
@@ -125,6 +136,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.s.AddHandler(b.onInteraction)
 	b.s.AddHandler(b.onMessage)
 	if err := b.s.Open(); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("connecting to Discord: %w", err)
 	}
 	defer func() {
@@ -144,9 +158,14 @@ func (b *Bot) Run(ctx context.Context) error {
 		return errors.New("connecting to Discord: no READY within 30 s")
 	}
 	if err := b.register(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while registering: a clean stop, as above
+		}
 		return err
 	}
-	b.log.Info("statementbot is online", "user", b.botID, "guild", b.cfg.GuildID)
+	botID, _ := b.ids()
+	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID)
+	close(b.online)
 	<-ctx.Done()
 	return nil
 }
@@ -216,9 +235,11 @@ func (b *Bot) admit(user, question string, log *slog.Logger) string {
 	return ""
 }
 
-// show replaces the reply with text, logging (it cannot show) a failure.
+// show replaces the reply with text (or, if Discord will not let it be
+// edited for a while, posts text after it), logging (it cannot show) a
+// failure.
 func (b *Bot) show(ctx context.Context, log *slog.Logger, to sink, text string) {
-	if err := to.edit(ctx, out{Content: truncate(text, maxContent)}); err != nil {
+	if err := deliver(ctx, to, []out{{Content: truncate(text, maxContent)}}); err != nil {
 		log.Warn("could not show a reply", "err", err)
 	}
 }
@@ -227,7 +248,7 @@ func (b *Bot) show(ctx context.Context, log *slog.Logger, to sink, text string) 
 // mentions and DMs: admit, queue, stream, deliver, remember. admitted is
 // true when the caller already ran admit.
 func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, question, statement string, history []rag.Turn, admitted bool) {
-	question = strings.TrimSpace(question)
+	question = stripMentions(question)
 	if !admitted {
 		if refusal := b.admit(user, question, log); refusal != "" {
 			b.show(ctx, log, to, refusal)
@@ -241,11 +262,18 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, 
 		b.show(context.WithoutCancel(ctx), log, to, "Sorry — I could not get to your question in time. Please ask again.")
 		return
 	}
-	defer release()
+	// The slot bounds the answering; delivering, which Discord may slow
+	// down, does not hold it.
+	var once sync.Once
+	free := func() { once.Do(release) }
+	defer free()
 
-	st := startStreamer(ctx, to, b.cfg.EditInterval)
+	ticks, stopTicks := b.cfg.ticker(b.cfg.EditInterval)
+	st := startStreamer(ctx, to, ticks)
 	a, err := b.cfg.Answerer.Ask(ctx, rag.AskRequest{Question: question, Statement: statement, History: history, OnDelta: st.add})
 	st.close()
+	stopTicks()
+	free()
 	if err != nil {
 		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
 		return
@@ -288,12 +316,9 @@ func (b *Bot) recordFeedback(vote, key, user string, msg *discordgo.Message) err
 	return rag.AppendRecord(filepath.Join(b.cfg.DataDir, "feedback.jsonl"), rec)
 }
 
-// questionFromMessage strips the bot's mention from a message.
-func questionFromMessage(content, botID string) string {
-	content = strings.ReplaceAll(content, "<@"+botID+">", " ")
-	content = strings.ReplaceAll(content, "<@!"+botID+">", " ")
-	return strings.TrimSpace(content)
-}
+// questionFromMessage is the question a message asks: its text without
+// the bot's mention or any other mention markup.
+func questionFromMessage(content string) string { return stripMentions(content) }
 
 // threadName names a thread after its question, within Discord's 100.
 func threadName(q string) string {

@@ -32,16 +32,25 @@ type harness struct {
 
 type option func(*Config, *rag.Config)
 
-// withModel answers through the fake OpenAI-compatible server srv.
+// withModel answers through the fake OpenAI-compatible server srv. The
+// call timeout is generous: a model answer that a slow machine delays must
+// not turn into the fallback answer.
 func withModel(srv *llmtest.Server) option {
 	return func(_ *Config, rc *rag.Config) {
-		rc.Chat = llm.New(llm.Config{BaseURL: srv.URL(), Model: "m", Timeout: 2 * time.Second, MaxRetries: 1, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})
+		rc.Chat = llm.New(llm.Config{BaseURL: srv.URL(), Model: "m", Timeout: 5 * time.Minute, MaxRetries: 1, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})
 	}
 }
 
+// start runs a bot against a new fake Discord and returns once the bot has
+// registered its commands.
 func start(t testing.TB, opts ...option) *harness {
 	t.Helper()
-	fake := discordtest.New(t)
+	return startOn(t, discordtest.New(t), opts...)
+}
+
+// startOn is start with a fake of the caller's.
+func startOn(t testing.TB, fake *discordtest.Server, opts ...option) *harness {
+	t.Helper()
 	dataDir := t.TempDir()
 	local := embeddings.NewLocal(0)
 	cache, err := embeddings.OpenCache(filepath.Join(dataDir, "cache"), local)
@@ -64,11 +73,14 @@ func start(t testing.TB, opts ...option) *harness {
 	lib.SetEngine(engine)
 	if cfg.Answerer == nil {
 		cfg.Answerer = engine
+	} else if w, ok := cfg.Answerer.(interface{ wrap(Answerer) }); ok {
+		w.wrap(engine)
 	}
 	b := New(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
+	stopWait := waitContext(t) // made now: its cancel runs after the cleanup below
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -76,20 +88,42 @@ func start(t testing.TB, opts ...option) *harness {
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(15 * time.Second):
+		case <-stopWait.Done():
 			t.Error("Run did not return")
 		}
 	})
 	h := &harness{t: t, fake: fake, bot: b, engine: engine, library: lib, dataDir: dataDir}
 	h.waitCall(func(c discordtest.Call) bool { return c.Is("PUT", "applications/*/guilds/*/commands") })
+	// The PUT is recorded before its response is written: wait for Run to
+	// have it, so that the test starts with the bot online.
+	select {
+	case <-b.online:
+	case err := <-done:
+		done <- err // for the cleanup
+		t.Fatalf("Run returned before the bot was online: %v", err)
+	case <-h.ctx().Done():
+		t.Fatal("the bot did not come online")
+	}
 	return h
 }
 
-func (h *harness) ctx() context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	h.t.Cleanup(cancel)
+// waitContext bounds a test's waits by the test binary's own deadline
+// (go test -timeout), less a margin to report what was seen: a wait fails
+// when something does not happen, not when a busy machine is slow. It is
+// not cancelled before the test's cleanups run.
+func waitContext(tb testing.TB) context.Context {
+	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	if t, ok := tb.(interface{ Deadline() (time.Time, bool) }); ok {
+		if deadline, ok := t.Deadline(); ok {
+			margin := min(10*time.Second, time.Until(deadline)/10)
+			ctx, cancel = context.WithDeadline(ctx, deadline.Add(-margin))
+		}
+	}
+	tb.Cleanup(cancel)
 	return ctx
 }
+
+func (h *harness) ctx() context.Context { return waitContext(h.t) }
 
 func (h *harness) waitCall(match func(discordtest.Call) bool) discordtest.Call {
 	h.t.Helper()
@@ -395,8 +429,8 @@ func TestMentionStartsThreadAndFollowUps(t *testing.T) {
 // the one with id not, containing s with its Sources list.
 func (h *harness) waitForMessage(channel, s, not string) *discordgo.Message {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	ctx := h.ctx()
+	for ctx.Err() == nil {
 		for _, m := range h.fake.Messages(channel) {
 			if m.ID != not && m.Author != nil && m.Author.ID == discordtest.BotUserID && strings.Contains(m.Content, s) && strings.Contains(m.Content, "**Sources**") {
 				return m

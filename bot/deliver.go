@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -19,33 +20,6 @@ type sink interface {
 	send(ctx context.Context, o out) error
 	// channel is where the conversation happens.
 	channel() string
-}
-
-// withRetry runs call, retrying Discord 5xx errors with backoff (discordgo
-// itself retries 429, and 502 a few times, but not 500/503/504).
-func withRetry(ctx context.Context, call func() error) error {
-	delay := 200 * time.Millisecond
-	var err error
-	for attempt := 0; attempt < 4; attempt++ {
-		if err = call(); err == nil || !transient(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(delay):
-		}
-		delay *= 2
-	}
-	return err
-}
-
-func transient(err error) bool {
-	var re *discordgo.RESTError
-	if errors.As(err, &re) && re.Response != nil {
-		return re.Response.StatusCode >= http.StatusInternalServerError
-	}
-	return errors.Is(err, discordgo.ErrJSONUnmarshal)
 }
 
 func ephemeralFlag(e bool) discordgo.MessageFlags {
@@ -70,29 +44,34 @@ func (o out) replacement() (*string, *[]*discordgo.MessageEmbed, *[]discordgo.Me
 
 // interactionSink answers an interaction that was deferred.
 type interactionSink struct {
-	s         *discordgo.Session
-	i         *discordgo.Interaction
-	ephemeral bool
+	s            *discordgo.Session
+	i            *discordgo.Interaction
+	ephemeral    bool
+	edits, sends routeLimit
 }
 
 func (r *interactionSink) channel() string { return r.i.ChannelID }
 
 func (r *interactionSink) edit(ctx context.Context, o out) error {
 	content, embeds, comps := o.replacement()
-	return withRetry(ctx, func() error {
-		_, err := r.s.InteractionResponseEdit(r.i, &discordgo.WebhookEdit{
-			Content: content, Embeds: embeds, Components: comps, AllowedMentions: noMentions(),
-		}, discordgo.WithContext(ctx))
+	edit := &discordgo.WebhookEdit{Content: content, Embeds: embeds, Components: comps, AllowedMentions: noMentions()}
+	// What InteractionResponseEdit sends, but in a rate-limit bucket of
+	// this interaction's own, as Discord counts it: discordgo puts every
+	// webhook message edit in one bucket, so one 429 would hold up every
+	// other answer's edits for as long as it asks.
+	uri := discordgo.EndpointWebhookMessage(r.i.AppID, r.i.Token, "@original")
+	return r.edits.call(ctx, func() error {
+		_, err := r.s.RequestWithBucketID(http.MethodPatch, uri, edit, uri, callOptions(ctx)...)
 		return err
 	})
 }
 
 func (r *interactionSink) send(ctx context.Context, o out) error {
-	return withRetry(ctx, func() error {
+	return r.sends.call(ctx, func() error {
 		_, err := r.s.FollowupMessageCreate(r.i, true, &discordgo.WebhookParams{
 			Content: o.Content, Embeds: o.Embeds, Components: o.Components,
 			AllowedMentions: noMentions(), Flags: ephemeralFlag(r.ephemeral || o.Ephemeral),
-		}, discordgo.WithContext(ctx))
+		}, callOptions(ctx)...)
 		return err
 	})
 }
@@ -105,6 +84,8 @@ type messageSink struct {
 	replyTo *discordgo.MessageReference // the user's message, when answering in its channel
 	mu      sync.Mutex
 	first   *discordgo.Message
+
+	edits, posts routeLimit
 }
 
 func (m *messageSink) channel() string { return m.ch }
@@ -118,11 +99,11 @@ func (m *messageSink) edit(ctx context.Context, o out) error {
 		return err
 	}
 	content, embeds, comps := o.replacement()
-	return withRetry(ctx, func() error {
+	return m.edits.call(ctx, func() error {
 		_, err := m.s.ChannelMessageEditComplex(&discordgo.MessageEdit{
 			ID: m.first.ID, Channel: m.ch, Content: content, Embeds: embeds, Components: comps,
 			AllowedMentions: noMentions(),
-		}, discordgo.WithContext(ctx))
+		}, callOptions(ctx)...)
 		return err
 	})
 }
@@ -134,23 +115,29 @@ func (m *messageSink) send(ctx context.Context, o out) error {
 
 func (m *messageSink) post(ctx context.Context, o out, ref *discordgo.MessageReference) (*discordgo.Message, error) {
 	var msg *discordgo.Message
-	err := withRetry(ctx, func() error {
+	err := m.posts.call(ctx, func() error {
 		var err error
 		msg, err = m.s.ChannelMessageSendComplex(m.ch, &discordgo.MessageSend{
 			Content: o.Content, Embeds: o.Embeds, Components: o.Components,
 			AllowedMentions: noMentions(), Reference: ref,
-		}, discordgo.WithContext(ctx))
+		}, callOptions(ctx)...)
 		return err
 	})
 	return msg, err
 }
 
 // deliver shows msgs: the first replaces the reply, the others follow.
+// When Discord will not let the reply be edited for a while, all of them
+// follow it instead, the first saying why.
 func deliver(ctx context.Context, to sink, msgs []out) error {
 	for i, o := range msgs {
 		var err error
 		if i == 0 {
 			err = to.edit(ctx, o)
+			var rl *rateLimitedError
+			if errors.As(err, &rl) {
+				return sendAll(ctx, to, withLimitNote(msgs, rl.retryAfter))
+			}
 		} else {
 			err = to.send(ctx, o)
 		}
@@ -161,54 +148,30 @@ func deliver(ctx context.Context, to sink, msgs []out) error {
 	return nil
 }
 
-// streamer edits a reply with the text written so far, at most once per
-// interval, until stopped.
-type streamer struct {
-	mu      sync.Mutex
-	text    string
-	dirty   bool
-	stop    chan struct{}
-	stopped chan struct{}
-}
-
-func startStreamer(ctx context.Context, to sink, interval time.Duration) *streamer {
-	st := &streamer{stop: make(chan struct{}), stopped: make(chan struct{})}
-	go func() {
-		defer close(st.stopped)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-st.stop:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			st.mu.Lock()
-			text, dirty := st.text, st.dirty
-			st.dirty = false
-			st.mu.Unlock()
-			if dirty && text != "" {
-				// A failed progress edit is not worth retrying: the next
-				// one, or the final answer, replaces it.
-				_ = to.edit(ctx, out{Content: streamingContent(text)})
-			}
+func sendAll(ctx context.Context, to sink, msgs []out) error {
+	for _, o := range msgs {
+		if err := to.send(ctx, o); err != nil {
+			return err
 		}
-	}()
-	return st
+	}
+	return nil
 }
 
-// add appends a delta.
-func (st *streamer) add(delta string) {
-	st.mu.Lock()
-	st.text += delta
-	st.dirty = true
-	st.mu.Unlock()
+// withLimitNote puts a line before the first message saying that the
+// reply above could not be updated, if it fits.
+func withLimitNote(msgs []out, wait time.Duration) []out {
+	note := fmt.Sprintf("-# Discord is limiting edits to my reply above for %s, so this comes as a new message.\n", waitText(wait))
+	out := append([]out(nil), msgs...)
+	if len(out) > 0 && len([]rune(note))+len([]rune(out[0].Content)) <= maxContent {
+		out[0].Content = note + out[0].Content
+	}
+	return out
 }
 
-// close stops the streamer and waits for an edit in progress.
-func (st *streamer) close() {
-	close(st.stop)
-	<-st.stopped
+// waitText says a wait in words: "about 10 minutes", "40 seconds".
+func waitText(d time.Duration) string {
+	if d >= 90*time.Second {
+		return fmt.Sprintf("about %d minutes", int(d.Round(time.Minute)/time.Minute))
+	}
+	return fmt.Sprintf("%d seconds", int(d.Round(time.Second)/time.Second))
 }

@@ -147,8 +147,7 @@ func (b *Bot) handleAskMessage(ctx context.Context, ev *ievent) error {
 	if strings.TrimSpace(q) == "" {
 		return &userError{msg: "That message has no text I can read as a question (it may hold only images or embeds)."}
 	}
-	botID, _ := b.ids()
-	b.askQuestion(ctx, ev.log, ev.to, ev.user, questionFromMessage(q, botID), "", nil, false)
+	b.askQuestion(ctx, ev.log, ev.to, ev.user, questionFromMessage(q), "", nil, false)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/statementbot/statementbot/bot/discordtest"
 	"github.com/statementbot/statementbot/rag"
 )
 
@@ -22,7 +23,9 @@ var loadQuestions = []string{
 
 // burst dispatches n /ask interactions from n users at once and returns,
 // per interaction, the time from dispatch to the deferral reaching
-// Discord. It fails unless every one is deferred and answered.
+// Discord. It fails unless every one is deferred once, successfully, and
+// then answered with its sources. It waits as long as the test may run:
+// how fast is the benchmark's business.
 func burst(tb testing.TB, h *harness, n int) []time.Duration {
 	tb.Helper()
 	type sent struct {
@@ -50,40 +53,62 @@ func burst(tb testing.TB, h *harness, n int) []time.Duration {
 		}()
 	}
 	wg.Wait()
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	// Every interaction answered, with its sources.
-	answered := map[string]bool{}
-	deferredAt := map[string]time.Time{}
-	for len(answered) < n {
-		if ctx.Err() != nil {
-			tb.Fatalf("%d of %d answered", len(answered), n)
-		}
-		for _, c := range h.fake.Calls() {
-			switch {
-			case c.Is("POST", "interactions/*/*/callback"):
-				id := strings.Split(strings.TrimPrefix(c.Path, "/api/v9/interactions/"), "/")[0]
-				if _, ok := deferredAt[id]; !ok {
-					deferredAt[id] = c.Time
-				}
-			case c.Is("PATCH", "webhooks/*/*/messages/@original") && c.Status == 200:
-				if strings.Contains(string(c.Body), "**Sources**") {
-					answered[strings.Split(c.Path, "/")[5]] = true
-				}
+	if tb.Failed() {
+		tb.FailNow()
+	}
+	// Calls arrive in order and the bot edits a reply only after its
+	// deferral has been answered, so each deferral precedes its answer.
+	type seen struct {
+		deferrals  int
+		deferredAt time.Time
+		answered   bool
+	}
+	byID := map[string]*seen{}
+	byToken := map[string]*seen{}
+	for _, s := range all {
+		st := &seen{}
+		byID[s.in.ID], byToken[s.in.Token] = st, st
+	}
+	answered := 0
+	_, err := h.fake.WaitFor(h.ctx(), func(c discordtest.Call) bool {
+		switch {
+		case c.Is("POST", "interactions/*/*/callback"):
+			st := byID[strings.Split(strings.TrimPrefix(c.Path, "/api/v9/interactions/"), "/")[0]]
+			if st == nil {
+				tb.Errorf("callback for an interaction not dispatched: %s", c)
+				return false
 			}
+			if c.Status/100 != 2 {
+				tb.Errorf("deferral refused: %s", c)
+			}
+			st.deferrals++
+			if st.deferrals == 1 {
+				st.deferredAt = c.Time
+			}
+		case c.Is("PATCH", "webhooks/*/*/messages/@original") && c.Status == 200 && strings.Contains(string(c.Body), "**Sources**"):
+			st := byToken[strings.Split(c.Path, "/")[5]]
+			if st == nil || st.answered {
+				tb.Errorf("unexpected answer: %s", c)
+				return false
+			}
+			if st.deferrals == 0 {
+				tb.Errorf("answered before it was deferred: %s", c)
+			}
+			st.answered = true
+			answered++
 		}
-		time.Sleep(20 * time.Millisecond)
+		return answered == n
+	})
+	if err != nil {
+		tb.Fatalf("%d of %d answered: %v", answered, n, err)
 	}
 	var lat []time.Duration
 	for _, s := range all {
-		at, ok := deferredAt[s.in.ID]
-		if !ok {
-			tb.Fatalf("interaction %s answered but never deferred", s.in.ID)
+		st := byID[s.in.ID]
+		if st.deferrals != 1 {
+			tb.Errorf("interaction %s deferred %d times, want once", s.in.ID, st.deferrals)
 		}
-		if !answered[s.in.Token] {
-			tb.Fatalf("interaction %s not answered", s.in.ID)
-		}
-		lat = append(lat, at.Sub(s.at))
+		lat = append(lat, st.deferredAt.Sub(s.at))
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	return lat
@@ -129,21 +154,27 @@ func withLog(h slog.Handler) option { return func(c *Config, _ *rag.Config) { c.
 
 func pct(d []time.Duration, p int) time.Duration { return d[min(len(d)-1, len(d)*p/100)] }
 
-// TestConcurrentAsks: 200 questions at once are all deferred and answered.
+// noDeferDeadline is a fake Discord that accepts a late deferral: how long
+// the bot takes to defer depends on the machine, and is measured by
+// BenchmarkDeferLatency.
+func noDeferDeadline(tb testing.TB) *discordtest.Server {
+	return discordtest.New(tb, discordtest.WithInteractionDeadline(0))
+}
+
+// TestConcurrentAsks: 200 questions at once are all deferred, each once,
+// and all answered, and Discord refuses nothing.
 func TestConcurrentAsks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
 	}
 	times := &deferTimes{}
-	h := start(t, highLimits, withLog(times))
-	e2e := burst(t, h, 200)
-	bot := times.sorted()
-	if len(bot) != 200 {
-		t.Errorf("%d deferrals logged, want 200", len(bot))
+	h := startOn(t, noDeferDeadline(t), highLimits, withLog(times))
+	burst(t, h, 200)
+	if n := len(times.sorted()); n != 200 {
+		t.Errorf("%d deferrals logged, want 200", n)
 	}
-	t.Logf("200 concurrent /ask: bot defer latency p50 %v p99 %v; from burst start p50 %v p99 %v", pct(bot, 50), pct(bot, 99), pct(e2e, 50), pct(e2e, 99))
 	for _, c := range h.fake.Calls() {
-		if c.Status == 404 || c.Status == 400 {
+		if c.Status/100 == 4 {
 			t.Errorf("Discord refused %s with %d", c, c.Status)
 		}
 	}
@@ -153,19 +184,28 @@ func TestConcurrentAsks(t *testing.T) {
 // reports the bot's defer latency (interaction received -> deferral
 // acknowledged by Discord) and, for context, the latency from the start of
 // the burst, which also counts the fake gateway writing 200 events one
-// after another on one websocket.
+// after another on one websocket; late-% is the share of deferrals that
+// took longer, from the burst's start, than Discord's 3 s (the fake here
+// accepts them, so every run completes).
 func BenchmarkDeferLatency(b *testing.B) {
 	var e2e []time.Duration
 	times := &deferTimes{}
 	for b.Loop() {
-		h := start(b, highLimits, withLog(times))
+		h := startOn(b, noDeferDeadline(b), highLimits, withLog(times))
 		e2e = append(e2e, burst(b, h, 200)...)
 	}
 	sort.Slice(e2e, func(i, j int) bool { return e2e[i] < e2e[j] })
+	late := 0
+	for _, d := range e2e {
+		if d > discordtest.InteractionDeadline {
+			late++
+		}
+	}
 	bot := times.sorted()
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(ms(pct(bot, 50)), "p50-ms")
 	b.ReportMetric(ms(pct(bot, 99)), "p99-ms")
 	b.ReportMetric(ms(pct(e2e, 50)), "burst-p50-ms")
 	b.ReportMetric(ms(pct(e2e, 99)), "burst-p99-ms")
+	b.ReportMetric(100*float64(late)/float64(len(e2e)), "late-%")
 }

@@ -34,7 +34,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if !dm && !mentioned && !replyToBot && !inOurThread {
 		return
 	}
-	q := questionFromMessage(m.Content, botID)
+	q := questionFromMessage(m.Content)
 	if q == "" {
 		if mentioned || dm {
 			// A bare mention, or content hidden without the intent.
@@ -112,7 +112,7 @@ func (b *Bot) channelHistory(ctx context.Context, log *slog.Logger, m *discordgo
 	// A thread started from a message: that message asked first.
 	if ch, err := b.s.State.Channel(m.ChannelID); err == nil && ch.IsThread() && ch.ParentID != "" {
 		if start, err := b.s.ChannelMessage(ch.ParentID, ch.ID, discordgo.WithContext(ctx)); err == nil && start.Author != nil && start.Author.ID != botID {
-			turns = append(turns, rag.Turn{Question: questionFromMessage(start.Content, botID)})
+			turns = append(turns, rag.Turn{Question: questionFromMessage(start.Content)})
 		}
 	}
 	for _, msg := range msgs {
@@ -125,7 +125,7 @@ func (b *Bot) channelHistory(ctx context.Context, log *slog.Logger, m *discordgo
 			}
 			continue
 		}
-		if q := questionFromMessage(msg.Content, botID); q != "" {
+		if q := questionFromMessage(msg.Content); q != "" {
 			turns = append(turns, rag.Turn{Question: q})
 		}
 	}
@@ -141,9 +141,9 @@ func (b *Bot) replyChain(ctx context.Context, m *discordgo.Message) []rag.Turn {
 		if cur.Author != nil && cur.Author.ID == botID {
 			rev = append(rev, rag.Turn{Answer: answerText(cur.Content)})
 		} else if len(rev) > 0 && rev[len(rev)-1].Question == "" {
-			rev[len(rev)-1].Question = questionFromMessage(cur.Content, botID)
+			rev[len(rev)-1].Question = questionFromMessage(cur.Content)
 		} else {
-			rev = append(rev, rag.Turn{Question: questionFromMessage(cur.Content, botID)})
+			rev = append(rev, rag.Turn{Question: questionFromMessage(cur.Content)})
 		}
 		ref := cur.MessageReference
 		if ref == nil || ref.MessageID == "" {

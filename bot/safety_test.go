@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -67,31 +68,110 @@ func TestModelFailureFallsBack(t *testing.T) {
 }
 
 // TestStreamingEdits: a streamed answer shows its text as it is written,
-// a few edits rather than one per piece, before the final edit.
+// one edit per tick of the edit ticker when text has arrived since the
+// last, rather than one per piece, before the final edit. The test holds
+// every piece of the answer until it lets it through and ticks the ticker
+// itself, so what each edit shows is exact.
 func TestStreamingEdits(t *testing.T) {
 	srv := llmtest.New(t)
-	h := start(t, withModel(srv))
-	srv.QueueChat(llmtest.Reply{Content: strings.Repeat("word ", 40) + "and Yemen joined [1] [9].", ChunkDelay: 5 * time.Millisecond})
+	ticks := make(chan time.Time)
+	pieces := &pacedAnswerer{grant: make(chan struct{}), added: make(chan string)}
+	h := start(t, withModel(srv), withTicks(ticks), func(c *Config, _ *rag.Config) { c.Answerer = pieces })
+	srv.QueueChat(llmtest.Reply{Content: strings.Repeat("word ", 40) + "and Yemen joined [1] [9]."})
 	in := h.command("ask", opt("question", "Which countries joined the Coalition?"))
-	h.finalEdit(in, hasSources)
-	var partial []string
-	for _, c := range h.fake.Calls() {
-		if !c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") {
-			continue
+	edits := func() []string {
+		var partial []string
+		for _, c := range h.fake.Calls() {
+			if c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") {
+				if b := decode(t, c); !hasSources(b) {
+					partial = append(partial, b.Content)
+				}
+			}
 		}
-		if b := decode(t, c); !hasSources(b) {
-			partial = append(partial, b.Content)
+		return partial
+	}
+	// let passes pieces through until the answer so far holds words
+	// "word"s.
+	var shown string
+	ctx := h.ctx()
+	let := func(words int) {
+		t.Helper()
+		for strings.Count(shown, "word") < words {
+			select {
+			case pieces.grant <- struct{}{}:
+			case <-ctx.Done():
+				t.Fatalf("no piece of the answer after %q\ncalls:\n%s", shown, h.callList())
+			}
+			shown += <-pieces.added
 		}
 	}
-	// ~200 ms of streaming, edits at most every 20 ms: some, not 42.
-	if len(partial) == 0 || len(partial) > 15 {
-		t.Fatalf("%d streaming edits, want a few", len(partial))
+	// tick makes the streamer edit, and waits for the edit showing all
+	// the pieces let through so far.
+	tick := func() {
+		t.Helper()
+		want := strings.TrimSpace(shown) + " …"
+		select {
+		case ticks <- time.Now():
+		case <-ctx.Done():
+			t.Fatal("the streamer took no tick")
+		}
+		h.finalEdit(in, func(b msgBody) bool { return b.Content == want })
+	}
+	let(20)
+	tick()
+	let(30)
+	tick()
+	// The rest of the answer, without a tick: no more partial edits.
+	go func() {
+		for range pieces.added {
+		}
+	}()
+	close(pieces.grant)
+	h.finalEdit(in, hasSources)
+
+	partial := edits()
+	if len(partial) != 2 {
+		t.Fatalf("%d streaming edits for 2 ticks: %q", len(partial), partial)
+	}
+	if n := strings.Count(partial[0], "word"); n != 20 {
+		t.Errorf("first streaming edit shows %d words, want 20: %q", n, partial[0])
 	}
 	for _, p := range partial {
 		if !strings.HasPrefix(p, "word word") || !strings.HasSuffix(p, " …") || strings.Contains(p, "[9]") {
 			t.Errorf("streaming edit %q", p)
 		}
 	}
+}
+
+// withTicks makes the test tick the streaming edits.
+func withTicks(ticks chan time.Time) option {
+	return func(c *Config, _ *rag.Config) {
+		c.ticker = func(time.Duration) (<-chan time.Time, func()) { return ticks, func() {} }
+	}
+}
+
+// pacedAnswerer hands each piece of a streamed answer to the bot only when
+// the test sends on grant (or closes it), and then reports it on added.
+// start puts it around the engine.
+type pacedAnswerer struct {
+	Answerer
+	grant chan struct{}
+	added chan string
+}
+
+func (p *pacedAnswerer) wrap(engine Answerer) { p.Answerer = engine }
+
+func (p *pacedAnswerer) Ask(ctx context.Context, req rag.AskRequest) (*rag.Answer, error) {
+	if onDelta := req.OnDelta; onDelta != nil {
+		req.OnDelta = func(d string) {
+			<-p.grant
+			onDelta(d)
+			p.added <- d
+		}
+	}
+	a, err := p.Answerer.Ask(ctx, req)
+	close(p.added)
+	return a, err
 }
 
 // TestDiscordErrorsOnEdit: a 429 and a 500 on the answer's edit are
@@ -230,4 +310,50 @@ func TestRefusedMentionStartsNoThread(t *testing.T) {
 			t.Error("a refused question started a thread")
 		}
 	}
+}
+
+// TestStopWhileRegistering: ctx ending while the commands are being
+// registered is a clean stop, as it is everywhere else in Run.
+func TestStopWhileRegistering(t *testing.T) {
+	fake := discordtest.New(t)
+	s := fake.Session("Bot test-token")
+	entered := make(chan struct{})
+	s.Client = &http.Client{Transport: &holdCommands{next: s.Client.Transport, entered: entered}}
+	b := New(Config{Session: s, GuildID: discordtest.GuildID})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	wait := waitContext(t)
+	select {
+	case <-entered:
+	case <-wait.Done():
+		t.Fatal("the bot never registered its commands")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run = %v, want nil (a clean stop)", err)
+		}
+	case <-wait.Done():
+		t.Fatal("Run did not return")
+	}
+}
+
+// holdCommands holds the request that registers the commands until the
+// request is given up.
+type holdCommands struct {
+	next    http.RoundTripper
+	entered chan struct{}
+	once    sync.Once
+}
+
+func (h *holdCommands) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodPut || !strings.HasSuffix(req.URL.Path, "/commands") {
+		return h.next.RoundTrip(req)
+	}
+	h.once.Do(func() { close(h.entered) })
+	<-req.Context().Done()
+	return nil, req.Context().Err()
 }

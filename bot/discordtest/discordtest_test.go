@@ -20,9 +20,16 @@ import (
 
 const token = "Bot test-token"
 
+// testContext bounds a test's waits by the test binary's deadline (go test
+// -timeout), less a margin to report the failure: a wait fails when what it
+// waits for does not happen, not when a busy machine is slow.
 func testContext(t *testing.T) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	if deadline, ok := t.Deadline(); ok {
+		margin := min(10*time.Second, time.Until(deadline)/10)
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-margin))
+	}
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -570,6 +577,25 @@ func TestInteractionDeadline(t *testing.T) {
 	})
 	if status, code := restCode(t, err); status != 404 || code != 10062 {
 		t.Errorf("late respond = %d/%d, want 404/10062", status, code)
+	}
+}
+
+// TestNoInteractionDeadline: with the deadline turned off, a late initial
+// response is still accepted.
+func TestNoInteractionDeadline(t *testing.T) {
+	s := discordtest.New(t, discordtest.WithInteractionDeadline(0))
+	sess := open(t, s, nil)
+	in, err := s.DispatchInteraction(&discordgo.Interaction{
+		Data: discordgo.ApplicationCommandInteractionData{Name: "ask"},
+	})
+	if err != nil {
+		t.Fatalf("DispatchInteraction() error: %v", err)
+	}
+	time.Sleep(40 * time.Millisecond)
+	if err := sess.InteractionRespond(in, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+	}); err != nil {
+		t.Errorf("late respond without a deadline: %v", err)
 	}
 }
 
