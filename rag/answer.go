@@ -22,6 +22,9 @@ type Answer struct {
 	// Note is a one-line remark for the reader, e.g. that the language
 	// model was unavailable and the answer is extractive.
 	Note string `json:"note,omitempty"`
+	// Dropped counts the sentences of the model's answer that the
+	// citation check removed (unsupported by the paragraphs they cite).
+	Dropped int `json:"dropped,omitempty"`
 }
 
 // A Citation points to one paragraph, quoted verbatim.
