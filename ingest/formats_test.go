@@ -105,10 +105,11 @@ func TestParseFormats(t *testing.T) {
 		{
 			name: "fact sheet: bullets and a nested item stay with their item",
 			id:   "fact-sheet",
-			text: "Fact Sheet: The Council Lifts the Export Ban\nJune 30, 2025\nLIFTING THE BAN: Today the Council lifted the ban.\n• The Order removes the ban on grain.\n• On May 13, the Chair said so.\n    ◦ The Chair: “Good luck.”\n• The Order takes effect at once.\n",
+			text: "Fact Sheet: The Council Lifts the Export Ban\nJune 30, 2025\nLIFTING THE BAN: Today the Council lifted the ban.\n• The Order removes the ban on grain.\n• On May 13, the Chair said so.\n    ◦ The Chair: “Good luck.”\nPROMISE KEPT: The Council delivers.\n• The Order takes effect at once.\n",
 			want: parsed{
 				title: "Fact Sheet: The Council Lifts the Export Ban", date: "2025-06-30", header: "June 30, 2025",
-				paras: []string{"LIFTING THE BAN: Today the Council lifted the ban.", "• The Order removes the ban on grain.", "• On May 13, the Chair said so. ◦ The Chair: “Good luck.”", "• The Order takes effect at once."},
+				paras:    []string{"LIFTING THE BAN: Today the Council lifted the ban.", "• The Order removes the ban on grain.", "• On May 13, the Chair said so. ◦ The Chair: “Good luck.”", "PROMISE KEPT: The Council delivers.", "• The Order takes effect at once."},
+				sections: []string{"LIFTING THE BAN", "LIFTING THE BAN", "LIFTING THE BAN", "PROMISE KEPT", "PROMISE KEPT"},
 			},
 		},
 		{
@@ -126,6 +127,20 @@ func TestParseFormats(t *testing.T) {
 					"2. The ministers thanked the hosts for the meeting and for the work of the secretariat over the year, and asked it to report on the pledges made at the meeting before the next one.",
 					"3. They will meet again next year, in a place to be agreed by the members of the small group, and will review what the working groups have done since.",
 				},
+			},
+		},
+		{
+			name: "PDF text pasted without blank lines: paragraphs at short sentence-ending lines, a heading",
+			id:   "2023-03-03-pasted",
+			text: "The ministers met in the capital to discuss the security of the region and the\nsituation of the people displaced by the fighting in the north.\nOutlook\nThey agreed that the coalition will continue its work with partners in the region\nfor as long as the threat remains, within the law of each country concerned, and\nthat it will report to the ministers every year.\nThe next meeting is in May.\n",
+			want: parsed{
+				title: "Pasted", date: "2023-03-03",
+				paras: []string{
+					"The ministers met in the capital to discuss the security of the region and the situation of the people displaced by the fighting in the north.",
+					"They agreed that the coalition will continue its work with partners in the region for as long as the threat remains, within the law of each country concerned, and that it will report to the ministers every year.",
+					"The next meeting is in May.",
+				},
+				sections: []string{"", "Outlook", "Outlook"},
 			},
 		},
 		{

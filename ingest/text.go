@@ -24,6 +24,11 @@ func textParagraphs(body, format string) []Paragraph {
 		}
 	} else {
 		blocks = typedBlocks(body)
+		// Hard-wrapped text pasted without blank lines (from a PDF reader)
+		// still breaks where a sentence ends a short line.
+		if !linePerParagraph(strings.Split(body, "\n")) {
+			blocks = splitPDFBlocks(blocks)
+		}
 	}
 	width := typicalWidth(blocks)
 	var out []Paragraph
@@ -193,7 +198,9 @@ func splitPDFBlocks(blocks []block) []block {
 		var cur block
 		for i, line := range b {
 			t := strings.TrimSpace(line)
-			if len(cur) > 0 {
+			// The indented lines of a list item continue it.
+			continued := len(cur) > 0 && isListItem(strings.TrimSpace(cur[0])) && len(t) < len(strings.TrimRight(line, " "))
+			if len(cur) > 0 && !continued {
 				prev := strings.TrimSpace(cur[len(cur)-1])
 				short := utf8.RuneCountInString(prev)*100 < width*85
 				headingLine := func(l string) bool { return narrow(l, width) && isHeading(l) }
