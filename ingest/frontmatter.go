@@ -8,6 +8,10 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
+// maxFrontMatter bounds the front matter read as YAML: real blocks hold a
+// few fields; a long one costs the YAML parser much time.
+const maxFrontMatter = 16 << 10
+
 // splitFrontMatter reads a leading YAML front matter block ("---" lines
 // around it) into a map of lowercased keys to single-line string values,
 // and returns the text after it. Text without a block, or whose block is
@@ -34,6 +38,9 @@ func splitFrontMatter(text string) (map[string]string, string) {
 	fm := map[string]string{}
 	if strings.TrimSpace(block) == "" {
 		return fm, rest
+	}
+	if len(block) > maxFrontMatter {
+		return nil, text
 	}
 	var raw map[string]any
 	if err := yaml.Unmarshal([]byte(block), &raw); err != nil {
