@@ -173,6 +173,25 @@ func TestParseFormats(t *testing.T) {
 			},
 		},
 		{
+			name: "plain first-line title, no dateline, the date written in the opening paragraph",
+			id:   "marrakesh-communique",
+			text: "Coalition Ministers Meet in Marrakesh\nThe ministers met in Marrakesh on 11.05.2022. They agreed to meet again.\n",
+			want: parsed{
+				title: "Coalition Ministers Meet in Marrakesh", date: "2022-05-11",
+				header: "2022-05-11 - Coalition Ministers Meet in Marrakesh",
+				paras:  []string{"The ministers met in Marrakesh on 11.05.2022. They agreed to meet again."},
+			},
+		},
+		{
+			name: "dateline with a place written as a name",
+			id:   "communique",
+			text: "Final Communiqué\nMarrakesh, 11 May 2022\nThe ministers met.\n",
+			want: parsed{
+				title: "Final Communiqué", date: "2022-05-11", place: "Marrakesh", header: "Marrakesh, 11 May 2022",
+				paras: []string{"The ministers met."},
+			},
+		},
+		{
 			name: "caption with a photo credit opening a paragraph is dropped",
 			id:   "2022-01-30-prison",
 			text: "The adviser speaks in the briefing room. (Official State Department photo by Jane Roe) The United States commends the forces.\n\nThe threat remains.\n",

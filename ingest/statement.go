@@ -49,6 +49,8 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	}
 	hd, body := splitHeader(doc.body, doc.format)
 	doc.text = overlay(doc.front, hd.meta)
+	bodyParas := bodyParagraphs(body, doc.format)
+	doc.opening = openingDate(bodyParas)
 	resolved, kind := doc.resolve(id)
 	st.Title, st.Date, st.Issuer, st.Place, st.Source = resolved.Title, resolved.Date, resolved.Issuer, resolved.Place, resolved.Source
 	if st.Title == "" {
@@ -62,7 +64,7 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 		paras = append(paras, Paragraph{Text: line, Header: true})
 	}
 	headerParas := len(paras)
-	paras = append(paras, bodyParagraphs(body, doc.format)...)
+	paras = append(paras, bodyParas...)
 	if len(paras) == headerParas {
 		return nil, &InputError{Msg: "the statement has no text paragraphs: check that the file holds the statement's text"}
 	}
@@ -177,6 +179,16 @@ func StatementID(fileName string) string {
 		id = strings.Trim(id[:80], "-")
 	}
 	return id
+}
+
+// openingDate is the first full date written in the opening paragraph
+// ("The ministers met in Marrakesh on 11.05.2022"), or "".
+func openingDate(paras []Paragraph) string {
+	if len(paras) == 0 {
+		return ""
+	}
+	date, _, _, _ := findDate(paras[0].Text)
+	return date
 }
 
 // CheckText refuses empty and binary input with an *InputError.

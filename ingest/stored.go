@@ -67,6 +67,10 @@ type storedDoc struct {
 	text   Metadata // what the text says of itself: front, then its header
 	file   Metadata // what the file said about itself
 	body   string   // the text after all front matter
+	// opening is the first date written in the text's opening paragraph:
+	// weaker than a dateline or a page's date, stronger than a PDF's
+	// creation date (the day it was printed) and the file name.
+	opening string
 }
 
 // readStored splits text (normalised) into its metadata and body. Text
@@ -132,7 +136,8 @@ func overlay(top, under Metadata) Metadata {
 
 // resolve applies the one precedence rule: the admin, then the text, then
 // the file's metadata, then the id (date only; the caller makes a title
-// from the id). A generic title ("Statement") gives way to a specific one
+// from the id). A date merely written in the opening paragraph comes after
+// the file's, except a PDF's, which is the day it was made. A generic title ("Statement") gives way to a specific one
 // from a weaker source and is returned as kind when none has one.
 func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 	layers := []Metadata{d.admin, d.text, d.file}
@@ -147,10 +152,16 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 			m.Title = t
 		}
 	}
-	for _, l := range layers {
-		if v := strings.TrimSpace(l.Date); v != "" && m.Date == "" {
+	dates := []string{d.admin.Date, d.text.Date, d.file.Date, d.opening}
+	if d.format == FormatPDF {
+		dates = []string{d.admin.Date, d.text.Date, d.opening, d.file.Date}
+	}
+	for _, v := range dates {
+		if v = strings.TrimSpace(v); v != "" && m.Date == "" {
 			m.Date = firstNonEmpty(ParseDate(v), v)
 		}
+	}
+	for _, l := range layers {
 		m.Place = firstNonEmpty(m.Place, l.Place)
 		m.Source = firstNonEmpty(m.Source, l.Source)
 	}
@@ -187,7 +198,7 @@ func issuerFromTitle(title string) string {
 // text has no dateline, from its resolved metadata: none when nothing but
 // the id is known.
 func headerLine(m Metadata, d storedDoc) string {
-	known := m.Title != "" || d.admin.Date != "" || d.text.Date != "" || d.file.Date != ""
+	known := m.Title != "" || d.admin.Date != "" || d.text.Date != "" || d.file.Date != "" || d.opening != ""
 	if !known {
 		return ""
 	}
