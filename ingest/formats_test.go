@@ -96,7 +96,7 @@ func TestParseFormats(t *testing.T) {
 			id:   "press-release",
 			text: "Joint Statement Following the Meeting of the Two Leaders in Avalon\nJuly 16, 2022\nThe leaders met today in Avalon. They reaffirmed their partnership.\nThey also consulted on regional issues, and agreed to meet again.\nEnergy Cooperation\nThe leaders welcomed new agreements on energy.\nThe President expressed his appreciation.\n###\n",
 			want: parsed{
-				title: "Joint Statement Following the Meeting of the Two Leaders in Avalon", date: "2022-07-16",
+				title: "Joint Statement Following the Meeting of the Two Leaders in Avalon", date: "2022-07-16", place: "Avalon",
 				header:   "July 16, 2022",
 				paras:    []string{"The leaders met today in Avalon. They reaffirmed their partnership.", "They also consulted on regional issues, and agreed to meet again.", "The leaders welcomed new agreements on energy.", "The President expressed his appreciation."},
 				sections: []string{"", "", "Energy Cooperation", "Energy Cooperation"},
@@ -148,7 +148,7 @@ func TestParseFormats(t *testing.T) {
 			id:   "2024-01-10-talks",
 			text: "The minister met Nasser Bourita in Rabat.\n\nBourita backs offline registers and the Baghdadi plan.\n",
 			want: parsed{
-				title: "Talks", date: "2024-01-10",
+				title: "Talks", date: "2024-01-10", place: "Rabat",
 				paras: []string{"The minister met Nasser Bourita in Rabat.", "Bourita backs offline registers and the Baghdadi plan."},
 			},
 		},
@@ -177,8 +177,8 @@ func TestParseFormats(t *testing.T) {
 			id:   "marrakesh-communique",
 			text: "Coalition Ministers Meet in Marrakesh\nThe ministers met in Marrakesh on 11.05.2022. They agreed to meet again.\n",
 			want: parsed{
-				title: "Coalition Ministers Meet in Marrakesh", date: "2022-05-11",
-				header: "2022-05-11 - Coalition Ministers Meet in Marrakesh",
+				title: "Coalition Ministers Meet in Marrakesh", date: "2022-05-11", place: "Marrakesh",
+				header: "2022-05-11 - Marrakesh - Coalition Ministers Meet in Marrakesh",
 				paras:  []string{"The ministers met in Marrakesh on 11.05.2022. They agreed to meet again."},
 			},
 		},
@@ -252,7 +252,7 @@ func TestDamageRepairOnlyWhereShown(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkParsed(t, st, parsed{title: "Talks", paras: tt.paras})
+			checkParsed(t, st, parsed{title: "Talks", place: "Rabat", paras: tt.paras})
 		})
 	}
 }
@@ -277,5 +277,20 @@ func TestParseHTMLText(t *testing.T) {
 	})
 	if st.Source != "https://example.org/s" {
 		t.Errorf("source %q", st.Source)
+	}
+}
+
+func TestMeetingPlace(t *testing.T) {
+	for text, want := range map[string]string{
+		"The ministers met today in Rome at the invitation of Italy.":                      "Rome",
+		"The President met today with the Prime Minister of Iraq in Jeddah, Saudi Arabia.": "Jeddah, Saudi Arabia",
+		"The leaders gathered in Brussels.":                                                "Brussels",
+		"The ministers met in March to discuss the plan.":                                  "",
+		"The ministers discussed the situation in Syria.":                                  "",
+		"The council will meet again next year.":                                           "",
+	} {
+		if got := meetingPlace([]Paragraph{{Text: text}}); got != want {
+			t.Errorf("meetingPlace(%q) = %q, want %q", text, got, want)
+		}
 	}
 }

@@ -51,6 +51,7 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	doc.text = overlay(doc.front, hd.meta)
 	bodyParas := bodyParagraphs(body, doc.format)
 	doc.opening = openingDate(bodyParas)
+	doc.meetingPlace = meetingPlace(bodyParas)
 	resolved, kind := doc.resolve(id)
 	st.Title, st.Date, st.Issuer, st.Place, st.Source = resolved.Title, resolved.Date, resolved.Issuer, resolved.Place, resolved.Source
 	if st.Title == "" {
@@ -189,6 +190,26 @@ func openingDate(paras []Paragraph) string {
 	}
 	date, _, _, _ := findDate(paras[0].Text)
 	return date
+}
+
+var (
+	// meetingRE finds where a meeting took place in an opening sentence:
+	// "met today in Rome", "gathered in Jeddah, Saudi Arabia".
+	meetingRE  = regexp.MustCompile(`\b(?:met|meet|meeting|gathered|convened|assembled|took place|was held|were held)\b[^.;]{0,60}?\bin ((?:\p{Lu}[\p{L}'’-]+)(?:,? \p{Lu}[\p{L}'’-]+){0,2})`)
+	notPlaceRE = regexp.MustCompile(`^(?i:` + month + `|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|The|This|That|Their|Our|His|Her)$`)
+)
+
+// meetingPlace is where the opening paragraph says a meeting took place,
+// or "".
+func meetingPlace(paras []Paragraph) string {
+	if len(paras) == 0 {
+		return ""
+	}
+	m := meetingRE.FindStringSubmatch(paras[0].Text)
+	if m == nil || notPlaceRE.MatchString(strings.Fields(m[1])[0]) {
+		return ""
+	}
+	return m[1]
 }
 
 // CheckText refuses empty and binary input with an *InputError.

@@ -71,6 +71,9 @@ type storedDoc struct {
 	// weaker than a dateline or a page's date, stronger than a PDF's
 	// creation date (the day it was printed) and the file name.
 	opening string
+	// meetingPlace is where the opening paragraph says a meeting took
+	// place: the weakest witness of the place.
+	meetingPlace string
 }
 
 // readStored splits text (normalised) into its metadata and body. Text
@@ -165,6 +168,7 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 		m.Place = firstNonEmpty(m.Place, l.Place)
 		m.Source = firstNonEmpty(m.Source, l.Source)
 	}
+	m.Place = firstNonEmpty(m.Place, d.meetingPlace)
 	if m.Date == "" {
 		m.Date = dateFromID(id)
 	}
