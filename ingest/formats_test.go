@@ -94,12 +94,12 @@ func TestParseFormats(t *testing.T) {
 		{
 			name: "web-copied text: title line, dateline, a paragraph per line, headings",
 			id:   "press-release",
-			text: "Joint Statement Following the Meeting of the Two Leaders in Avalon\nJuly 16, 2022\nThe leaders met today in Avalon. They reaffirmed their partnership.\nThey also consulted on regional issues, and agreed to meet again.\nEnergy Cooperation\nThe leaders welcomed new agreements on energy.\nThe President expressed his appreciation.\n###\n",
+			text: "Joint Statement Following the Meeting of the Two Leaders in Avalon\nJuly 16, 2022\nThe leaders met today in Avalon. They reaffirmed their partnership.\nThey also consulted on regional issues, and agreed to meet again.\nEnergy Cooperation\nThe leaders welcomed new agreements on energy.\nThe President expressed his appreciation.\nPresident of the Republic\n###\n",
 			want: parsed{
 				title: "Joint Statement Following the Meeting of the Two Leaders in Avalon", date: "2022-07-16", place: "Avalon",
 				header:   "July 16, 2022",
-				paras:    []string{"The leaders met today in Avalon. They reaffirmed their partnership.", "They also consulted on regional issues, and agreed to meet again.", "The leaders welcomed new agreements on energy.", "The President expressed his appreciation."},
-				sections: []string{"", "", "Energy Cooperation", "Energy Cooperation"},
+				paras:    []string{"The leaders met today in Avalon. They reaffirmed their partnership.", "They also consulted on regional issues, and agreed to meet again.", "The leaders welcomed new agreements on energy.", "The President expressed his appreciation.", "President of the Republic"},
+				sections: []string{"", "", "Energy Cooperation", "Energy Cooperation", "Energy Cooperation"},
 			},
 		},
 		{

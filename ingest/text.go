@@ -14,7 +14,7 @@ import (
 // shows merged words. Typed text is taken as written: blank lines, or for
 // text with a paragraph per line, line ends, separate paragraphs.
 func textParagraphs(body, format string) []Paragraph {
-	body = strings.ReplaceAll(body, "\f", "\n\n")
+	body = dropEndMarks(strings.ReplaceAll(body, "\f", "\n\n"))
 	damaged := format == FormatPDF || showsDamage(body)
 	var blocks []block
 	if damaged {
@@ -54,6 +54,18 @@ func textParagraphs(body, format string) []Paragraph {
 		repaired, _ = repairParagraphs(out, nil)
 	}
 	return repaired
+}
+
+// dropEndMarks blanks the lines that are a press release's end mark
+// ("###"): the last text line before one is no heading.
+func dropEndMarks(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if isEndMark(l) {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // repairParagraphs joins the lines of each paragraph and repairs it,
