@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -44,7 +45,9 @@ func splitFrontMatter(text string) (map[string]string, string) {
 	}
 	var raw map[string]any
 	if err := yaml.Unmarshal([]byte(block), &raw); err != nil {
-		return nil, text
+		if raw = plainFields(block); raw == nil {
+			return nil, text
+		}
 	}
 	for k, v := range raw {
 		s := yamlString(v)
@@ -71,4 +74,23 @@ func yamlString(v any) string {
 		s = fmt.Sprint(v)
 	}
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+}
+
+// plainFieldRE is a "key: value" line as statementbot wrote front matter
+// before it wrote YAML: values unquoted, colons and all ("title: Fact
+// Sheet: Sanctions"), which YAML refuses.
+var plainFieldRE = regexp.MustCompile(`^([A-Za-z][\w-]*):\s+(.*)$`)
+
+// plainFields reads a block of "key: value" lines, or returns nil if a
+// line is not one.
+func plainFields(block string) map[string]any {
+	out := map[string]any{}
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		m := plainFieldRE.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			return nil
+		}
+		out[m[1]] = m[2]
+	}
+	return out
 }
