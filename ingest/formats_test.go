@@ -192,6 +192,12 @@ func TestParseFormats(t *testing.T) {
 			},
 		},
 		{
+			name: "a caption line is no title",
+			id:   "2024-12-12-leaders",
+			text: "The President speaks with leaders, Thursday, June 13, 2024, in Bari, Italy. (Official Photo)\n\nWe, the leaders, reaffirm our commitment.\n",
+			want: parsed{title: "Leaders", date: "2024-12-12", paras: []string{"We, the leaders, reaffirm our commitment."}},
+		},
+		{
 			name: "caption with a photo credit opening a paragraph is dropped",
 			id:   "2022-01-30-prison",
 			text: "The adviser speaks in the briefing room. (Official State Department photo by Jane Roe) The United States commends the forces.\n\nThe threat remains.\n",

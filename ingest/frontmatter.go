@@ -73,7 +73,10 @@ func yamlString(v any) string {
 	default:
 		s = fmt.Sprint(v)
 	}
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+	// pandoc writes a non-breaking space as "\_"; files that kept it
+	// unquoted show it literally.
+	s = strings.NewReplacer("\u00a0", " ", `\_`, " ").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // plainFieldRE is a "key: value" line as statementbot wrote front matter

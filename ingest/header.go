@@ -247,9 +247,11 @@ var (
 )
 
 // isChromeLine reports a line that is page furniture, not statement text:
-// a letter-spaced letterhead or a breadcrumb trail.
+// a letter-spaced letterhead, a breadcrumb trail, or a photo caption with
+// its credit.
 func isChromeLine(t string) bool {
-	return letterSpacedRE.MatchString(t) || breadcrumbRE.MatchString(t) && !strings.ContainsAny(t, ",;")
+	return letterSpacedRE.MatchString(t) || breadcrumbRE.MatchString(t) && !strings.ContainsAny(t, ",;") ||
+		creditRE.MatchString(t) && dropCaption(t) == ""
 }
 
 // isEndMark reports the end mark of a press release.

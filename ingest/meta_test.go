@@ -110,3 +110,22 @@ func TestComposeFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredBefore reads a statement stored before the admin's and the
+// file's metadata were kept apart: its front matter (a PDF's creation
+// date baked in) ranks below the text's dateline, and a lost page break
+// does not keep print chrome in the text.
+func TestStoredBefore(t *testing.T) {
+	stored := "---\ndate: 2026-11-28\ntitle: Fact Sheet: Old Title\n---\n" +
+		"3/14/22, 2:05 PM Talks | The Agency\nT H E A G E N C Y\nRuritania Talks\nMarch 14, 2022\n" +
+		"The talks went well and the ministers agreed to meet again in the spring.\n" +
+		"https://agency.example/talks 1/2\n\n3/14/22, 2:05 PM Talks | The Agency\nThey thanked the hosts.\n"
+	st, err := Parse("talks", []byte(stored), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkParsed(t, st, parsed{
+		title: "Ruritania Talks", date: "2022-03-14", issuer: "The Agency", header: "March 14, 2022",
+		paras: []string{"The talks went well and the ministers agreed to meet again in the spring.", "They thanked the hosts."},
+	})
+}

@@ -80,11 +80,16 @@ type storedDoc struct {
 func readStored(text string) storedDoc {
 	var d storedDoc
 	fm, body := splitFrontMatter(text)
-	if f, ok := fm[formatKey]; ok {
+	switch f, ok := fm[formatKey]; {
+	case ok:
 		d.format = f
 		d.admin = metaFrom(fm, "")
 		d.file = metaFrom(fm, "file-")
 		fm, body = splitFrontMatter(body)
+	case storedBefore(fm):
+		// Metadata resolved at upload, the file's among it (a PDF's
+		// creation date): it may not outrank the text's dateline.
+		d.file, fm = metaFrom(fm, ""), nil
 	}
 	d.front = metaFrom(fm, "")
 	if d.front.Issuer == "" {
@@ -100,6 +105,23 @@ func readStored(text string) storedDoc {
 	return d
 }
 
+// storedBefore reports the front matter a library wrote before it kept
+// the admin's and the file's metadata apart: title, date, issuer and
+// source only, whatever their source.
+func storedBefore(fm map[string]string) bool {
+	if len(fm) == 0 {
+		return false
+	}
+	for k := range fm {
+		switch k {
+		case "title", "date", "issuer", "source":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func metaFrom(fm map[string]string, prefix string) Metadata {
 	return Metadata{
 		Title: fm[prefix+"title"], Date: fm[prefix+"date"], Issuer: fm[prefix+"issuer"],
@@ -109,11 +131,17 @@ func metaFrom(fm map[string]string, prefix string) Metadata {
 
 // guessFormat tells the format of a file given as written (a bundled
 // statement, or one stored before formats were recorded) from its body:
-// form feeds come from PDF extraction; ATX headings or bold lines make it
-// Markdown; anything else is plain text.
+// form feeds and a browser's print headers and footers come from PDF
+// extraction; ATX headings or bold lines make it Markdown; anything else
+// is plain text.
 func guessFormat(body string) string {
 	if strings.Contains(body, "\f") {
 		return FormatPDF
+	}
+	for _, line := range strings.Split(body, "\n") {
+		if t := strings.TrimSpace(line); printHeaderRE.MatchString(t) || isPrintFooter(t) {
+			return FormatPDF
+		}
 	}
 	for _, line := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(line)
