@@ -76,7 +76,8 @@ func yamlString(v any) string {
 	// pandoc writes a non-breaking space as "\_"; files that kept it
 	// unquoted show it literally.
 	s = strings.NewReplacer("\u00a0", " ", `\_`, " ").Replace(s)
-	return strings.Join(strings.Fields(s), " ")
+	// A line continuation ("\") that an unquoting reader left at the end.
+	return strings.TrimRight(strings.Join(strings.Fields(s), " "), ` \`)
 }
 
 // plainFieldRE is a "key: value" line as statementbot wrote front matter

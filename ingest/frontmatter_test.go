@@ -25,8 +25,8 @@ func TestSplitFrontMatter(t *testing.T) {
 		},
 		{
 			name: "front matter stored before YAML: unquoted values with colons",
-			in:   "---\ntitle: Fact Sheet: Sanctions Lifted\ndate: June 30, 2025\nsource: https://example.org/a\n---\nText",
-			want: map[string]string{"title": "Fact Sheet: Sanctions Lifted", "date": "June 30, 2025", "source": "https://example.org/a"},
+			in:   "---\ntitle: Fact Sheet: Sanctions Lifted on\\_Ruritania\\\ndate: June 30, 2025\nsource: https://example.org/a\n---\nText",
+			want: map[string]string{"title": "Fact Sheet: Sanctions Lifted on Ruritania", "date": "June 30, 2025", "source": "https://example.org/a"},
 			body: "Text",
 		},
 		{
