@@ -220,14 +220,14 @@ func TestParseFormats(t *testing.T) {
 
 func TestIssuerFromTitle(t *testing.T) {
 	for title, want := range map[string]string{
-		"Statement by NSC Spokesperson Jane Roe on Ruritania":          "NSC Spokesperson Jane Roe",
-		"Joint Statement of the Ministers of the Northern Alliance":    "Ministers of the Northern Alliance",
-		"Statement from the Press Secretary":                           "Press Secretary",
-		"G9 Leaders’ Statement on Ruritania":                           "G9 Leaders",
-		"Joint Statement Following Meeting Between the Two Leaders":    "",
-		"Fact Sheet: The Council Lifts the Export Ban":                 "",
-		"United States-Ruritania Joint Statement":                      "",
-		"Readout of the Call Between the Minister and Her Counterpart": "",
+		"Statement by NSC Spokesperson Jane Roe on Ruritania":                                        "NSC Spokesperson Jane Roe",
+		"Joint Statement of the Ministers of the Northern Alliance":                                  "Ministers of the Northern Alliance",
+		"Statement from the Press Secretary":                                                         "Press Secretary",
+		"G9 Leaders’ Statement on Ruritania":                                                         "G9 Leaders",
+		"Joint Statement Following Meeting Between the President and Prime Minister Smith in Avalon": "President and Prime Minister Smith",
+		"Fact Sheet: The Council Lifts the Export Ban":                                               "",
+		"United States-Ruritania Joint Statement":                                                    "United States-Ruritania",
+		"Readout of the Call Between the Minister and Her Counterpart":                               "",
 	} {
 		if got := issuerFromTitle(title); got != want {
 			t.Errorf("issuerFromTitle(%q) = %q, want %q", title, got, want)

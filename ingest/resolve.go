@@ -61,6 +61,11 @@ var (
 	// byTitleRE is a title naming who speaks: "Statement by NSC
 	// Spokesperson Jane Roe on Syria", "Joint Statement of the Ministers".
 	byTitleRE = regexp.MustCompile(`^(?:Joint\s+)?(?:Statement|Remarks|Fact Sheet|Press Release|Communiqu[eé]|Declaration|Message|Letter)s?\s+(?:by|from|of)\s+(?:the\s+)?(.+?)(?:\s+(?:on|regarding|concerning|following|about|at|to|for)\s+.*)?$`)
+	// betweenTitleRE is a joint statement of a meeting's parties: "Joint
+	// Statement Following the Meeting Between A and B in C".
+	betweenTitleRE = regexp.MustCompile(`^(?i:joint\s+statement\s+(?:following|after|on|of)\s+(?:the\s+)?(?:meeting|talks|call)\s+between)\s+(?:the\s+)?(.+?)(?:\s+(?:in|at|on)\s+.*)?$`)
+	// jointTitleRE is "United States-France Joint Statement".
+	jointTitleRE = regexp.MustCompile(`^(.{2,60}?)\s+(?i:joint\s+(?:statement|communiqu[eé]|declaration))$`)
 	// possessiveTitleRE is "G7 Leaders’ Statement on Syria".
 	possessiveTitleRE = regexp.MustCompile(`^(.{2,60}?)['’]s?\s+(?i:joint\s+)?(?i:statement|communiqu[eé]|declaration)\b`)
 )
@@ -69,6 +74,12 @@ var (
 // or returns "".
 func issuerFromTitle(title string) string {
 	if m := byTitleRE.FindStringSubmatch(title); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	if m := betweenTitleRE.FindStringSubmatch(title); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	if m := jointTitleRE.FindStringSubmatch(title); m != nil {
 		return strings.TrimSpace(m[1])
 	}
 	if m := possessiveTitleRE.FindStringSubmatch(title); m != nil {
