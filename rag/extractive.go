@@ -351,6 +351,8 @@ var (
 	futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|next|upcoming|intend|intends|intent|plan|plans|planned)\b`)
 )
 
+var whenRE = regexp.MustCompile(`\b(?:what|which|on what|on which) (?:date|dates|day|days|year|years|month|time)\b`)
+
 var whereRE = regexp.MustCompile(`\b(?:which|what) (?:city|country|countries|place|location|capital|town|venue)\b`)
 
 // isLead reports whether p is the first body paragraph of its statement.
@@ -371,7 +373,7 @@ func (ix *Index) isLead(p Paragraph) bool {
 func questionKind(q string) string {
 	l := strings.ToLower(strings.TrimSpace(q))
 	switch {
-	case strings.HasPrefix(l, "when") || strings.Contains(l, "what date") || strings.Contains(l, "what year"):
+	case strings.HasPrefix(l, "when") || whenRE.MatchString(l):
 		return "when"
 	case strings.HasPrefix(l, "how many") || strings.HasPrefix(l, "how much"):
 		return "howmany"

@@ -51,10 +51,8 @@ func (ix *Index) classify(t queryTerm) termClass {
 func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev := evidence{best: -1}
 	terms := queryTerms(q)
-	for i := range terms {
-		if literal || len(ix.keywords.postings[terms[i].stem]) > 0 {
-			terms[i].alts = nil // only words the library lacks are expanded
-		}
+	if !literal {
+		ix.expandTerms(q, terms)
 	}
 	if len(terms) == 0 {
 		return ev

@@ -133,7 +133,7 @@ func TestEditDistance(t *testing.T) {
 }
 
 func TestAlternatives(t *testing.T) {
-	alts := alternativesOf("What did the leaders say about graft?")
+	alts := alternativesOf("What did the leaders say about graft?", func(string) bool { return true })
 	found := func(stem, alt string) bool {
 		for _, a := range alts[stem] {
 			if a.stem == alt {
@@ -145,7 +145,7 @@ func TestAlternatives(t *testing.T) {
 	if !found("graft", "briberi") {
 		t.Errorf("graft: %v", alts)
 	}
-	alts = alternativesOf("What about graft and bribery?")
+	alts = alternativesOf("What about graft and bribery?", func(string) bool { return true })
 	if found("graft", "briberi") {
 		t.Errorf("a word of the question is listed as another word for graft: %v", alts)
 	}
