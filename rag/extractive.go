@@ -30,7 +30,6 @@ type candidate struct {
 	pos      int // sentence position in its paragraph
 	score    float64
 	coverage float64
-	stems    map[string]bool
 }
 
 var (
@@ -73,29 +72,13 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 		if hi >= extractParagraphs {
 			break
 		}
-		sentences := ingest.Sentences(h.Text)
-		if h.Header {
-			// The header is one unit, scored with the metadata words it is
-			// indexed under.
-			sentences = []string{h.Text}
-		}
 		stIdx := ix.byID[h.Statement]
-		for si, s := range sentences {
-			scored := s
-			if h.Header {
-				st, _ := ix.Statement(h.Statement)
-				scored = IndexText(st, h.Paragraph)
-			}
-			stemList := embeddings.Terms(scored)
-			stems := make(map[string]bool, len(stemList))
-			for _, st := range stemList {
-				stems[st] = true
-			}
+		for si, sn := range ix.sentencesOf(h.doc) {
 			var have float64
 			for _, t := range terms {
 				// A word naming the statement ("2024", "G7") is
 				// covered by every sentence of it.
-				if stems[t.stem] || ix.meta.covers(stIdx, t.stem) {
+				if sn.set[t.stem] || ix.meta.covers(stIdx, t.stem) {
 					have += t.weight
 				}
 			}
@@ -103,21 +86,27 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 			if total > 0 {
 				cov = have / total
 			}
-			score := cov + 0.3*bigramOverlap(qStems, stemList) + 0.15/float64(hi+1)
+			score := cov + 0.3*bigramOverlap(qStems, sn.stems) + 0.15/float64(hi+1)
 			switch {
-			case kind == "when" && dateWordRE.MatchString(s),
-				kind == "howmany" && numberWordRE.MatchString(s),
-				kind == "who" && nameRE.MatchString(s),
-				kind == "where" && placeRE.MatchString(s):
+			case kind == "when" && sn.date,
+				kind == "howmany" && sn.number,
+				kind == "who" && sn.person,
+				kind == "where" && sn.place:
 				score += 0.2
 			}
 			// "Which group …?", "Who …?": the answer names something
 			// the question does not.
 			if entity {
-				score += 0.1 * float64(min(novelNames(s, inQuestion), 2))
+				novel := 0
+				for _, n := range sn.names {
+					if !inQuestion[n] {
+						novel++
+					}
+				}
+				score += 0.1 * float64(min(novel, 2))
 			}
 			// A question about the past is not answered by plans.
-			if pastQ && futureRE.MatchString(s) {
+			if pastQ && sn.future {
 				score -= 0.25
 			}
 			// Statements lead with who met where and when (the inverted
@@ -125,8 +114,8 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 			if kind != "" && kind != "howmany" && ix.isLead(h.Paragraph) {
 				score += 0.2
 			}
-			score -= 0.05 * float64(len(s)) / 400
-			cands = append(cands, candidate{hit: h, text: s, pos: si, score: score, coverage: cov, stems: stems})
+			score -= 0.05 * float64(len(sn.text)) / 400
+			cands = append(cands, candidate{hit: h, text: sn.text, pos: si, score: score, coverage: cov})
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
@@ -305,27 +294,6 @@ const summarySentences = 3
 // entityRE matches questions asking for a name: "Which group …?", "Who
 // …?", "What forum …?" (not "What did …?").
 var entityRE = regexp.MustCompile(`(?i)^(?:which|who|whom)\b|^what\s+(?:\w+\s+)?(?:group|organi[sz]ation|country|countries|city|forum|force|forces|resolution|body|agency|official|officials|license|name|names|people|person|leader|leaders|minister|ministers|role)\b`)
-
-// novelNames counts the capitalised words and numbers of sentence s (its
-// first word aside) that the question does not use.
-func novelNames(s string, inQuestion map[string]bool) int {
-	n := 0
-	seen := map[string]bool{}
-	for i, f := range strings.Fields(s) {
-		f = strings.Trim(f, `"'“”‘’()[],.;:!?`)
-		if i == 0 || f == "" || !(f[0] >= 'A' && f[0] <= 'Z' || f[0] >= '0' && f[0] <= '9') {
-			continue
-		}
-		for _, tok := range embeddings.Tokens(f) {
-			st := embeddings.Stem(tok)
-			if !inQuestion[st] && !seen[st] && !embeddings.IsStopword(tok) {
-				seen[st] = true
-				n++
-			}
-		}
-	}
-	return n
-}
 
 // bigramOverlap is the share of the question's adjacent content-word pairs
 // that also stand adjacent in the sentence.

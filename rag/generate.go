@@ -175,7 +175,7 @@ func (ix *Index) checkModelAnswer(q, text string, hits []Hit) (a *Answer, droppe
 			}
 			continue
 		}
-		if !quotesVerbatim(clean, cited, hits) || !supported(clean, q, cited, hits) {
+		if !quotesVerbatim(clean, cited, hits) || !ix.supported(clean, q, cited, hits) {
 			dropped++
 			continue
 		}

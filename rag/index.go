@@ -27,6 +27,7 @@ type Index struct {
 	vectors    *chromem.Collection
 	dims       int
 	meta       *metaIndex
+	sentences  sentenceCache // per document, filled on first read (sentences.go)
 }
 
 // IndexText is the text a paragraph is indexed (and embedded) under. Body
@@ -81,6 +82,7 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 	}
 	ix.keywords = newBM25(docTerms)
 	ix.meta = newMetaIndex(stmts)
+	ix.sentences = make(sentenceCache, len(ix.paras))
 
 	// A chromem collection whose embedding function refuses: queries are
 	// always embedded by us, and a nil function would silently fall back to

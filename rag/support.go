@@ -23,19 +23,28 @@ const minSupport = 1.0 / 3
 
 // supported reports whether sentence (markers removed) is supported by the
 // paragraphs numbered cited.
-func supported(sentence, q string, cited []int, hits []Hit) bool {
-	known := map[string]bool{}  // stems
-	tokens := map[string]bool{} // lowercase tokens, for names and numbers
-	add := func(text string) {
-		for _, t := range embeddings.Tokens(text) {
-			tokens[t] = true
-			known[embeddings.Stem(t)] = true
+func (ix *Index) supported(sentence, q string, cited []int, hits []Hit) bool {
+	var sets []map[string]bool // the stems of the cited paragraphs' sentences
+	for _, n := range cited {
+		for _, sn := range ix.sentencesOf(hits[n-1].doc) {
+			sets = append(sets, sn.set)
 		}
 	}
-	for _, n := range cited {
-		add(hits[n-1].Text)
+	question := map[string]bool{}
+	for _, t := range embeddings.Tokens(q) {
+		question[embeddings.Stem(t)] = true
 	}
-	add(q)
+	known := func(stem string) bool {
+		if question[stem] {
+			return true
+		}
+		for _, set := range sets {
+			if set[stem] {
+				return true
+			}
+		}
+		return false
+	}
 	var content, found int
 	for i, f := range strings.Fields(sentence) {
 		word := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
@@ -44,14 +53,15 @@ func supported(sentence, q string, cited []int, hits []Hit) bool {
 		}
 		specific := strings.IndexFunc(word, unicode.IsDigit) >= 0 || i > 0 && unicode.IsUpper([]rune(word)[0])
 		for _, t := range embeddings.Tokens(word) {
-			if specific && !tokens[t] && !embeddings.IsStopword(t) {
-				return false // a name or number no cited paragraph has
-			}
 			if embeddings.IsStopword(t) {
 				continue
 			}
+			ok := known(embeddings.Stem(t))
+			if specific && !ok {
+				return false // a name or number no cited paragraph has
+			}
 			content++
-			if known[embeddings.Stem(t)] {
+			if ok {
 				found++
 			}
 		}
