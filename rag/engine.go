@@ -174,7 +174,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		scope = "The indexed statements do"
 	}
 	var a *Answer
-	ev := ix.evidenceFor(ix.respellQuery(query), hits, req.Mode == Literal)
+	ev := ix.evidenceFor(ix.respellQuery(query), hits)
 	if summaryIntent(query) && ev.unknown == 0 {
 		// "Summarize the 2025 fact sheet": its lead paragraphs answer.
 		if st := ix.summaryTarget(query, req.Statement, hits); st != nil {

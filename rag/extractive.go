@@ -19,8 +19,8 @@ const (
 	extractParagraphs = 5   // how many top paragraphs to read
 	extractSentences  = 3   // at most this many sentences
 	extractMaxChars   = 900 // and about this much text
-	// A further sentence joins the answer when it scores at least this
-	// share of the best one.
+	// A further sentence joins the answer when it scores, and covers the
+	// question, at least this share of the best one.
 	extractKeepRatio = 0.6
 )
 
@@ -39,9 +39,22 @@ var (
 	placeRE      = regexp.MustCompile(`\b(?:in|at|to)\s+(?:the\s+)?\p{Lu}\p{Ll}`)
 )
 
+// What a word of the context (a follow-up's carried words, see
+// standalone) counts for in choosing a sentence. A follow-up that refers
+// back ("and where are they held?" after "… about detainees?") is about
+// the carried subject: half. One that names a new subject ("and what
+// about Syria?" after "Which countries joined?") is not: a tie-breaker,
+// so the Syria sentence is picked, not "countries of origin".
+const (
+	contextWeight         = 0.1
+	contextWeightRefersTo = 0.5
+)
+
+var refersBackRE = regexp.MustCompile(`(?i)\b(?:it|its|they|them|their|theirs|those|these|he|she|his|her|him|there|that|this)\b`)
+
 // rankSentences scores the sentences of the top hits (best first) as
-// answers to q, best first. The words of context (a follow-up's carried
-// words, see standalone) that q lacks count for half.
+// answers to q, best first. The words of context that q lacks count for
+// contextWeight.
 func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	terms := queryTerms(q)
 	have := map[string]bool{}
@@ -50,7 +63,11 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	}
 	for _, t := range queryTerms(context) {
 		if !have[t.stem] {
-			t.weight /= 2
+			if refersBackRE.MatchString(q) {
+				t.weight *= contextWeightRefersTo
+			} else {
+				t.weight *= contextWeight
+			}
 			terms = append(terms, t)
 		}
 	}
@@ -60,7 +77,7 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	}
 	qStems := embeddings.Terms(q)
 	kind := questionKind(q)
-	pastQ := pastRE.MatchString(q) && !futureRE.MatchString(q)
+	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q)
 	entity := entityRE.MatchString(strings.TrimSpace(q))
 	inQuestion := map[string]bool{}
 	for _, t := range embeddings.Tokens(q) {
@@ -160,12 +177,14 @@ func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 		picked = append(picked, c)
 		size += len(c.text)
 	}
-	// Read in document order: by paragraph rank, then position.
-	sort.SliceStable(picked, func(i, j int) bool {
-		if picked[i].hit.Rank != picked[j].hit.Rank {
-			return picked[i].hit.Rank < picked[j].hit.Rank
+	// The best sentence leads; the others follow in the statement's order
+	// (all come from one statement).
+	rest := picked[1:]
+	sort.SliceStable(rest, func(i, j int) bool {
+		if rest[i].hit.N != rest[j].hit.N {
+			return rest[i].hit.N < rest[j].hit.N
 		}
-		return picked[i].pos < picked[j].pos
+		return rest[i].pos < rest[j].pos
 	})
 	return ix.quote(q, picked, false)
 }
@@ -313,6 +332,10 @@ func bigramOverlap(q, s []string) float64 {
 	}
 	return float64(n) / float64(len(q)-1)
 }
+
+// pastVerbRE matches a question whose verb is in the past tense: "Who
+// hosted …?", "Which countries joined …?".
+var pastVerbRE = regexp.MustCompile(`(?i)^(?:who|what|which|where|when|how)(?:\s+\w+){0,3}?\s+(?:\w{3,}ed|met|held|led|said|made|took|gave|won|went|began|sought|fought|saw|came)\b`)
 
 var (
 	pastRE   = regexp.MustCompile(`(?i)\b(?:was|were|did|had)\b`)

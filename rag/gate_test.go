@@ -271,3 +271,35 @@ func TestSectionsSearchableAndCited(t *testing.T) {
 		t.Errorf("citation %+v, label %q", c, c.Label())
 	}
 }
+
+// TestIssueQuestions: the questions the bundled statement answered wrongly
+// or declined (issue "Answers that hold up on a real library").
+func TestIssueQuestions(t *testing.T) {
+	e := seedEngine(t)
+	for _, tt := range []struct {
+		q, lead string // lead: in the first sentence; "" for a decline
+	}{
+		{"What did the ministers say about INTERPOL?", "INTERPOL"},
+		{"Who hosted the meeting?", "at the invitation of"},
+		{"summarize the statement", "met today in Rome"},
+		{"What's the weather in Rome?", ""},
+		{"How do I renew my passport?", ""},
+		{"What is the population of Saudi Arabia?", ""},
+	} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCitations(t, e.Index(), a)
+		if tt.lead == "" {
+			if a.Grounded {
+				t.Errorf("%q answered: %s", tt.q, a.Text)
+			}
+			continue
+		}
+		first, _, _ := strings.Cut(a.Text, "[1]")
+		if !a.Grounded || !strings.Contains(first, tt.lead) {
+			t.Errorf("%q: want %q in the first sentence: %s", tt.q, tt.lead, a.Text)
+		}
+	}
+}
