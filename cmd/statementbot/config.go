@@ -29,8 +29,11 @@ type config struct {
 	EmbeddingModel    string
 	LLMTimeout        time.Duration
 	LLMMaxConcurrency int
-	LLMMaxRetries     int
-	PromptsDir        string
+	// LLMMaxRetries counts retries after the first attempt as
+	// llm.Config.MaxRetries takes them: LLM_MAX_RETRIES=0 is kept as -1
+	// (none), since zero there means the default.
+	LLMMaxRetries int
+	PromptsDir    string
 
 	// MaxUploadBytes bounds a statement file (CLI or Discord attachment).
 	MaxUploadBytes int64
@@ -108,6 +111,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.LLMMaxRetries, err = positiveInt(get, "LLM_MAX_RETRIES", c.LLMMaxRetries, 0); err != nil {
 		return c, err
+	}
+	if c.LLMMaxRetries == 0 {
+		c.LLMMaxRetries = -1
 	}
 	maxUpload, err := positiveInt(get, "MAX_UPLOAD_BYTES", 8<<20, 1)
 	if err != nil {
