@@ -206,3 +206,16 @@ func TestCompareSeedWithEditedCopy(t *testing.T) {
 		}
 	}
 }
+
+func TestImportantFiguresFirst(t *testing.T) {
+	old := statement("a", "2026-01-01", pMeet, "The budget is four million euros.", pIraq, "The office is in Rome.")
+	new := statement("b", "2027-01-01", pMeet, "The budget is six million euros.", pIraq, pNew, "The office is in Tunis.")
+	var got []string
+	for _, c := range Compare(old, new).Important(5) {
+		got = append(got, c.Where()+" "+c.Gist(100))
+	}
+	want := []string{"¶3 → ¶3 “four million euros” → “six million euros”", "¶5 → ¶6 “Rome” → “Tunis”", "new ¶5 added: " + pNew}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Important:\n got %q\nwant %q", got, want)
+	}
+}

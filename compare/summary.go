@@ -30,7 +30,7 @@ func (r Result) Important(n int) []Change {
 
 func weight(c Change) int {
 	switch {
-	case c.Kind == Changed && slices.ContainsFunc(c.Edits, func(e Edit) bool { return hasDigit(e.Old) || hasDigit(e.New) }):
+	case c.Kind == Changed && slices.ContainsFunc(c.Edits, func(e Edit) bool { return hasFigure(e.Old) || hasFigure(e.New) }):
 		return 6
 	case c.Kind == Changed && slices.ContainsFunc(c.Edits, func(e Edit) bool { return hasCapital(e.Old) || hasCapital(e.New) }):
 		return 5
@@ -44,7 +44,29 @@ func weight(c Change) int {
 	return 1
 }
 
-func hasDigit(s string) bool { return strings.ContainsFunc(s, unicode.IsDigit) }
+// hasFigure reports a figure or a date in s, in digits or words.
+func hasFigure(s string) bool {
+	if strings.ContainsFunc(s, unicode.IsDigit) {
+		return true
+	}
+	for _, w := range words(s) {
+		if figureWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+var figureWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+		sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+		billion trillion half dozen percent per cent first second third fourth fifth january february march april may june
+		july august september october november december`) {
+		figureWords[w] = true
+	}
+}
 
 func hasCapital(s string) bool {
 	for w := range strings.FieldsSeq(s) {
