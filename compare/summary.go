@@ -132,11 +132,31 @@ func cut(s string, n int) string {
 }
 
 // Headline says the counts in one sentence: "Compared with A (date), B
-// (date) adds 1 paragraph, removes 2 and changes 3; 7 are unchanged."
+// (date) adds 1 paragraph, removes 2 paragraphs and changes 3
+// paragraphs; 7 paragraphs are unchanged." Zero counts are left out.
 func (r Result) Headline() string {
 	a, rm, ch := r.Counts()
-	return fmt.Sprintf("Compared with %s, %s adds %s, removes %s and changes %s; %s unchanged.",
-		label(r.Old), label(r.New), plural(a, "paragraph"), plural(rm, "paragraph"), plural(ch, "paragraph"), plural(r.Unchanged, "paragraph")+isAre(r.Unchanged))
+	var parts []string
+	for _, p := range []struct {
+		verb string
+		n    int
+	}{{"adds", a}, {"removes", rm}, {"changes", ch}} {
+		if p.n > 0 {
+			parts = append(parts, p.verb+" "+plural(p.n, "paragraph"))
+		}
+	}
+	what := "changes no paragraph"
+	switch len(parts) {
+	case 1:
+		what = parts[0]
+	case 2, 3:
+		what = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	s := fmt.Sprintf("Compared with %s, %s %s", label(r.Old), label(r.New), what)
+	if r.Unchanged > 0 {
+		s += "; " + plural(r.Unchanged, "paragraph") + isAre(r.Unchanged) + " unchanged"
+	}
+	return s + "."
 }
 
 func label(ref Ref) string {
