@@ -210,7 +210,7 @@ func (b *Bot) handleSearch(ctx context.Context, ev *ievent) error {
 	for _, h := range hits {
 		// The hit carries its own text: an index swapped meanwhile cannot
 		// put another paragraph under its number.
-		c := rag.Citation{Statement: h.Statement, Paragraph: h.N, Text: h.Text, Title: h.Statement}
+		c := rag.Citation{Statement: h.Statement, Paragraph: h.N, Section: h.Section, Text: h.Text, Title: h.Statement}
 		if st, ok := ix.Statement(h.Statement); ok {
 			c.Title, c.Date = st.Title, st.Date
 		}

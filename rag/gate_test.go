@@ -249,3 +249,25 @@ func TestHeaderIntent(t *testing.T) {
 		}
 	}
 }
+
+func TestSectionsSearchableAndCited(t *testing.T) {
+	st := &Statement{ID: "s", Title: "Joint Statement", Date: "2022-07-16", Paragraphs: []Paragraph{
+		{Statement: "s", N: 1, Text: "July 16, 2022", Header: true},
+		{Statement: "s", N: 2, Text: "The leaders discussed trade.", Section: "Promoting Stability"},
+		{Statement: "s", N: 3, Text: "The leaders discussed energy."},
+	}}
+	loc := embeddings.NewLocal(0)
+	ix, _, err := Build(context.Background(), []*Statement{st}, loc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(ix, Config{Queries: loc})
+	hits, err := e.Search(context.Background(), "promoting stability", SearchOptions{K: 1})
+	if err != nil || len(hits) != 1 || hits[0].N != 2 {
+		t.Fatalf("section not searchable: %+v %v", hits, err)
+	}
+	c := ix.citationFor(1, hits[0].Paragraph)
+	if c.Section != "Promoting Stability" || c.Label() != "Joint Statement (2022-07-16), ¶2 (Promoting Stability)" || c.Text != "The leaders discussed trade." {
+		t.Errorf("citation %+v, label %q", c, c.Label())
+	}
+}

@@ -33,8 +33,14 @@ type Index struct {
 // paragraphs are indexed as written; the header paragraph also carries the
 // statement's metadata in words people use to ask for it ("who issued
 // this, and when?").
+//
+// A paragraph under a heading is indexed with the heading too ("what did
+// they agree under Promoting Stability?").
 func IndexText(st *Statement, p Paragraph) string {
 	if !p.Header {
+		if p.Section != "" {
+			return p.Section + "\n" + p.Text
+		}
 		return p.Text
 	}
 	var b strings.Builder
