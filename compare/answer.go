@@ -37,7 +37,11 @@ func Cited(old, new *statementbot.Statement, res Result, question string) *rag.A
 		if !ok {
 			n = len(a.Citations) + 1
 			numbers[k] = n
-			a.Citations = append(a.Citations, rag.Citation{N: n, Statement: st.ID, Title: st.Title, Date: st.Date, Paragraph: p.Paragraph, Text: p.Text})
+			c := rag.Citation{N: n, Statement: st.ID, Title: st.Title, Date: st.Date, Paragraph: p.Paragraph, Text: p.Text}
+			if sp, ok := st.Paragraph(p.Paragraph); ok {
+				c.Section = sp.Section
+			}
+			a.Citations = append(a.Citations, c)
 		}
 		return fmt.Sprintf("[%d]", n)
 	}

@@ -81,6 +81,7 @@ func TestAnswerCitesBothStatements(t *testing.T) {
 	old := statement("min-2026", "2026-06-05", pMeet, pFund, pSyria)
 	new := statement("min-2027", "2027-06-10", pMeet, strings.Replace(pFund, "40 million", "55 million", 1), pNew)
 	old.Issuer, new.Issuer = "Global Coalition", "Global Coalition"
+	new.Paragraphs[2].Section = "Stabilization"
 	a, ok := Answer(list{old, new}, "What's new in the latest statement?")
 	if !ok {
 		t.Fatal("not routed")
@@ -107,7 +108,7 @@ func TestAnswerCitesBothStatements(t *testing.T) {
 			st = new
 		}
 		p, _ := st.Paragraph(c.Paragraph)
-		if c.N != i+1 || [2]any{c.Statement, c.Paragraph} != wantCites[i] || c.Text != p.Text || c.Title != st.Title || c.Date != st.Date {
+		if c.N != i+1 || [2]any{c.Statement, c.Paragraph} != wantCites[i] || c.Text != p.Text || c.Section != p.Section || c.Title != st.Title || c.Date != st.Date {
 			t.Errorf("citation %d = %+v, want %v verbatim", i+1, c, wantCites[i])
 		}
 	}
