@@ -52,7 +52,7 @@ func Cited(old, new *statementbot.Statement, res Result, question string) *rag.A
 			fmt.Fprintf(&b, " Both say the same, in the same words %s%s.", cite(old, po), cite(new, pn))
 		}
 	}
-	for _, c := range res.Important(answerChanges) {
+	for _, c := range highlights(res) {
 		b.WriteString("\n- ")
 		switch c.Kind {
 		case Added:
@@ -76,6 +76,25 @@ func Cited(old, new *statementbot.Statement, res Result, question string) *rag.A
 	}
 	a.Text = b.String()
 	return a
+}
+
+// highlights are the answer's changes: the most telling, with at least
+// one about the old statement's text when any is, so that both
+// statements are cited.
+func highlights(res Result) []Change {
+	all := res.Important(len(res.Changes))
+	top := all[:min(answerChanges, len(all))]
+	for _, c := range top {
+		if c.Old != nil {
+			return top
+		}
+	}
+	for _, c := range all[len(top):] {
+		if c.Old != nil {
+			return append(top[:len(top)-1:len(top)-1], c)
+		}
+	}
+	return top
 }
 
 // firstBody is a statement's first paragraph that is not its header.

@@ -7,6 +7,10 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 )
 
+// minEditRatio is the share of words two versions of a sentence must
+// keep, in order, for their differences to be shown as edits.
+const minEditRatio = 0.6
+
 // maxEditWords bounds each side of an Edit; a longer rewording shows as
 // its removed and added sentences only.
 const maxEditWords = 12
@@ -20,6 +24,9 @@ const maxEditWords = 12
 func wordEdits(oldText, newText string) []Edit {
 	ow, nw := strings.Fields(oldText), strings.Fields(newText)
 	m := difflib.NewMatcher(normAll(ow), normAll(nw))
+	if m.Ratio() < minEditRatio {
+		return nil // rewritten: the sentences say it better
+	}
 	var out []Edit
 	for _, op := range m.GetOpCodes() {
 		if op.Tag == 'e' {

@@ -52,7 +52,7 @@ func Route(ix Lister, question string) (old, new *statementbot.Statement, ok boo
 	if !changeIntent.MatchString(question) || !docReference.MatchString(question) {
 		return nil, nil, false
 	}
-	all := narrow(ix.Statements(), question)
+	_, all := narrow(ix.Statements(), question)
 	years := distinct(year.FindAllString(question, -1))
 	var from string
 	if m := sinceYear.FindStringSubmatch(question); m != nil {
@@ -83,12 +83,45 @@ func Route(ix Lister, question string) (old, new *statementbot.Statement, ok boo
 		}
 		return nil, nil, false
 	}
+	if o, n, ok := namedPair(ix.Statements(), question); ok {
+		return o, n, true
+	}
 	n := latest(all)
 	if n == nil {
 		return nil, nil, false
 	}
 	o := Previous(all, n)
 	return o, n, o != nil
+}
+
+// pairSplit is where a question naming two statements may divide.
+var pairSplit = regexp.MustCompile(`(?i)\s(?:with|and|to|vs\.?|versus|against)\s`)
+
+// namedPair finds two statements the question names on either side of
+// "with", "and", "to", "versus" ("Compare the G7 statement on Syria with
+// the NSC statement"), whatever their series, oldest first.
+func namedPair(all []*statementbot.Statement, question string) (old, new *statementbot.Statement, ok bool) {
+	for _, loc := range pairSplit.FindAllStringIndex(question, -1) {
+		a, b := namedOne(all, question[:loc[0]]), namedOne(all, question[loc[1]:])
+		if a == nil || b == nil || a == b {
+			continue
+		}
+		if byDateDesc(a, b) < 0 {
+			a, b = b, a
+		}
+		return a, b, true
+	}
+	return nil, nil, false
+}
+
+// namedOne is the statement text names: the one whose title, issuer,
+// place or id hold most of its words, the latest of them on a tie.
+func namedOne(all []*statementbot.Statement, text string) *statementbot.Statement {
+	named, _ := narrow(all, text)
+	if len(named) == 1 {
+		return named[0]
+	}
+	return latest(named)
 }
 
 // Previous is the statement before st in its series: among the
@@ -151,6 +184,12 @@ func seriesScore(a, b *statementbot.Statement) float64 {
 	return 0
 }
 
+// isNumber: years and other figures name no statement by themselves
+// ("G7" does).
+func isNumber(t string) bool {
+	return strings.Trim(t, "0123456789") == ""
+}
+
 // titleTerms are a title's content words, without figures (years differ
 // from one edition to the next).
 func titleTerms(title string) map[string]bool {
@@ -176,17 +215,19 @@ func dice(a, b map[string]bool) float64 {
 	return 2 * float64(n) / float64(len(a)+len(b))
 }
 
-// narrow keeps the statements whose title, issuer, place or id hold most
-// of the question's own words (not its years or comparison words); all of
-// them when it names none.
-func narrow(all []*statementbot.Statement, question string) []*statementbot.Statement {
+// narrow finds the statements whose title, issuer, place or id hold most
+// of the question's own words (not its years or comparison words): named
+// are those, series those and the rest of their series; all statements
+// when the question names none.
+func narrow(all []*statementbot.Statement, question string) (named, series []*statementbot.Statement) {
 	var words []string
 	for _, t := range distinct(embeddings.Terms(question)) {
-		if !genericTerms[t] && !strings.ContainsAny(t, "0123456789") {
+		if !genericTerms[t] && !isNumber(t) {
 			words = append(words, t)
 		}
 	}
-	best, bestN := all, 0
+	var best []*statementbot.Statement
+	bestN := 0
 	for _, st := range all {
 		meta := map[string]bool{}
 		for _, t := range embeddings.Terms(strings.Join([]string{st.Title, st.Issuer, st.Place, strings.ReplaceAll(st.ID, "-", " ")}, " ")) {
@@ -206,7 +247,7 @@ func narrow(all []*statementbot.Statement, question string) []*statementbot.Stat
 		}
 	}
 	if bestN == 0 {
-		return all
+		return nil, all
 	}
 	// The named statements and the rest of their series.
 	out := slices.Clone(best)
@@ -221,7 +262,7 @@ func narrow(all []*statementbot.Statement, question string) []*statementbot.Stat
 			}
 		}
 	}
-	return out
+	return best, out
 }
 
 // bestPair picks one statement of each list, of one series, the most

@@ -38,6 +38,10 @@ func TestRoute(t *testing.T) {
 		{"Compare the 2025 and 2027 ministerial statements", "min-2025", "min-2027"},
 		{"What is different in the 2026 statement?", "min-2025", "min-2026"},
 		{"How has the ministerial statement changed since 2025?", "min-2025", "min-2027"},
+		// Two statements named, of different series.
+		{"Compare the Syria sanctions relief extended fact sheet with the readout of the call on Iraq", "fs-2027", "readout"},
+		{"compare the readout on Iraq to the ministerial statement", "min-2027", "readout"},
+		{"What is the difference between the joint statement on Iraq and the readout on Iraq?", "joint", "readout"},
 		// The latest statement starts no series: nothing to compare it with.
 		{"What's new in the latest statement?", "", ""},
 		// An undated statement has no place in a series.
@@ -111,6 +115,22 @@ func TestAnswerCitesBothStatements(t *testing.T) {
 		if c.N != i+1 || [2]any{c.Statement, c.Paragraph} != wantCites[i] || c.Text != p.Text || c.Section != p.Section || c.Title != st.Title || c.Date != st.Date {
 			t.Errorf("citation %d = %+v, want %v verbatim", i+1, c, wantCites[i])
 		}
+	}
+}
+
+func TestAnswerCitesTheOldStatementToo(t *testing.T) {
+	// Six paragraphs added rank above the one removed, which is still
+	// listed, in place of the fifth.
+	old := statement("a", "2026-01-01", pMeet)
+	new := statement("b", "2027-01-01", pNew, pIraq, pSyria, pAfrica, pFund, "The lighthouse will be repainted.")
+	a := Cited(old, new, Compare(old, new), "what changed?")
+	var got []string
+	for _, l := range strings.Split(a.Text, "\n")[1:] {
+		got = append(got, l[:min(len(l), 20)])
+	}
+	want := []string{"- New: The Ministers", "- New: The Coalition", "- New: In Syria, the", "- New: The Ministers", "- No longer there: T"}
+	if strings.Join(got, "|") != strings.Join(want, "|") || a.Citations[len(a.Citations)-1].Statement != "a" {
+		t.Errorf("lines %q, want %q; citations %+v", got, want, a.Citations)
 	}
 }
 

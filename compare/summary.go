@@ -104,7 +104,14 @@ func (c Change) Gist(n int) string {
 	case len(c.Edits) > 0:
 		var parts []string
 		for _, e := range c.Edits {
-			parts = append(parts, fmt.Sprintf("“%s” → “%s”", e.Old, e.New))
+			switch {
+			case e.New == "":
+				parts = append(parts, fmt.Sprintf("“%s” dropped", e.Old))
+			case e.Old == "":
+				parts = append(parts, fmt.Sprintf("“%s” added", e.New))
+			default:
+				parts = append(parts, fmt.Sprintf("“%s” → “%s”", e.Old, e.New))
+			}
 		}
 		s = strings.Join(parts, "; ")
 	case len(c.Added) > 0:
