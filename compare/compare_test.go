@@ -189,7 +189,7 @@ func TestCompareSeedWithEditedCopy(t *testing.T) {
 		{kind: Removed, old: 9, added: []string{}, removed: []string{}},
 		{kind: Changed, old: 10, new: 10,
 			removed: []string{body[8]}, added: []string{news[8]},
-			edits: []Edit{{Old: "2022", New: "2023"}}},
+			edits: []Edit{{Old: "June 2022", New: "June 2023"}}},
 		{kind: Added, new: 11, added: []string{}, removed: []string{}},
 	}
 	if !reflect.DeepEqual(got, want) {

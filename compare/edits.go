@@ -20,7 +20,8 @@ const maxEditWords = 12
 // written). A replaced phrase is shown with the words that follow it up
 // to the next function word, so "40" -> "55" reads "40 million euros" ->
 // "55 million euros"; a phrase only added or dropped is shown with the
-// word before it.
+// word before it, as is a lone word replaced ("June 2022" -> "June
+// 2023").
 func wordEdits(oldText, newText string) []Edit {
 	ow, nw := strings.Fields(oldText), strings.Fields(newText)
 	m := difflib.NewMatcher(normAll(ow), normAll(nw))
@@ -42,6 +43,11 @@ func wordEdits(oldText, newText string) []Edit {
 			// Carry the phrase on to the end of its noun group.
 			for i2 < len(ow) && j2 < len(nw) && norm(ow[i2]) == norm(nw[j2]) && isContent(ow[i2]) && i2-op.I2 < 2 {
 				i2, j2 = i2+1, j2+1
+			}
+			// A lone word reads better with the one before it: "2022"
+			// -> "2023" as "June 2022" -> "June 2023".
+			if i2-i1 == 1 && j2-j1 == 1 && i1 > 0 && j1 > 0 && norm(ow[i1-1]) == norm(nw[j1-1]) && isContent(ow[i1-1]) {
+				i1, j1 = i1-1, j1-1
 			}
 		}
 		if i2-i1 > maxEditWords || j2-j1 > maxEditWords {
