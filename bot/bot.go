@@ -128,8 +128,12 @@ func New(cfg Config) *Bot {
 // or registering: Run then returns nil.
 func (b *Bot) Run(ctx context.Context) error {
 	b.ctx = ctx
-	// Statements added from now on are announced.
-	startIndex := b.cfg.Answerer.Index()
+	announce := b.cfg.AnnounceChannelID != "" && b.cfg.Announcements != nil
+	var startIndex *rag.Index
+	if announce {
+		// Statements added from now on are announced.
+		startIndex = b.cfg.Answerer.Index()
+	}
 	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if b.cfg.MessageContent {
 		b.s.Identify.Intents |= discordgo.IntentMessageContent
@@ -181,7 +185,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	botID, _ := b.ids()
 	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID)
 	close(b.online)
-	if b.cfg.AnnounceChannelID != "" && b.cfg.Announcements != nil {
+	if announce {
 		b.track(b.log, func() { b.watchAnnouncements(ctx, startIndex) }, nil)
 	}
 	<-ctx.Done()
