@@ -107,6 +107,10 @@ func (b *Bot) commandHandler(name string) handler {
 		return b.handleSearch
 	case cmdSources:
 		return b.handleSources
+	case cmdCompare:
+		return b.handleCompare
+	case cmdTimeline:
+		return b.handleTimeline
 	case cmdStatements:
 		return b.handleStatements
 	case cmdHelp:
@@ -290,7 +294,7 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
 	if focused != nil {
 		typed := strings.ToLower(optString(opts, focused.Name))
 		switch focused.Name {
-		case "statement", "id":
+		case "statement", "id", "old", "new":
 			for _, st := range ix.Statements() {
 				label := truncate(st.Title+" ("+st.Date+") — "+st.ID, maxChoiceName)
 				if typed == "" || strings.Contains(strings.ToLower(label), typed) {

@@ -47,6 +47,8 @@ type config struct {
 	MessageContent    bool
 	AnswerConcurrency int
 	UserPerMinute     int
+	// AnnounceChannelID receives a post for each statement added.
+	AnnounceChannelID string
 }
 
 // llmEnabled: a key or a base URL switches the language model on.
@@ -126,6 +128,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.DiscordAPIURL = get("DISCORD_API_URL")
 	c.AdminUserIDs = idList(get("ADMIN_USER_IDS"))
 	c.AdminRoleIDs = idList(get("ADMIN_ROLE_IDS"))
+	c.AnnounceChannelID = get("ANNOUNCE_CHANNEL_ID")
 	if v := get("MESSAGE_CONTENT"); v != "" {
 		if c.MessageContent, err = strconv.ParseBool(v); err != nil {
 			return c, usageErrorf("MESSAGE_CONTENT=%q: use true or false", v)

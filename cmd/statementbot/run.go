@@ -18,6 +18,8 @@ Usage:
   statementbot search [--json] [-k N] QUERY
   statementbot statements [--json]
   statementbot cite [--json] STATEMENT_ID PARAGRAPH
+  statementbot compare [--json] OLD_ID NEW_ID   (what changed between two statements)
+  statementbot timeline [--json] TOPIC          (what each statement said about a topic)
   statementbot chat
   statementbot eval [--json] --questions FILE [--offtopic FILE]
   statementbot add [--json] [--title T] [--date D] [--replace] FILE...
@@ -38,6 +40,8 @@ var commands = map[string]command{
 	"search":     cmdSearch,
 	"statements": cmdStatements,
 	"cite":       cmdCite,
+	"compare":    cmdCompare,
+	"timeline":   cmdTimeline,
 	"chat":       cmdChat,
 	"eval":       cmdEval,
 	"add":        cmdAdd,
@@ -70,7 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return usageErrorf("unknown command %q; commands: ask, search, statements, cite, chat, eval, add, remove, reindex, serve", name)
+		return usageErrorf("unknown command %q; commands: ask, search, statements, cite, compare, timeline, chat, eval, add, remove, reindex, serve", name)
 	}
 	return cmd(ctx, env, args[1:])
 }
