@@ -303,3 +303,27 @@ func TestIssueQuestions(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareHook(t *testing.T) {
+	base := libraryEngine(t)
+	calls := 0
+	e := NewEngine(base.Index(), Config{Compare: func(ix *Index, q string) (*Answer, bool) {
+		calls++
+		if q != "What changed since 2022?" {
+			return nil, false
+		}
+		return &Answer{Text: "compared", Grounded: true, Mode: ModeExtractive}, true
+	}})
+	a, err := e.Ask(context.Background(), AskRequest{Question: "What changed since 2022?"})
+	if err != nil || a.Text != "compared" || a.Question != "What changed since 2022?" {
+		t.Fatalf("comparison question: %+v %v", a, err)
+	}
+	a, err = e.Ask(context.Background(), AskRequest{Question: "What did the ministers say about INTERPOL?"})
+	if err != nil || !strings.Contains(a.Text, "INTERPOL") || calls != 2 {
+		t.Errorf("other questions go on to search: %+v %v (calls %d)", a, err, calls)
+	}
+	// A question restricted to one statement is not a comparison.
+	if _, err := e.Ask(context.Background(), AskRequest{Question: "What changed since 2022?", Statement: "2024-01-01-fisheries"}); err != nil || calls != 2 {
+		t.Errorf("restricted question reached the comparison (calls %d, %v)", calls, err)
+	}
+}
