@@ -14,9 +14,10 @@ import (
 func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the answer as JSON")
+	full := fs.Bool("full", false, "print source paragraphs whole on a terminal too")
 	statement := fs.String("statement", "", "answer from this `ID` only (the statements command lists them)")
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "ask [--json] [--statement ID] QUESTION", args)
+	pos, err := parseFlags(env, fs, "ask [--json] [--full] [--statement ID] QUESTION", args)
 	if err != nil {
 		return err
 	}
@@ -39,16 +40,16 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	if *asJSON {
 		return writeJSON(env.stdout, ans)
 	}
-	printAnswer(env.stdout, ans)
+	printAnswer(env.stdout, ans, layoutFor(env.stdout, *full))
 	return nil
 }
 
 // printAnswer writes an answer for people: the text, a note if any, and
-// the cited paragraphs verbatim.
-func printAnswer(w io.Writer, ans *rag.Answer) {
-	fmt.Fprintln(w, ans.Text)
+// the cited paragraphs, verbatim (shortened on a terminal; see layout).
+func printAnswer(w io.Writer, ans *rag.Answer, l layout) {
+	fmt.Fprintln(w, l.text(ans.Text, 0))
 	if ans.Note != "" {
-		fmt.Fprintf(w, "(%s)\n", ans.Note)
+		fmt.Fprintln(w, l.text("("+ans.Note+")", 0))
 	}
 	if len(ans.Citations) == 0 {
 		return
@@ -59,9 +60,15 @@ func printAnswer(w io.Writer, ans *rag.Answer) {
 	} else {
 		fmt.Fprintln(w, "Closest paragraphs:")
 	}
+	var cut bool
 	for _, c := range ans.Citations {
-		fmt.Fprintf(w, "[%d] %s — %s\n", c.N, c.Label(), c.Statement)
-		fmt.Fprintf(w, "    %s\n", c.Text)
+		fmt.Fprintln(w, l.text(fmt.Sprintf("[%d] %s — %s", c.N, c.Label(), c.Statement), 0))
+		text, shortened := l.source(c.Text)
+		cut = cut || shortened
+		fmt.Fprintln(w, l.text(text, 4))
+	}
+	if cut {
+		fmt.Fprintln(w, l.text("(Sources shortened: --full prints them whole, as does `statementbot cite ID PARAGRAPH`.)", 0))
 	}
 }
 

@@ -57,7 +57,7 @@ func cmdChat(ctx context.Context, env *environment, args []string) error {
 		case err != nil:
 			return err
 		}
-		printAnswer(env.stdout, ans)
+		printAnswer(env.stdout, ans, layoutFor(env.stdout, false))
 		fmt.Fprintln(env.stdout)
 		history = append(history, rag.Turn{Question: q, Answer: ans.Text})
 		if len(history) > rag.MaxHistory {
