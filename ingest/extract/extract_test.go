@@ -507,6 +507,8 @@ func TestExtractInputErrors(t *testing.T) {
 		{"PNG image", "scan.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "unsupported file type .png (an image; paste the text as .txt instead)"},
 		{"unknown extension", "data.csv", []byte("a,b\n1,2\n"), "unsupported file type .csv: upload a PDF, an HTML page, or a .txt or .md file"},
 		{"HTML without content", "x.html", []byte(`<html><head><title>Home</title></head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><script>var s = "script text";</script></body></html>`), "the HTML page has no readable text"},
+		{"HTML nested too deeply", "x.html", []byte("<!doctype html><html><body>" + strings.Repeat("<div>", 600) + "text" + strings.Repeat("</div>", 600) + "</body></html>"), "the HTML page nests its elements more than 512 levels deep"},
+		{"HTML nested too deeply, named .txt", "x.txt", []byte("<html><body>" + strings.Repeat("<span>", 2000) + "text</body></html>"), "more than 512 levels deep"},
 		{"HTML app shell", "x.html", []byte(`<!doctype html><html><body><div id="app"></div><script src="app.js"></script></body></html>`), "no readable text"},
 	}
 	e := New(Options{})
