@@ -287,29 +287,6 @@ func TestExtractPDFTimeout(t *testing.T) {
 	}
 }
 
-func TestPoolStartRetriesAfterFailure(t *testing.T) {
-	pdfExtractor(t) // fills the compilation cache first
-	notADir := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	e := New(Options{CacheDir: notADir})
-	defer e.Close()
-	data := extracttest.PDF{Pages: []string{extracttest.TextPage("Retry text.")}}.Build()
-
-	_, err := e.Extract(context.Background(), "a.pdf", data)
-	var ie *InputError
-	if err == nil || errors.As(err, &ie) {
-		t.Fatalf("Extract() with a broken cache dir error = %v, want an internal error", err)
-	}
-
-	e.opts.CacheDir = extracttest.CacheDir(t) // no extraction is running
-	got, err := e.Extract(context.Background(), "a.pdf", data)
-	if err != nil || got.Text != "Retry text." {
-		t.Errorf("Extract() after a failed start = %q, %v; want %q, nil", got.Text, err, "Retry text.")
-	}
-}
-
 // TestExtractPDFConcurrent runs more extractions than workers at once on
 // the shared pool; run it with -race.
 func TestExtractPDFConcurrent(t *testing.T) {
@@ -360,7 +337,11 @@ func TestClose(t *testing.T) {
 
 func TestNewDefaults(t *testing.T) {
 	e := New(Options{})
-	want := Options{PDFTimeout: DefaultPDFTimeout, MaxPages: DefaultMaxPages, Workers: DefaultWorkers}
+	want := Options{PDFTimeout: DefaultPDFTimeout, MaxPages: DefaultMaxPages, Workers: DefaultWorkers,
+		MaxMemoryBytes: DefaultMaxMemoryBytes, MaxTextBytes: DefaultMaxTextBytes, Log: e.opts.Log}
+	if e.opts.Log == nil {
+		t.Error("New(Options{}).opts.Log = nil, want a logger that discards")
+	}
 	if e.opts != want {
 		t.Errorf("New(Options{}).opts = %+v, want %+v", e.opts, want)
 	}
