@@ -123,9 +123,11 @@ type Options struct {
 type Extractor struct {
 	opts Options
 
-	mu     sync.Mutex // guards closed and the active.Add that follows the check
-	closed bool
-	active sync.WaitGroup // PDF extractions in flight
+	mu      sync.Mutex // guards closed, running and the active.Add that follows the check
+	closed  bool
+	running int            // PDF extractions in flight
+	active  sync.WaitGroup // the same, to wait for
+	mem     *wasmMemory    // the PDFium workers' memories
 
 	// start is a one-slot semaphore held while the pool is started or
 	// closed, so that waiting for it honours a context.
@@ -153,7 +155,7 @@ func New(opts Options) *Extractor {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Extractor{opts: opts, start: make(chan struct{}, 1)}
+	return &Extractor{opts: opts, start: make(chan struct{}, 1), mem: &wasmMemory{}}
 }
 
 // Close waits for PDF extractions in flight, then releases the PDF worker
@@ -176,6 +178,9 @@ func (e *Extractor) Close() error {
 	}
 	err := e.pool.Close()
 	e.pool = nil
+	for _, r := range e.mem.takeRetired() {
+		unmapRegion(r)
+	}
 	if err != nil {
 		return fmt.Errorf("extract: closing PDF pool: %w", err)
 	}

@@ -27,8 +27,9 @@ func (e *Extractor) extractPDF(ctx context.Context, data []byte) (Document, erro
 		return Document{}, ErrClosed
 	}
 	e.active.Add(1)
+	e.running++
 	e.mu.Unlock()
-	defer e.active.Done()
+	defer e.endPDF()
 
 	pool, err := e.startPool(ctx)
 	if err != nil {
@@ -86,6 +87,22 @@ func (e *Extractor) extractPDF(ctx context.Context, data []byte) (Document, erro
 			"the PDF expands to more than %s in memory when read (a compressed stream in it inflates too far, or it is damaged): upload a smaller or simpler PDF, or paste the text as .txt", formatBytes(e.opts.MaxMemoryBytes))
 	}
 	return Document{}, err
+}
+
+// endPDF ends an extraction. The last one out unmaps the memories of the
+// workers freed so far: at that moment none of them can still be running.
+func (e *Extractor) endPDF() {
+	e.mu.Lock()
+	e.running--
+	var retired [][]byte
+	if e.running == 0 {
+		retired = e.mem.takeRetired()
+	}
+	e.mu.Unlock()
+	for _, r := range retired {
+		unmapRegion(r)
+	}
+	e.active.Done()
 }
 
 // readPDF extracts the pages and metadata of data with one PDFium instance,

@@ -82,6 +82,8 @@ func (e *Extractor) runtimeConfig() wazero.RuntimeConfig {
 // poolConfig is the go-pdfium pool configuration over rc.
 func (e *Extractor) poolConfig(rc wazero.RuntimeConfig) webassembly.Config {
 	return webassembly.Config{
+		// The workers' memories are instantiated in the pool's context.
+		Context:  experimental.WithMemoryAllocator(context.Background(), e.mem),
 		MaxTotal: e.opts.Workers,
 		MaxIdle:  e.opts.Workers,
 		// A fresh instance per PDF (ReuseWorkers false) costs about 6 ms
