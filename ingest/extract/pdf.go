@@ -60,13 +60,16 @@ func (e *Extractor) extractPDF(ctx context.Context, data []byte) (Document, erro
 			<-killed
 		case trapped:
 			// A trapped instance is dead: discard it without calling into
-			// it, and hand the memory it grew back to the system now
-			// rather than when the runtime gets round to it.
+			// it again.
 			_ = inst.Kill()
 		default:
 			_ = inst.Close() // also closes the document
 			return
 		}
+		// A discarded worker's mapped memory is dropped as it is freed;
+		// memory on the Go heap (where nothing can be mapped, and what
+		// PDFium's results took) goes back to the system now rather than
+		// when the runtime gets round to it.
 		debug.FreeOSMemory()
 	}()
 
