@@ -30,32 +30,46 @@ func StatementID(fileName string) string {
 	return slug(base)
 }
 
-// UploadID is the id of an uploaded file: StatementID(fileName) when that
-// names it with at least one letter, else the slug of the first title that
-// has one (the admin's, then the file's own), else "statement-" and a
-// short hash of data. A name's digits (a date) are kept in front of the
+// UploadID is the id of an uploaded file whose extracted text is text:
+// StatementID(fileName) when that names it with at least one letter, else
+// the slug of the first title that has one (pass the admin's, then the
+// file's metadata title), then of the title the text gives itself (front
+// matter, or a title line above its dateline), else "statement-" and a
+// short hash of text. A name's digits (a date) are kept in front of the
 // fallback: "2024-05-01-声明.txt" titled "Joint Statement" gives
-// "2024-05-01-joint-statement". The same file and title give the same id.
-func UploadID(fileName string, data []byte, titles ...string) string {
+// "2024-05-01-joint-statement". The same file gives the same id.
+func UploadID(fileName, text string, titles ...string) string {
 	id := StatementID(fileName)
 	if hasLetter(id) {
 		return id
 	}
 	fallback := ""
-	for _, t := range titles {
+	for _, t := range append(titles, textTitle(text)) {
 		if s := slug(t); hasLetter(s) {
 			fallback = s
 			break
 		}
 	}
 	if fallback == "" {
-		sum := sha256.Sum256(data)
+		sum := sha256.Sum256([]byte(text))
 		fallback = "statement-" + hex.EncodeToString(sum[:4])
 	}
 	if id != "" {
 		fallback = id + "-" + fallback
 	}
 	return trimID(fallback)
+}
+
+// textTitle is the title a text gives itself, read from its opening only:
+// its front matter's, else the title line of its header.
+func textTitle(text string) string {
+	const opening = 16 << 10
+	if len(text) > opening {
+		text = text[:opening]
+	}
+	doc := readStored(normalize(text, true))
+	hd, _ := splitHeader(doc.body, doc.format)
+	return firstNonEmpty(doc.front.Title, hd.meta.Title, doc.file.Title)
 }
 
 var idCleanRE = regexp.MustCompile(`[^a-z0-9]+`)
