@@ -3,7 +3,10 @@
 //
 // PDFs are read with PDFium compiled to WebAssembly (go-pdfium on wazero), so
 // no cgo and no shared library is needed: the PDFium module is embedded in the
-// binary. HTML pages are reduced to their main article with go-readability.
+// binary. Each PDF is bounded in pages, time, the memory of its PDFium
+// worker and the text it may expand to (see Options), so that a small
+// hostile file cannot hold gigabytes or minutes. HTML pages are reduced to
+// their main article with go-readability.
 // Text and Markdown files are passed through as they are.
 //
 // Problems the uploader can fix (an empty file, a scanned PDF, a password, an
