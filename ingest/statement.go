@@ -8,8 +8,6 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -19,21 +17,20 @@ import (
 	"github.com/statementbot/statementbot"
 )
 
-// MaxStatementBytes bounds the size of one statement's text.
-const MaxStatementBytes = 4 << 20
-
 // Parse parses a statement: raw is the stored form Compose renders, or a
 // plain text or Markdown file as written (the bundled statements). id is
 // normally StatementID(file name). Metadata is resolved by one rule:
 // meta (what the admin said) first, then what the text says of itself
 // (front matter, title line, dateline), then what the file said about
 // itself (a PDF's or a page's metadata), then the id.
+//
+// Parse sets no size limit of its own: the one limit on an upload is the
+// caller's, on the file's own bytes (MAX_UPLOAD_BYTES in the CLI and the
+// bot), and extract bounds the text a PDF may expand to. A limit here would
+// count the front matter Compose adds and refuse files under the caller's.
 func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	if id == "" {
 		return nil, &InputError{Msg: "the statement has no id: name the file, e.g. 2024-01-31-summit.txt"}
-	}
-	if len(raw) > MaxStatementBytes {
-		return nil, &InputError{Msg: fmt.Sprintf("the statement is %d bytes; the limit is %d", len(raw), MaxStatementBytes)}
 	}
 	if err := checkText(raw); err != nil {
 		return nil, err
@@ -164,22 +161,6 @@ func titleFromID(id, kind string) string {
 		return kind + ": " + t
 	}
 	return t
-}
-
-var idCleanRE = regexp.MustCompile(`[^a-z0-9]+`)
-
-// StatementID derives a statement's id from its file name: the base name
-// without extension, lowercased, with runs of other characters as "-".
-func StatementID(fileName string) string {
-	base := path.Base(strings.ReplaceAll(fileName, `\`, "/"))
-	if ext := path.Ext(base); ext != "" && len(ext) <= 6 {
-		base = strings.TrimSuffix(base, ext)
-	}
-	id := strings.Trim(idCleanRE.ReplaceAllString(strings.ToLower(base), "-"), "-")
-	if len(id) > 80 {
-		id = strings.Trim(id[:80], "-")
-	}
-	return id
 }
 
 // CheckText refuses empty and binary input with an *InputError.

@@ -377,7 +377,7 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, []byte
 			return nil, nil, err
 		}
 	}
-	id := ingest.StatementID(r.Name)
+	id := ingest.UploadID(r.Name, doc.Text, r.Meta.Title, doc.Title)
 	if id == "" {
 		return nil, nil, &InputError{Msg: "the file name gives no id: name it like 2024-05-01-summit.txt"}
 	}

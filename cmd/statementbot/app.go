@@ -57,7 +57,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	a := &app{cfg: cfg, log: log}
 	// PDFium (WebAssembly) starts on the first PDF only; its compiled code
 	// is cached under the data directory.
-	a.extractor = extract.New(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache", "wazero")})
+	a.extractor = extract.New(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache", "wazero"), MaxTextBytes: int(cfg.MaxUploadBytes), Log: log})
 
 	pset, err := prompts.Load(cfg.PromptsDir)
 	if err != nil {

@@ -3,7 +3,10 @@
 //
 // PDFs are read with PDFium compiled to WebAssembly (go-pdfium on wazero), so
 // no cgo and no shared library is needed: the PDFium module is embedded in the
-// binary. HTML pages are reduced to their main article with go-readability.
+// binary. Each PDF is bounded in pages, time, the memory of its PDFium
+// worker and the text it may expand to (see Options), so that a small
+// hostile file cannot hold gigabytes or minutes. HTML pages are reduced to
+// their main article with go-readability.
 // Text and Markdown files are passed through as they are.
 //
 // Problems the uploader can fix (an empty file, a scanned PDF, a password, an
@@ -16,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -37,9 +41,11 @@ const (
 
 // Defaults for the zero values of Options.
 const (
-	DefaultPDFTimeout = time.Minute
-	DefaultMaxPages   = 500
-	DefaultWorkers    = 2
+	DefaultPDFTimeout     = time.Minute
+	DefaultMaxPages       = 500
+	DefaultWorkers        = 2
+	DefaultMaxMemoryBytes = 128 << 20
+	DefaultMaxTextBytes   = 8 << 20
 )
 
 // ErrClosed is returned when a PDF is extracted after Close.
@@ -89,12 +95,27 @@ type Options struct {
 	// Workers is the most PDFs read at the same time, each in its own
 	// PDFium WebAssembly instance. Zero means DefaultWorkers.
 	Workers int
+	// MaxMemoryBytes bounds the memory of each PDFium worker (its
+	// WebAssembly linear memory, in whole 64 KiB pages). A PDF that needs
+	// more, such as a small file whose streams inflate to gigabytes, is
+	// refused with an InputError and its worker discarded, so the memory
+	// goes back. Zero means DefaultMaxMemoryBytes.
+	MaxMemoryBytes int64
+	// MaxTextBytes bounds the text one PDF may expand to; a PDF with more
+	// is refused with an InputError. Zero means DefaultMaxTextBytes, the
+	// default upload limit, so that no statement's text exceeds what could
+	// be uploaded as a text file.
+	MaxTextBytes int
 	// CacheDir, if set, is a directory where wazero keeps the machine code
 	// it compiles from the embedded PDFium module, so that a later process
 	// starts its PDF pool in about 0.1 s instead of several seconds. The
 	// directory is created if needed and must not be shared with untrusted
-	// writers. Empty means compile in memory on every start.
+	// writers. Empty means compile in memory on every start; so does a
+	// cache that cannot be created, read or written (a full disk), after a
+	// warning in Log.
 	CacheDir string
+	// Log receives warnings (an unusable cache). Nil means none.
+	Log *slog.Logger
 }
 
 // Extractor converts files to Documents. It is safe for concurrent use.
@@ -105,9 +126,11 @@ type Options struct {
 type Extractor struct {
 	opts Options
 
-	mu     sync.Mutex // guards closed and the active.Add that follows the check
-	closed bool
-	active sync.WaitGroup // PDF extractions in flight
+	mu      sync.Mutex // guards closed, running and the active.Add that follows the check
+	closed  bool
+	running int            // PDF extractions in flight
+	active  sync.WaitGroup // the same, to wait for
+	mem     *wasmMemory    // the PDFium workers' memories
 
 	// start is a one-slot semaphore held while the pool is started or
 	// closed, so that waiting for it honours a context.
@@ -126,7 +149,16 @@ func New(opts Options) *Extractor {
 	if opts.Workers <= 0 {
 		opts.Workers = DefaultWorkers
 	}
-	return &Extractor{opts: opts, start: make(chan struct{}, 1)}
+	if opts.MaxMemoryBytes <= 0 {
+		opts.MaxMemoryBytes = DefaultMaxMemoryBytes
+	}
+	if opts.MaxTextBytes <= 0 {
+		opts.MaxTextBytes = DefaultMaxTextBytes
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Extractor{opts: opts, start: make(chan struct{}, 1), mem: &wasmMemory{}}
 }
 
 // Close waits for PDF extractions in flight, then releases the PDF worker
@@ -149,6 +181,9 @@ func (e *Extractor) Close() error {
 	}
 	err := e.pool.Close()
 	e.pool = nil
+	for _, r := range e.mem.takeRetired() {
+		unmapRegion(r)
+	}
 	if err != nil {
 		return fmt.Errorf("extract: closing PDF pool: %w", err)
 	}

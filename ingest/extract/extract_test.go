@@ -287,29 +287,6 @@ func TestExtractPDFTimeout(t *testing.T) {
 	}
 }
 
-func TestPoolStartRetriesAfterFailure(t *testing.T) {
-	pdfExtractor(t) // fills the compilation cache first
-	notADir := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(notADir, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	e := New(Options{CacheDir: notADir})
-	defer e.Close()
-	data := extracttest.PDF{Pages: []string{extracttest.TextPage("Retry text.")}}.Build()
-
-	_, err := e.Extract(context.Background(), "a.pdf", data)
-	var ie *InputError
-	if err == nil || errors.As(err, &ie) {
-		t.Fatalf("Extract() with a broken cache dir error = %v, want an internal error", err)
-	}
-
-	e.opts.CacheDir = extracttest.CacheDir(t) // no extraction is running
-	got, err := e.Extract(context.Background(), "a.pdf", data)
-	if err != nil || got.Text != "Retry text." {
-		t.Errorf("Extract() after a failed start = %q, %v; want %q, nil", got.Text, err, "Retry text.")
-	}
-}
-
 // TestExtractPDFConcurrent runs more extractions than workers at once on
 // the shared pool; run it with -race.
 func TestExtractPDFConcurrent(t *testing.T) {
@@ -360,7 +337,11 @@ func TestClose(t *testing.T) {
 
 func TestNewDefaults(t *testing.T) {
 	e := New(Options{})
-	want := Options{PDFTimeout: DefaultPDFTimeout, MaxPages: DefaultMaxPages, Workers: DefaultWorkers}
+	want := Options{PDFTimeout: DefaultPDFTimeout, MaxPages: DefaultMaxPages, Workers: DefaultWorkers,
+		MaxMemoryBytes: DefaultMaxMemoryBytes, MaxTextBytes: DefaultMaxTextBytes, Log: e.opts.Log}
+	if e.opts.Log == nil {
+		t.Error("New(Options{}).opts.Log = nil, want a logger that discards")
+	}
 	if e.opts != want {
 		t.Errorf("New(Options{}).opts = %+v, want %+v", e.opts, want)
 	}
@@ -507,6 +488,8 @@ func TestExtractInputErrors(t *testing.T) {
 		{"PNG image", "scan.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "unsupported file type .png (an image; paste the text as .txt instead)"},
 		{"unknown extension", "data.csv", []byte("a,b\n1,2\n"), "unsupported file type .csv: upload a PDF, an HTML page, or a .txt or .md file"},
 		{"HTML without content", "x.html", []byte(`<html><head><title>Home</title></head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav><script>var s = "script text";</script></body></html>`), "the HTML page has no readable text"},
+		{"HTML nested too deeply", "x.html", []byte("<!doctype html><html><body>" + strings.Repeat("<div>", 600) + "text" + strings.Repeat("</div>", 600) + "</body></html>"), "the HTML page nests its elements more than 512 levels deep"},
+		{"HTML nested too deeply, named .txt", "x.txt", []byte("<html><body>" + strings.Repeat("<span>", 2000) + "text</body></html>"), "more than 512 levels deep"},
 		{"HTML app shell", "x.html", []byte(`<!doctype html><html><body><div id="app"></div><script src="app.js"></script></body></html>`), "no readable text"},
 	}
 	e := New(Options{})

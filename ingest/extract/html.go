@@ -27,7 +27,7 @@ func extractHTML(data []byte) (Document, error) {
 	}
 	root, err := html.Parse(r)
 	if err != nil {
-		return Document{}, fmt.Errorf("extract: parsing HTML: %w", err)
+		return Document{}, htmlParseError(err)
 	}
 
 	// Read the metadata first: readability rewrites the tree.

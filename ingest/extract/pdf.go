@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"unicode"
@@ -14,62 +14,10 @@ import (
 	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
-	"github.com/klippa-app/go-pdfium/webassembly"
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
 )
 
 // errPDFTooSlow is the cause of the context that bounds one PDF.
 var errPDFTooSlow = errors.New("PDF extraction timed out")
-
-// startPool returns the PDF worker pool, starting it if this is the first
-// PDF or an earlier start failed.
-func (e *Extractor) startPool(ctx context.Context) (pdfium.Pool, error) {
-	select {
-	case e.start <- struct{}{}:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("extract: waiting for PDF pool to start: %w", context.Cause(ctx))
-	}
-	defer func() { <-e.start }()
-	if e.pool != nil {
-		return e.pool, nil
-	}
-
-	// The bundled PDFium needs WebAssembly exception handling (it lowers
-	// setjmp/longjmp to it). Closing on context done lets a PDF that runs
-	// past its deadline be interrupted instead of holding a worker forever;
-	// it makes text extraction about 1.6 times slower (some 10 ms a page
-	// instead of 6).
-	rc := wazero.NewRuntimeConfig().
-		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-		WithCloseOnContextDone(true)
-	if e.opts.CacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(e.opts.CacheDir)
-		if err != nil {
-			return nil, fmt.Errorf("extract: opening compilation cache: %w", err)
-		}
-		rc = rc.WithCompilationCache(cache)
-	}
-	pool, err := webassembly.Init(webassembly.Config{
-		MaxTotal: e.opts.Workers,
-		MaxIdle:  e.opts.Workers,
-		// A fresh instance per PDF (ReuseWorkers false) costs about 6 ms
-		// and 19 MB of short-lived allocation, but returns each document's
-		// memory as soon as it is done and carries no state from one upload
-		// into the next.
-		RuntimeConfig: rc,
-		// Documents are passed from memory: PDFium sees no file system.
-		FSConfig: wazero.NewFSConfig(),
-		Stdout:   io.Discard,
-		Stderr:   io.Discard,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("extract: starting PDF pool: %w", err)
-	}
-	e.pool = pool
-	return pool, nil
-}
 
 // extractPDF reads the text and metadata of a PDF.
 func (e *Extractor) extractPDF(ctx context.Context, data []byte) (Document, error) {
@@ -79,8 +27,9 @@ func (e *Extractor) extractPDF(ctx context.Context, data []byte) (Document, erro
 		return Document{}, ErrClosed
 	}
 	e.active.Add(1)
+	e.running++
 	e.mu.Unlock()
-	defer e.active.Done()
+	defer e.endPDF()
 
 	pool, err := e.startPool(ctx)
 	if err != nil {
@@ -99,14 +48,32 @@ func (e *Extractor) extractPDF(ctx context.Context, data []byte) (Document, erro
 	// the caller gives up.
 	workCtx, cancel := context.WithTimeoutCause(ctx, e.opts.PDFTimeout, errPDFTooSlow)
 	defer cancel()
-	stop := context.AfterFunc(workCtx, func() { _ = inst.Kill() })
+	killed := make(chan struct{})
+	stop := context.AfterFunc(workCtx, func() {
+		_ = inst.Kill()
+		close(killed)
+	})
+	trapped := false
 	defer func() {
-		if stop() {
+		switch {
+		case !stop(): // killed on time-out or cancel
+			<-killed
+		case trapped:
+			// A trapped instance is dead: discard it without calling into
+			// it again.
+			_ = inst.Kill()
+		default:
 			_ = inst.Close() // also closes the document
+			return
 		}
+		// A discarded worker's mapped memory is dropped as it is freed;
+		// memory on the Go heap (where nothing can be mapped, and what
+		// PDFium's results took) goes back to the system now rather than
+		// when the runtime gets round to it.
+		debug.FreeOSMemory()
 	}()
 
-	doc, err := readPDF(workCtx, inst, data, e.opts.MaxPages)
+	doc, err := readPDF(workCtx, inst, data, e.opts.MaxPages, e.opts.MaxTextBytes)
 	if err == nil {
 		return doc, nil
 	}
@@ -117,11 +84,33 @@ func (e *Extractor) extractPDF(ctx context.Context, data []byte) (Document, erro
 		}
 		return Document{}, fmt.Errorf("extract: reading PDF: %w", context.Cause(workCtx))
 	}
+	if isTrap(err) {
+		trapped = true
+		return Document{}, inputErrorf(err,
+			"the PDF expands to more than %s in memory when read (a compressed stream in it inflates too far, or it is damaged): upload a smaller or simpler PDF, or paste the text as .txt", formatBytes(e.opts.MaxMemoryBytes))
+	}
 	return Document{}, err
 }
 
-// readPDF extracts the pages and metadata of data with one PDFium instance.
-func readPDF(ctx context.Context, inst pdfium.Pdfium, data []byte, maxPages int) (Document, error) {
+// endPDF ends an extraction. The last one out unmaps the memories of the
+// workers freed so far: at that moment none of them can still be running.
+func (e *Extractor) endPDF() {
+	e.mu.Lock()
+	e.running--
+	var retired [][]byte
+	if e.running == 0 {
+		retired = e.mem.takeRetired()
+	}
+	e.mu.Unlock()
+	for _, r := range retired {
+		unmapRegion(r)
+	}
+	e.active.Done()
+}
+
+// readPDF extracts the pages and metadata of data with one PDFium instance,
+// refusing more than maxPages pages or maxText bytes of text.
+func readPDF(ctx context.Context, inst pdfium.Pdfium, data []byte, maxPages, maxText int) (Document, error) {
 	opened, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
 	switch {
 	case errors.Is(err, pdfiumerrors.ErrPassword):
@@ -160,7 +149,10 @@ func readPDF(ctx context.Context, inst pdfium.Pdfium, data []byte, maxPages int)
 		if i > 0 {
 			text.WriteByte('\f')
 		}
-		page, ok, err := pageText(inst, doc, i)
+		page, ok, err := pageText(inst, doc, i, maxText-text.Len())
+		if errors.Is(err, errTooMuchText) {
+			return Document{}, tooMuchText(maxText)
+		}
 		if err != nil {
 			return Document{}, err
 		}
@@ -170,6 +162,9 @@ func readPDF(ctx context.Context, inst pdfium.Pdfium, data []byte, maxPages int)
 		}
 		hasText = hasText || strings.TrimSpace(page) != ""
 		text.WriteString(page)
+		if text.Len() > maxText {
+			return Document{}, tooMuchText(maxText)
+		}
 	}
 	if !hasText {
 		if damaged > 0 {
@@ -200,7 +195,9 @@ func readPDF(ctx context.Context, inst pdfium.Pdfium, data []byte, maxPages int)
 
 // pageText returns the plain text of page i with the line breaks PDFium
 // reports. ok is false if the page could not be loaded (a damaged page).
-func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (text string, ok bool, err error) {
+// A page of more than budget characters is refused before its text is
+// copied out (a character is at least a byte).
+func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i, budget int) (text string, ok bool, err error) {
 	page, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
 	if errors.Is(err, pdfiumerrors.ErrPage) {
 		return "", false, nil
@@ -222,6 +219,9 @@ func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (text str
 	}
 	if n.Count <= 0 {
 		return "", true, nil
+	}
+	if n.Count > budget {
+		return "", false, errTooMuchText
 	}
 	res, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp.TextPage, Count: n.Count})
 	if err != nil {

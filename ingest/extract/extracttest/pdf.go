@@ -5,10 +5,12 @@ package extracttest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"crypto/md5"
 	"crypto/rc4"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,6 +26,13 @@ type PDF struct {
 	Pages []string          // content streams, one per page
 	Info  map[string]string // document information entries, e.g. "Title"
 	Image bool              // give every page a 2x2 gray image named /Im1
+
+	// Expand, if above zero, appends that many blanks to the first page's
+	// content stream and Flate-compresses every content stream: a file of
+	// about Expand/800 bytes whose stream inflates to Expand bytes (a
+	// decompression bomb). The blanks are compressed as they are written,
+	// never held in memory.
+	Expand int
 
 	// With Encrypt set, the file is encrypted with the
 	// standard security handler, revision 2 (RC4, 40-bit key). An empty
@@ -95,9 +104,17 @@ func (p PDF) Build() []byte {
 	for _, content := range p.Pages {
 		pageNum := len(objs) + 1
 		kids = append(kids, fmt.Sprintf("%d 0 R", pageNum))
+		stream := object{dict: "<<", stream: []byte(content)}
+		if p.Expand > 0 {
+			blanks := 0
+			if len(kids) == 1 {
+				blanks = p.Expand
+			}
+			stream = object{dict: "<< /Filter /FlateDecode", stream: deflate(content, blanks)}
+		}
 		objs = append(objs,
 			object{dict: fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources %s /Contents %d 0 R >>", resources, pageNum+1)},
-			object{dict: "<<", stream: []byte(content)},
+			stream,
 		)
 	}
 	objs[1].dict = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
@@ -189,6 +206,21 @@ func (p PDF) Build() []byte {
 		fmt.Fprintf(&out, " /Encrypt %d 0 R", encryptNum)
 	}
 	fmt.Fprintf(&out, " /ID [<%X> <%X>] >>\nstartxref\n%d\n%%%%EOF\n", fileID, fileID, xref)
+	return out.Bytes()
+}
+
+// deflate returns content followed by n blanks, zlib-compressed.
+func deflate(content string, n int) []byte {
+	var out bytes.Buffer
+	w, _ := zlib.NewWriterLevel(&out, zlib.BestSpeed)
+	_, _ = io.WriteString(w, content)
+	blanks := bytes.Repeat([]byte{' '}, 64<<10)
+	for n > 0 {
+		k := min(n, len(blanks))
+		_, _ = w.Write(blanks[:k])
+		n -= k
+	}
+	_ = w.Close()
 	return out.Bytes()
 }
 
