@@ -23,13 +23,6 @@ type changeJSON struct {
 	Seconds float64  `json:"seconds"`
 }
 
-func (a *app) audit(actor, action string, target []string, summary string, err error) {
-	rec := rag.AuditRecord{Actor: actor, Action: action, Target: target, Summary: summary}
-	if werr := rag.Audit(a.cfg.DataDir, rec, err); werr != nil {
-		a.log.Error("audit log write failed", "err", werr)
-	}
-}
-
 func cliActor(env *environment) string {
 	if u := env.getenv("USER"); u != "" {
 		return "cli:" + u

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest/extract"
@@ -12,6 +14,7 @@ import (
 	"github.com/statementbot/statementbot/rag"
 	"github.com/statementbot/statementbot/rag/llm"
 	"github.com/statementbot/statementbot/statements"
+	"github.com/statementbot/statementbot/store"
 )
 
 // app is the wired program: configuration, logger, the statement library
@@ -21,14 +24,18 @@ type app struct {
 	log       *slog.Logger
 	engine    *rag.Engine
 	library   *rag.Library
+	store     store.Store // nil: a read-only data dir without a store
 	extractor *extract.Extractor
 	built     rag.BuildStats
 }
 
-// close releases what the app started (the PDF reader's pool).
+// close releases what the app started (the PDF reader's pool, the store).
 func (a *app) close() {
 	if a.extractor != nil {
 		_ = a.extractor.Close()
+	}
+	if a.store != nil {
+		_ = a.store.Close()
 	}
 }
 
@@ -62,6 +69,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	if a.store, err = openStore(ctx, cfg, log); err != nil {
+		return nil, err
+	}
 	rcfg := rag.Config{Log: log, Prompts: pset}
 	var client *llm.Client
 	if cfg.llmEnabled() {
@@ -86,6 +96,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	if ix == nil {
 		local := embeddings.NewLocal(0)
 		if ix, err = a.openLibrary(ctx, local); err != nil {
+			a.close()
 			return nil, err
 		}
 		rcfg.Queries = local
@@ -104,21 +115,39 @@ func (a *app) mode(client *llm.Client) string {
 	return rag.ModeExtractive
 }
 
-// openLibrary opens the data directory's library, embedding through the
-// on-disk cache of emb.
-func (a *app) openLibrary(ctx context.Context, emb embeddings.Embedder) (*rag.Index, error) {
-	var docs rag.Embedder = emb
-	if cache, err := embeddings.OpenCache(filepath.Join(a.cfg.DataDir, "cache"), emb); err == nil {
-		docs = cache
-	} else {
-		a.log.Warn("embedding cache unavailable", "err", err)
+// openLibrary opens the library over the store, embedding with emb. An
+// earlier version's data dir (manifest.json, statements/, cache/) is
+// imported into a new store, or read in place without one.
+func (a *app) openLibrary(ctx context.Context, emb rag.NamedEmbedder) (*rag.Index, error) {
+	lcfg := rag.LibraryConfig{
+		LegacyDir: a.cfg.DataDir, Bundled: statements.FS, Docs: emb, Log: a.log, Extract: a.extractor.Extract,
 	}
-	lib, ix, stats, err := rag.OpenLibrary(ctx, rag.LibraryConfig{
-		Dir: a.cfg.DataDir, Bundled: statements.FS, Docs: docs, Log: a.log, Extract: a.extractor.Extract,
-	})
+	if a.store != nil {
+		lcfg.Store = a.store
+	}
+	lib, ix, stats, err := rag.OpenLibrary(ctx, lcfg)
 	if err != nil {
 		return nil, err
 	}
 	a.library, a.built = lib, stats
 	return ix, nil
+}
+
+// audit records a change made from the command line: in the store, or,
+// without a writable one, in the log.
+func (a *app) audit(actor, action string, target []string, summary string, err error) {
+	rec := store.AuditRecord{Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, Summary: summary, OK: err == nil}
+	if err != nil {
+		rec.Error = err.Error()
+	}
+	if a.store != nil {
+		werr := a.store.AppendAudit(context.Background(), rec)
+		if werr == nil {
+			return
+		}
+		if !errors.Is(werr, store.ErrReadOnly) {
+			a.log.Error("audit log write failed", "err", werr)
+		}
+	}
+	a.log.Info("audit", "actor", actor, "action", action, "target", target, "ok", rec.OK, "error", rec.Error)
 }
