@@ -199,7 +199,7 @@ func (b *Bot) visible(err error, log *slog.Logger) string {
 		return truncate(ie.Msg, maxContent)
 	case errors.As(err, &us):
 		return fmt.Sprintf("I have no statement %q. Use /statements to see what I know.", truncate(us.ID, maxIDLength))
-	case errors.Is(err, rag.ErrNoStore):
+	case errors.Is(err, rag.ErrNoStore), errors.Is(err, store.ErrReadOnly):
 		return "This bot's data directory is read-only: statements cannot be added or removed here."
 	}
 	ref := newKey()[:8]
