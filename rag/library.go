@@ -33,6 +33,8 @@ type Library struct {
 	docs    NamedEmbedder
 	extract ExtractFunc
 	log     *slog.Logger
+	// changesOnly: opened to change the corpus, not to answer (no index).
+	changesOnly bool
 
 	reload sync.Mutex // one rebuild at a time
 	mu     sync.Mutex // guards the fields below
@@ -84,6 +86,10 @@ type LibraryConfig struct {
 	Docs    NamedEmbedder
 	Extract ExtractFunc
 	Log     *slog.Logger
+	// ChangesOnly opens the library to add, remove or reindex, not to
+	// answer: no index is built, at start or after a change (the CLI's
+	// add, remove and reindex), and Index is nil.
+	ChangesOnly bool
 }
 
 // OpenLibrary loads the corpus (importing or seeding a new store first)
@@ -96,7 +102,7 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, Buil
 	if cfg.Docs == nil {
 		return nil, nil, BuildStats{}, errors.New("library: no embedder")
 	}
-	l := &Library{st: cfg.Store, bundled: cfg.Bundled, legacy: cfg.LegacyDir, docs: cfg.Docs, extract: cfg.Extract, log: cfg.Log}
+	l := &Library{st: cfg.Store, bundled: cfg.Bundled, legacy: cfg.LegacyDir, docs: cfg.Docs, extract: cfg.Extract, log: cfg.Log, changesOnly: cfg.ChangesOnly}
 	var stats BuildStats
 	var err error
 	if l.st != nil {
@@ -108,9 +114,14 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, Buil
 			l.st = nil
 		}
 	}
-	if l.st == nil {
+	switch {
+	case l.st == nil && l.changesOnly:
+		return nil, nil, BuildStats{}, ErrNoStore
+	case l.changesOnly:
+		return l, nil, BuildStats{}, nil
+	case l.st == nil:
 		stats, err = l.loadInMemory(ctx)
-	} else {
+	default:
 		stats, err = l.refresh(ctx, nil)
 	}
 	if err != nil {
@@ -144,10 +155,15 @@ func (l *Library) Generation() int64 {
 	return l.gen
 }
 
-// Statements lists the ids of the live corpus.
+// Statements lists the ids of the live corpus (none for a library opened
+// for changes only).
 func (l *Library) Statements() []string {
+	ix := l.Index()
+	if ix == nil {
+		return nil
+	}
 	var ids []string
-	for _, st := range l.Index().Statements() {
+	for _, st := range ix.Statements() {
 		ids = append(ids, st.ID)
 	}
 	return ids

@@ -40,11 +40,11 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 		return ChangeStats{}, nil, ErrNoStore
 	}
 	start := time.Now()
-	before := l.Index()
-	byHash := map[string]string{}
-	for _, st := range before.Statements() {
-		byHash[st.Hash] = st.ID
+	before, err := l.view(ctx)
+	if err != nil {
+		return ChangeStats{}, nil, err
 	}
+	byHash := before.byHash
 	inBatch := map[string]bool{}
 	var recs []store.StatementRecord
 	var stmts []*Statement
@@ -56,8 +56,8 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 		}
 		// Refused early (before embedding) when the live index has it;
 		// checked again in the change, against the store.
-		if cur, ok := before.Statement(st.ID); ok && !r.Replace {
-			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, alreadyIndexed(st.ID, cur.Title))
+		if title, ok := before.titles[st.ID]; ok && !r.Replace {
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, alreadyIndexed(st.ID, title))
 		}
 		if inBatch[st.ID] {
 			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, &InputError{Msg: fmt.Sprintf("two files give the id %q", st.ID)})
@@ -74,7 +74,9 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 	if err != nil {
 		return ChangeStats{}, nil, err
 	}
+	var diff changeDiff
 	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
+		diff = changeDiff{}
 		for i, rec := range recs {
 			cur, err := tx.Statement(ctx, rec.Library, rec.ID)
 			switch {
@@ -83,6 +85,7 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 			case err != nil && !errors.Is(err, store.ErrNotFound):
 				return err
 			}
+			diff.count(cur.Paragraphs, rec.Paragraphs, err == nil)
 			if err := tx.PutStatement(ctx, rec); err != nil {
 				return err
 			}
@@ -92,7 +95,7 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 	if err != nil {
 		return ChangeStats{}, nil, err
 	}
-	stats, err := l.committed(ctx, before, start)
+	stats, err := l.committed(ctx, before, diff, start)
 	stats.Embedded, stats.Reused = len(computed), stats.Paragraphs-len(computed)
 	return stats, ids, err
 }
@@ -156,13 +159,17 @@ func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []stor
 }
 
 // committed swaps in the index of the store as it is after a change (it
-// holds the change, and maybe others' made since) and says what changed
-// from before.
-func (l *Library) committed(ctx context.Context, before *Index, start time.Time) (ChangeStats, error) {
-	_, err := l.refresh(ctx, nil)
-	after := l.Index()
-	stats := ChangeStats{BuildStats: BuildStats{Statements: len(after.statements), Paragraphs: after.Len()}}
-	stats.Added, stats.Changed, stats.Removed = diffParagraphs(before, after)
+// holds the change, and maybe others' made since) and sums up the change.
+// A library opened for changes only builds no index.
+func (l *Library) committed(ctx context.Context, before corpusView, diff changeDiff, start time.Time) (ChangeStats, error) {
+	stats := ChangeStats{Added: diff.added, Changed: diff.changed, Removed: diff.removed}
+	stats.Statements, stats.Paragraphs = before.statements+diff.statements, before.paragraphs+diff.paragraphs
+	var err error
+	if !l.changesOnly {
+		_, err = l.refresh(ctx, nil)
+		after := l.Index()
+		stats.Statements, stats.Paragraphs = len(after.statements), after.Len()
+	}
 	stats.Duration = time.Since(start)
 	if err != nil {
 		return stats, fmt.Errorf("the change is stored, but the index was not rebuilt (the next start will): %w", err)
@@ -211,21 +218,31 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 		return ChangeStats{}, ErrNoStore
 	}
 	start := time.Now()
-	before := l.Index()
-	if all := before.Statements(); len(all) == 1 && all[0].ID == id {
+	before, err := l.view(ctx)
+	if err != nil {
+		return ChangeStats{}, err
+	}
+	if _, ok := before.titles[id]; ok && before.statements == 1 {
 		return ChangeStats{}, &InputError{Msg: "that is the only statement left; add another before removing it"}
 	}
-	_, err := l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
-		err := tx.DeleteStatement(ctx, "", id)
+	var diff changeDiff
+	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
+		cur, err := tx.Statement(ctx, "", id)
 		if errors.Is(err, store.ErrNotFound) {
 			return &UnknownStatementError{ID: id}
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		diff = changeDiff{}
+		diff.count(cur.Paragraphs, nil, true)
+		diff.statements--
+		return tx.DeleteStatement(ctx, "", id)
 	})
 	if err != nil {
 		return ChangeStats{}, err
 	}
-	return l.committed(ctx, before, start)
+	return l.committed(ctx, before, diff, start)
 }
 
 // Reindex parses every stored statement again from its stored text (as a
@@ -238,11 +255,11 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 		return ChangeStats{}, ErrNoStore
 	}
 	start := time.Now()
-	before := l.Index()
 	snap, err := l.st.Snapshot(ctx)
 	if err != nil {
 		return ChangeStats{}, fmt.Errorf("reading the corpus: %w", err)
 	}
+	before := viewOf(snap)
 	var updates []store.StatementRecord
 	readHash := map[string]string{}
 	var stmts []*Statement
@@ -277,8 +294,10 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 			put[p.TextHash] = vecs[p.TextHash]
 		}
 	}
+	var diff changeDiff
 	if len(updates) > 0 || len(put) > 0 {
 		_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
+			diff = changeDiff{}
 			for _, rec := range updates {
 				cur, err := tx.Statement(ctx, rec.Library, rec.ID)
 				if errors.Is(err, store.ErrNotFound) || (err == nil && cur.Hash != readHash[rec.ID]) {
@@ -287,6 +306,7 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 				if err != nil {
 					return err
 				}
+				diff.count(cur.Paragraphs, rec.Paragraphs, true)
 				if err := tx.PutStatement(ctx, rec); err != nil {
 					return err
 				}
@@ -297,7 +317,7 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 			return ChangeStats{}, err
 		}
 	}
-	stats, err := l.committed(ctx, before, start)
+	stats, err := l.committed(ctx, before, diff, start)
 	stats.Embedded, stats.Reused = len(computed), stats.Paragraphs-len(computed)
 	return stats, err
 }
@@ -320,29 +340,69 @@ func (l *Library) reparse(ctx context.Context, old store.StatementRecord) (*Stat
 	return st, rec, changed, nil
 }
 
-// diffParagraphs counts paragraphs added, changed and removed between two
-// indexes, matching them by statement and number.
-func diffParagraphs(old, cur *Index) (added, changed, removed int) {
-	type key struct {
-		st string
-		n  int
+// A changeDiff counts what a change did: paragraphs added, changed and
+// removed (matched by statement and number), and how the number of
+// statements and paragraphs moved.
+type changeDiff struct {
+	added, changed, removed int
+	statements, paragraphs  int
+}
+
+// count adds the change of one statement from old (existed says whether
+// it did) to cur (nil: removed).
+func (d *changeDiff) count(old, cur []store.ParagraphRecord, existed bool) {
+	if !existed {
+		old = nil
+		d.statements++
 	}
-	before := map[key]string{}
-	if old != nil {
-		for _, p := range old.paras {
-			before[key{p.Statement, p.N}] = p.Text
-		}
+	d.paragraphs += len(cur) - len(old)
+	texts := make(map[int]string, len(old))
+	for _, p := range old {
+		texts[p.N] = p.Text
 	}
-	for _, p := range cur.paras {
-		k := key{p.Statement, p.N}
-		text, ok := before[k]
+	for _, p := range cur {
+		text, ok := texts[p.N]
 		switch {
 		case !ok:
-			added++
+			d.added++
 		case text != p.Text:
-			changed++
+			d.changed++
 		}
-		delete(before, k)
+		delete(texts, p.N)
 	}
-	return added, changed, len(before)
+	d.removed += len(texts)
+}
+
+// A corpusView is what a change checks before it starts: the statements'
+// titles by id, ids by content hash, and the totals.
+type corpusView struct {
+	titles                 map[string]string
+	byHash                 map[string]string
+	statements, paragraphs int
+}
+
+// view is the corpus as the live index has it or, for a library opened
+// for changes only, as the store has it now.
+func (l *Library) view(ctx context.Context) (corpusView, error) {
+	if ix := l.Index(); ix != nil {
+		v := corpusView{titles: map[string]string{}, byHash: map[string]string{}, statements: len(ix.statements), paragraphs: ix.Len()}
+		for _, st := range ix.statements {
+			v.titles[st.ID], v.byHash[st.Hash] = st.Title, st.ID
+		}
+		return v, nil
+	}
+	snap, err := l.st.Snapshot(ctx)
+	if err != nil {
+		return corpusView{}, fmt.Errorf("reading the corpus: %w", err)
+	}
+	return viewOf(snap), nil
+}
+
+func viewOf(snap store.Snapshot) corpusView {
+	v := corpusView{titles: map[string]string{}, byHash: map[string]string{}, statements: len(snap.Statements)}
+	for _, rec := range snap.Statements {
+		v.titles[rec.ID], v.byHash[rec.Hash] = rec.Title, rec.ID
+		v.paragraphs += len(rec.Paragraphs)
+	}
+	return v
 }

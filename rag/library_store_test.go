@@ -342,3 +342,36 @@ func TestLibraryConcurrentProcesses(t *testing.T) {
 		})
 	}
 }
+
+// TestLibraryChangesOnly: a library opened for changes only (the CLI's
+// add, remove, reindex) builds no index, and its changes are whole and
+// summed up as an answering library's are.
+func TestLibraryChangesOnly(t *testing.T) {
+	dir := t.TempDir()
+	inner := &countingEmbedder{Local: embeddings.NewLocal(64)}
+	lib, ix, _, err := OpenLibrary(context.Background(), LibraryConfig{Store: openStore(t, dir, sqlite.Options{}), Bundled: bundledFS(t), Docs: inner, ChangesOnly: true})
+	if err != nil || ix != nil || lib.Index() != nil {
+		t.Fatalf("changes-only open: index %v, err %v", ix, err)
+	}
+	if inner.texts.Load() != 0 {
+		t.Errorf("changes-only open embedded %d paragraphs", inner.texts.Load())
+	}
+	stats, _, err := lib.Add(context.Background(), []AddRequest{{Name: "harbour.txt", Data: []byte(harbour)}}, nil)
+	if err != nil || stats.Added != 3 || stats.Statements != 2 || stats.Paragraphs != 13 || stats.Embedded != 3 {
+		t.Errorf("add: %+v %v", stats, err)
+	}
+	if _, _, err := lib.Add(context.Background(), []AddRequest{{Name: "copy.txt", Data: []byte(harbour)}}, nil); err == nil || !strings.Contains(err.Error(), "already indexed as") {
+		t.Errorf("same text under another id: %v", err)
+	}
+	stats, err = lib.Remove(context.Background(), "harbour")
+	if err != nil || stats.Removed != 3 || stats.Statements != 1 {
+		t.Errorf("remove: %+v %v", stats, err)
+	}
+	if _, err := lib.Remove(context.Background(), "2021-06-28-global-coalition-rome"); err == nil {
+		t.Error("removed the last statement")
+	}
+	_, e, _ := openTestLibrary(t, dir)
+	if n := len(e.Index().Statements()); n != 1 {
+		t.Errorf("store holds %d statements, want 1", n)
+	}
+}

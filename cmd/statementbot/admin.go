@@ -78,7 +78,7 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	if (*title != "" || *date != "") && len(files) > 1 {
 		return usageErrorf("add: --title and --date apply to one file at a time")
 	}
-	a, err := loadApp(ctx, env, *data)
+	a, err := loadChanger(ctx, env, *data)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func cmdRemove(ctx context.Context, env *environment, args []string) error {
 	if len(pos) != 1 {
 		return usageErrorf("remove: give one statement id (see statementbot statements)")
 	}
-	a, err := loadApp(ctx, env, *data)
+	a, err := loadChanger(ctx, env, *data)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	if len(pos) != 0 {
 		return usageErrorf("reindex: takes no arguments")
 	}
-	a, err := loadApp(ctx, env, *data)
+	a, err := loadChanger(ctx, env, *data)
 	if err != nil {
 		return err
 	}

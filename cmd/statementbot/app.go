@@ -20,13 +20,15 @@ import (
 // app is the wired program: configuration, logger, the statement library
 // and the answering engine over its current index.
 type app struct {
-	cfg       config
-	log       *slog.Logger
-	engine    *rag.Engine
-	library   *rag.Library
-	store     store.Store // nil: a read-only data dir without a store
-	extractor *extract.Extractor
-	built     rag.BuildStats
+	cfg     config
+	log     *slog.Logger
+	engine  *rag.Engine
+	library *rag.Library
+	store   store.Store // nil: a read-only data dir without a store
+	// changesOnly: opened to change the corpus (no index, no engine).
+	changesOnly bool
+	extractor   *extract.Extractor
+	built       rag.BuildStats
 }
 
 // close releases what the app started (the PDF reader's pool, the store).
@@ -55,6 +57,35 @@ func loadApp(ctx context.Context, env *environment, dataDir string) (*app, error
 		cfg.DataDir = dataDir
 	}
 	return openApp(ctx, env, cfg)
+}
+
+// loadChanger is loadApp for add, remove and reindex: it opens the library
+// to change the corpus only, building no index and no engine.
+func loadChanger(ctx context.Context, env *environment, dataDir string) (*app, error) {
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	a := &app{cfg: cfg, log: log, changesOnly: true}
+	a.extractor = extract.New(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache", "wazero")})
+	if a.store, err = openStore(ctx, cfg, log); err != nil {
+		a.close()
+		return nil, err
+	}
+	var emb rag.NamedEmbedder = embeddings.NewLocal(0)
+	if cfg.EmbeddingProvider == "openai" {
+		client := llm.New(llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIKey, Model: cfg.ChatModel, Timeout: cfg.LLMTimeout, Logger: log})
+		emb = embeddings.NewOpenAI(client.OpenAI(), cfg.EmbeddingModel, 0, cfg.LLMTimeout)
+	}
+	if _, err := a.openLibrary(ctx, emb); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
 }
 
 // openApp opens the library and builds the index.
@@ -121,6 +152,7 @@ func (a *app) mode(client *llm.Client) string {
 func (a *app) openLibrary(ctx context.Context, emb rag.NamedEmbedder) (*rag.Index, error) {
 	lcfg := rag.LibraryConfig{
 		LegacyDir: a.cfg.DataDir, Bundled: statements.FS, Docs: emb, Log: a.log, Extract: a.extractor.Extract,
+		ChangesOnly: a.changesOnly,
 	}
 	if a.store != nil {
 		lcfg.Store = a.store
