@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -100,7 +101,8 @@ func (l *Library) initialCorpus(ctx context.Context) (recs []store.StatementReco
 func (l *Library) importLegacy(ctx context.Context, manifest []byte) ([]store.StatementRecord, map[string][]float32, error) {
 	var m legacyManifest
 	if err := json.Unmarshal(manifest, &m); err != nil || m.Version != 1 {
-		return nil, nil, fmt.Errorf("%s is damaged (%v): move it aside to start from the bundled statements, or restore it from a backup", filepath.Join(l.legacy, "manifest.json"), err)
+		l.log.Warn("the old manifest.json is damaged: importing the bundled statements and every statement file statements/ holds instead", "err", err)
+		m = l.legacyFiles()
 	}
 	var recs []store.StatementRecord
 	seen := map[string]bool{}
@@ -138,6 +140,48 @@ func (l *Library) importLegacy(ctx context.Context, manifest []byte) ([]store.St
 		}
 	}
 	return recs, vecs, nil
+}
+
+// legacyFileRE matches the names earlier versions gave added statements:
+// <id>.<first 12 hex digits of the content hash>.txt.
+var legacyFileRE = regexp.MustCompile(`^(.+)\.[0-9a-f]{12}\.txt$`)
+
+// legacyFiles stands in for a damaged old manifest: the bundled
+// statements, and the statement files of statements/ (by their names;
+// other files are left out), the newest file of an id winning.
+func (l *Library) legacyFiles() legacyManifest {
+	m := legacyManifest{Version: 1}
+	type entry = struct {
+		ID      string    `json:"id"`
+		File    string    `json:"file"`
+		AddedAt time.Time `json:"added_at"`
+	}
+	byID := map[string]int{}
+	add := func(e entry) {
+		if i, ok := byID[e.ID]; ok {
+			if e.AddedAt.After(m.Statements[i].AddedAt) {
+				m.Statements[i] = e
+			}
+			return
+		}
+		byID[e.ID] = len(m.Statements)
+		m.Statements = append(m.Statements, e)
+	}
+	if recs, err := l.bundledRecords(); err == nil {
+		for _, r := range recs {
+			add(entry{ID: r.ID, File: bundledPrefix + r.FileName})
+		}
+	}
+	files, _ := os.ReadDir(filepath.Join(l.legacy, "statements"))
+	for _, f := range files {
+		sub := legacyFileRE.FindStringSubmatch(f.Name())
+		info, err := f.Info()
+		if sub == nil || err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		add(entry{ID: sub[1], File: filepath.Join("statements", f.Name()), AddedAt: info.ModTime().UTC()})
+	}
+	return m
 }
 
 // readLegacy reads a file an old manifest names, and its base name.

@@ -375,3 +375,26 @@ func TestLibraryChangesOnly(t *testing.T) {
 		t.Errorf("store holds %d statements, want 1", n)
 	}
 }
+
+// TestLibraryImportsDamagedLegacyDir: an old data dir whose manifest is
+// damaged still gives up its statements: the statement files are
+// imported by their names, foreign files left out (and in place).
+func TestLibraryImportsDamagedLegacyDir(t *testing.T) {
+	dir := t.TempDir()
+	writeLegacyDir(t, dir, &countingEmbedder{Local: embeddings.NewLocal(64)})
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, e, _ := openTestLibrary(t, dir)
+	var ids []string
+	for _, st := range e.Index().Statements() {
+		ids = append(ids, st.ID)
+	}
+	slices.Sort(ids)
+	if strings.Join(ids, " ") != "2021-06-28-global-coalition-rome 2024-03-03-harbour" {
+		t.Errorf("imported %v", ids)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "statements", "notes.txt")); err != nil {
+		t.Errorf("a foreign file went: %v", err)
+	}
+}
