@@ -57,6 +57,16 @@ type Config struct {
 	// Download fetches an attachment; default: HTTP GET with a timeout.
 	Download func(ctx context.Context, url string, limit int64) ([]byte, error)
 
+	// AnnounceChannelID, with Announcements, has each statement added
+	// to the library after the bot started (from Discord, the CLI or
+	// another process, once it reaches this process's index) posted to
+	// that channel, once across processes and restarts.
+	AnnounceChannelID string
+	Announcements     Announcements
+	// AnnounceInterval is how often the index is checked for new
+	// statements (default 2 s).
+	AnnounceInterval time.Duration
+
 	// ticker paces the streaming edits (default: a time.Ticker of
 	// EditInterval); tests tick it themselves.
 	ticker tickerFunc
@@ -98,6 +108,9 @@ func New(cfg Config) *Bot {
 	if cfg.ticker == nil {
 		cfg.ticker = timeTicker
 	}
+	if cfg.AnnounceInterval <= 0 {
+		cfg.AnnounceInterval = defaultAnnounceInterval
+	}
 	return &Bot{
 		cfg:     cfg,
 		s:       cfg.Session,
@@ -117,6 +130,12 @@ func New(cfg Config) *Bot {
 // or registering: Run then returns nil.
 func (b *Bot) Run(ctx context.Context) error {
 	b.ctx = ctx
+	announce := b.cfg.AnnounceChannelID != "" && b.cfg.Announcements != nil
+	var startIndex *rag.Index
+	if announce {
+		// Statements added from now on are announced.
+		startIndex = b.cfg.Answerer.Index()
+	}
 	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if b.cfg.MessageContent {
 		b.s.Identify.Intents |= discordgo.IntentMessageContent
@@ -168,6 +187,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	botID, _ := b.ids()
 	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID)
 	close(b.online)
+	if announce {
+		b.track(b.log, func() { b.watchAnnouncements(ctx, startIndex) }, nil)
+	}
 	<-ctx.Done()
 	return nil
 }

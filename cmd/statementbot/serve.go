@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -49,12 +50,19 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	sess.Client = client
 	sess.ShouldReconnectOnError = true
 	sess.LogLevel = discordgo.LogWarning
-	b := bot.New(bot.Config{
+	bcfg := bot.Config{
 		Session: sess, Answerer: a.engine, Library: a.library,
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
-	})
+	}
+	if cfg.AnnounceChannelID != "" {
+		// Claims as files in the data directory: the processes sharing
+		// it announce each statement once.
+		bcfg.AnnounceChannelID = cfg.AnnounceChannelID
+		bcfg.Announcements = bot.FileAnnouncements{Dir: filepath.Join(a.cfg.DataDir, "announced")}
+	}
+	b := bot.New(bcfg)
 	// The bot follows changes other processes make (the CLI, other bots
 	// on the same store).
 	go a.library.Follow(ctx)
