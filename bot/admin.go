@@ -16,6 +16,7 @@ import (
 
 	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/store"
 )
 
 // Library changes the corpus (rag.Library).
@@ -79,8 +80,15 @@ func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
 }
 
 func (b *Bot) audit(ev *ievent, action string, target []string, summary string, err error) {
-	rec := rag.AuditRecord{Actor: "discord:" + ev.user, Guild: ev.i.GuildID, Action: action, Target: target, Summary: summary}
-	if werr := rag.Audit(b.cfg.DataDir, rec, err); werr != nil {
+	rec := store.AuditRecord{Time: time.Now().UTC(), Actor: "discord:" + ev.user, Guild: ev.i.GuildID, Action: action, Target: target, Summary: summary, OK: err == nil}
+	if err != nil {
+		rec.Error = err.Error()
+	}
+	ev.log.Info("audit", "actor", rec.Actor, "action", action, "target", target, "ok", rec.OK, "error", rec.Error)
+	if b.cfg.Store == nil {
+		return
+	}
+	if werr := b.cfg.Store.AppendAudit(context.WithoutCancel(b.ctx), rec); werr != nil && !errors.Is(werr, store.ErrReadOnly) {
 		ev.log.Error("audit log write failed", "err", werr)
 	}
 }

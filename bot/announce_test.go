@@ -12,6 +12,7 @@ import (
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/rag"
 	"github.com/statementbot/statementbot/statements"
+	"github.com/statementbot/statementbot/store/sqlite"
 )
 
 // memAnnouncements is a shared store in memory; other holds the ids
@@ -53,21 +54,22 @@ const (
 	harbour2025 = "---\ntitle: Harbour Notice\ndate: 2025-03-03\nissuer: Harbour Office\n---\nThe lighthouse will be repainted.\n\nThe delegates approved the harbour budget of six million euros.\n\nA new pier opens in May."
 )
 
-// addElsewhere adds a statement as another process would (its own
-// library on the same data directory), then gives h's engine the index
-// that process built, as the shared store's refresh does.
+// addElsewhere adds a statement as another process would: its own
+// library on the same store. h's library follows the change.
 func addElsewhere(t *testing.T, h *harness, name, text string) {
 	t.Helper()
-	lib, ix, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{Dir: h.dataDir, Bundled: statements.FS, Docs: embeddings.NewLocal(0), Extract: testExtractor(t)})
+	st, err := sqlite.Open(context.Background(), h.storeDir, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := rag.NewEngine(ix, rag.Config{})
-	lib.SetEngine(e)
+	defer st.Close()
+	lib, _, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{Store: st, Bundled: statements.FS, Docs: embeddings.NewLocal(0), Extract: testExtractor(t), ChangesOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := lib.Add(context.Background(), []rag.AddRequest{{Name: name, Data: []byte(text)}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	h.engine.SetIndex(e.Index())
 }
 
 // announcements waits for a post to the channel holding want and returns

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/store"
 )
 
 // Answerer answers questions from the current index.
@@ -37,9 +37,11 @@ type Config struct {
 	// GuildID registers the commands in one guild (instant); empty
 	// registers them globally.
 	GuildID string
-	// DataDir holds feedback.jsonl and audit.jsonl.
-	DataDir string
-	Log     *slog.Logger
+	// Store keeps the audit log, feedback and the answers behind
+	// /sources and citation buttons; nil keeps answers in this process
+	// and audit and feedback in the log only.
+	Store Store
+	Log   *slog.Logger
 
 	AdminUserIDs []string
 	AdminRoleIDs []string
@@ -115,7 +117,7 @@ func New(cfg Config) *Bot {
 		log:     cfg.Log,
 		limit:   newUserLimiter(cfg.UserPerMinute, cfg.UserBurst),
 		gate:    newGate(cfg.MaxConcurrent),
-		memory:  newMemory(5000),
+		memory:  newMemory(5000, cfg.Store, cfg.Log),
 		threads: map[string]bool{},
 		ctx:     context.Background(),
 		online:  make(chan struct{}),
@@ -219,8 +221,8 @@ func (b *Bot) visible(err error, log *slog.Logger) string {
 		return truncate(ie.Msg, maxContent)
 	case errors.As(err, &us):
 		return fmt.Sprintf("I have no statement %q. Use /statements to see what I know.", truncate(us.ID, maxIDLength))
-	case errors.Is(err, rag.ErrBusy):
-		return "An add, remove or reindex is already running; try again when it finishes."
+	case errors.Is(err, rag.ErrNoStore), errors.Is(err, store.ErrReadOnly):
+		return "This bot's data directory is read-only: statements cannot be added or removed here."
 	}
 	ref := newKey()[:8]
 	log.Error("request failed", "ref", ref, "err", err)
@@ -301,22 +303,12 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, 
 		return
 	}
 	key := newKey()
-	b.memory.put(key, to.channel(), answerRecord{Question: question, Answer: a})
+	b.memory.put(context.WithoutCancel(ctx), key, to.channel(), answerRecord{Question: question, Answer: a})
 	if err := deliver(ctx, to, renderAnswer(a, key)); err != nil {
 		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
 		return
 	}
 	log.Info("answered", "mode", a.Mode, "grounded", a.Grounded, "citations", len(a.Citations))
-}
-
-// feedbackRecord is one line of feedback.jsonl.
-type feedbackRecord struct {
-	Time      time.Time      `json:"time"`
-	Vote      string         `json:"vote"` // "up" or "down"
-	Question  string         `json:"question,omitempty"`
-	Answer    string         `json:"answer"`
-	Citations []rag.Citation `json:"citations,omitempty"`
-	User      string         `json:"user"` // hashed user id
 }
 
 // hashUser hides a Discord user id in stored records.
@@ -328,14 +320,26 @@ func shortHash(s string, n int) string {
 	return hex.EncodeToString(sum[:n])
 }
 
-func (b *Bot) recordFeedback(vote, key, user string, msg *discordgo.Message) error {
-	rec := feedbackRecord{Time: time.Now().UTC(), Vote: vote, User: hashUser(user)}
-	if r, ok := b.memory.get(key); ok {
-		rec.Question, rec.Answer, rec.Citations = r.Question, r.Answer.Text, r.Answer.Citations
+// recordFeedback stores a vote on the answer under key. Without a store
+// (or with a read-only one) the vote goes to the log.
+func (b *Bot) recordFeedback(ctx context.Context, vote, key, user string, msg *discordgo.Message) error {
+	rec := store.FeedbackRecord{Time: time.Now().UTC(), Vote: vote, User: hashUser(user), AnswerID: key}
+	if r, ok := b.memory.get(ctx, key, b.cfg.Answerer.Index()); ok {
+		rec.Question, rec.Answer = r.Question, r.Answer.Text
+		for _, c := range r.Answer.Citations {
+			rec.Citations = append(rec.Citations, store.CitationRecord{N: c.N, Statement: c.Statement, Paragraph: c.Paragraph, TextHash: rag.TextHash(c.Text)})
+		}
 	} else if msg != nil {
-		rec.Answer = msg.Content // the bot restarted since; keep what the message shows
+		rec.Answer = msg.Content // forgotten since; keep what the message shows
 	}
-	return rag.AppendRecord(filepath.Join(b.cfg.DataDir, "feedback.jsonl"), rec)
+	if b.cfg.Store != nil {
+		err := b.cfg.Store.AppendFeedback(ctx, rec)
+		if !errors.Is(err, store.ErrReadOnly) {
+			return err
+		}
+	}
+	b.log.Info("feedback", "vote", rec.Vote, "user", rec.User, "answer_id", rec.AnswerID, "question", rec.Question)
+	return nil
 }
 
 // questionFromMessage is the question a message asks: its text without

@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,17 +16,19 @@ import (
 	"github.com/statementbot/statementbot/rag/llm"
 	"github.com/statementbot/statementbot/rag/llm/llmtest"
 	"github.com/statementbot/statementbot/statements"
+	"github.com/statementbot/statementbot/store/sqlite"
 )
 
 // harness is a bot connected to a fake Discord, answering from the bundled
 // statements.
 type harness struct {
-	t       testing.TB
-	fake    *discordtest.Server
-	bot     *Bot
-	engine  *rag.Engine
-	library *rag.Library
-	dataDir string
+	t        testing.TB
+	fake     *discordtest.Server
+	bot      *Bot
+	engine   *rag.Engine
+	library  *rag.Library
+	store    *sqlite.Store
+	storeDir string
 }
 
 type option func(*Config, *rag.Config)
@@ -49,18 +49,18 @@ func withModel(srv *llmtest.Server) option {
 func start(t testing.TB, opts ...option) *harness {
 	t.Helper()
 	fake := discordtest.New(t, discordtest.WithInteractionDeadline(0))
-	dataDir := t.TempDir()
 	local := embeddings.NewLocal(0)
-	cache, err := embeddings.OpenCache(filepath.Join(dataDir, "cache"), local)
+	storeDir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), storeDir, sqlite.Options{PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib, ix, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{Dir: dataDir, Bundled: statements.FS, Docs: cache, Extract: testExtractor(t)})
+	lib, ix, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{Store: st, Bundled: statements.FS, Docs: local, Extract: testExtractor(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := Config{
-		Session: fake.Session("Bot test-token"), Library: lib, DataDir: dataDir, GuildID: discordtest.GuildID,
+		Session: fake.Session("Bot test-token"), Library: lib, Store: st, GuildID: discordtest.GuildID,
 		EditInterval: 20 * time.Millisecond, UserPerMinute: 600, UserBurst: 100, MaxConcurrent: 8,
 	}
 	rc := rag.Config{Queries: local}
@@ -78,8 +78,13 @@ func start(t testing.TB, opts ...option) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
+	// As serve does: the library follows changes other processes make.
+	followed := make(chan struct{})
+	go func() { defer close(followed); lib.Follow(ctx) }()
 	stopWait := waitContext(t) // made now: its cancel runs after the cleanup below
 	t.Cleanup(func() {
+		defer st.Close()
+		defer func() { <-followed }()
 		cancel()
 		select {
 		case err := <-done:
@@ -90,7 +95,7 @@ func start(t testing.TB, opts ...option) *harness {
 			t.Error("Run did not return")
 		}
 	})
-	h := &harness{t: t, fake: fake, bot: b, engine: engine, library: lib, dataDir: dataDir}
+	h := &harness{t: t, fake: fake, bot: b, engine: engine, library: lib, store: st, storeDir: storeDir}
 	h.waitCall(func(c discordtest.Call) bool { return c.Is("PUT", "applications/*/guilds/*/commands") })
 	// The PUT is recorded before its response is written: wait for Run to
 	// have it, so that the test starts with the bot online.
@@ -302,14 +307,11 @@ func TestAskCommand(t *testing.T) {
 		Data: discordgo.MessageComponentInteractionData{CustomID: buttons[len(buttons)-1], ComponentType: discordgo.ButtonComponent},
 	})
 	h.finalEdit(fb, func(b msgBody) bool { return strings.Contains(b.Content, "feedback was recorded") })
-	data, err := os.ReadFile(filepath.Join(h.dataDir, "feedback.jsonl"))
-	if err != nil {
-		t.Fatal(err)
+	recs, err := h.store.ReadFeedback(context.Background(), 10)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("feedback records: %+v, %v", recs, err)
 	}
-	var rec feedbackRecord
-	if err := json.Unmarshal(data, &rec); err != nil {
-		t.Fatal(err)
-	}
+	rec := recs[0]
 	if rec.Vote != "down" || rec.Question != "Which countries joined the Coalition?" || !strings.Contains(rec.Answer, "Yemen") ||
 		len(rec.Citations) == 0 || rec.User == discordtest.UserID || rec.User == "" {
 		t.Errorf("feedback record = %+v", rec)

@@ -169,7 +169,7 @@ func (b *Bot) resolveStatement(ix *rag.Index, given, channel string) (*rag.State
 	if len(all) == 1 {
 		return all[0], nil
 	}
-	if rec, ok := b.memory.last(channel); ok && len(rec.Answer.Citations) > 0 {
+	if rec, ok := b.memory.last(b.ctx, channel, ix); ok && len(rec.Answer.Citations) > 0 {
 		if st, ok := ix.Statement(rec.Answer.Citations[0].Statement); ok {
 			return st, nil
 		}
@@ -220,7 +220,7 @@ func (b *Bot) handleSearch(ctx context.Context, ev *ievent) error {
 }
 
 func (b *Bot) handleSources(ctx context.Context, ev *ievent) error {
-	rec, ok := b.memory.last(ev.i.ChannelID)
+	rec, ok := b.memory.last(ctx, ev.i.ChannelID, b.cfg.Answerer.Index())
 	if !ok || len(rec.Answer.Citations) == 0 {
 		return ev.to.edit(ctx, out{Content: "I have not answered anything here yet (or I restarted since). Ask with /ask first."})
 	}
@@ -272,7 +272,7 @@ func (b *Bot) handleFeedback(ctx context.Context, ev *ievent) error {
 	if len(parts) != 3 || parts[1] != "up" && parts[1] != "down" {
 		return &userError{msg: "That button is broken."}
 	}
-	if err := b.recordFeedback(parts[1], parts[2], ev.user, ev.i.Message); err != nil {
+	if err := b.recordFeedback(ctx, parts[1], parts[2], ev.user, ev.i.Message); err != nil {
 		return err
 	}
 	return ev.to.edit(ctx, out{Content: "Thanks — your feedback was recorded."})

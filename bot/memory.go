@@ -2,12 +2,30 @@ package bot
 
 import (
 	"container/list"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/store"
 )
+
+// Store is where the bot keeps what must outlive a restart and be seen by
+// every process serving the same corpus: the audit log, feedback, and the
+// answers behind /sources and citation buttons (store.Store is one).
+type Store interface {
+	AppendAudit(ctx context.Context, rec store.AuditRecord) error
+	AppendFeedback(ctx context.Context, rec store.FeedbackRecord) error
+	PutAnswer(ctx context.Context, rec store.AnswerRecord) error
+	GetAnswer(ctx context.Context, id string) (store.AnswerRecord, error)
+	LastAnswer(ctx context.Context, channel string) (store.AnswerRecord, error)
+}
+
+var _ Store = store.Store(nil)
 
 // answerRecord is what the bot remembers of an answer it gave.
 type answerRecord struct {
@@ -15,9 +33,15 @@ type answerRecord struct {
 	Answer   *rag.Answer
 }
 
-// memory keeps the last answers, bounded: by channel (for /sources) and by
-// key (for feedback buttons). Safe for concurrent use.
+// memory remembers the answers given: in the store (so that /sources and
+// buttons work after a restart and on any process) and, whole, the last
+// ones given by this process, bounded (by channel for /sources, by key
+// for buttons). Without a store, or when it cannot be written (read-only),
+// only this process's memory serves. Safe for concurrent use.
 type memory struct {
+	st  Store // nil: this process's memory only
+	log *slog.Logger
+
 	mu        sync.Mutex
 	max       int
 	byKey     map[string]*list.Element
@@ -30,8 +54,8 @@ type memEntry struct {
 	rec          answerRecord
 }
 
-func newMemory(max int) *memory {
-	return &memory{max: max, byKey: map[string]*list.Element{}, order: list.New(), byChannel: map[string]string{}}
+func newMemory(max int, st Store, log *slog.Logger) *memory {
+	return &memory{st: st, log: log, max: max, byKey: map[string]*list.Element{}, order: list.New(), byChannel: map[string]string{}}
 }
 
 func newKey() string {
@@ -41,9 +65,8 @@ func newKey() string {
 }
 
 // put remembers an answer given in channel under key.
-func (m *memory) put(key, channel string, rec answerRecord) {
+func (m *memory) put(ctx context.Context, key, channel string, rec answerRecord) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.byKey[key] = m.order.PushBack(&memEntry{key: key, channel: channel, rec: rec})
 	m.byChannel[channel] = key
 	for m.order.Len() > m.max {
@@ -55,25 +78,96 @@ func (m *memory) put(key, channel string, rec answerRecord) {
 			delete(m.byChannel, old.channel)
 		}
 	}
+	m.mu.Unlock()
+	if m.st == nil {
+		return
+	}
+	a := rec.Answer
+	stored := store.AnswerRecord{ID: key, Channel: channel, Question: rec.Question, Answer: a.Text, Mode: a.Mode, Grounded: a.Grounded, Time: time.Now().UTC()}
+	for _, c := range a.Citations {
+		stored.Citations = append(stored.Citations, store.CitationRecord{N: c.N, Statement: c.Statement, Paragraph: c.Paragraph, TextHash: rag.TextHash(c.Text)})
+	}
+	if err := m.st.PutAnswer(ctx, stored); err != nil && !errors.Is(err, store.ErrReadOnly) {
+		m.log.Warn("the answer is remembered by this process only", "err", err)
+	}
 }
 
-func (m *memory) get(key string) (answerRecord, bool) {
+// get is the answer remembered under key; ix resolves the citations of
+// one this process does not hold.
+func (m *memory) get(ctx context.Context, key string, ix *rag.Index) (answerRecord, bool) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	e, ok := m.byKey[key]
-	if !ok {
+	m.mu.Unlock()
+	if ok {
+		return e.Value.(*memEntry).rec, true
+	}
+	if m.st == nil {
 		return answerRecord{}, false
 	}
-	return e.Value.(*memEntry).rec, true
+	r, err := m.st.GetAnswer(ctx, key)
+	if err != nil {
+		m.notFound(err)
+		return answerRecord{}, false
+	}
+	return fromStored(r, ix), true
 }
 
-// last is the latest answer in channel.
-func (m *memory) last(channel string) (answerRecord, bool) {
+// last is the latest answer in channel, by any process.
+func (m *memory) last(ctx context.Context, channel string, ix *rag.Index) (answerRecord, bool) {
+	if m.st != nil {
+		r, err := m.st.LastAnswer(ctx, channel)
+		if err == nil {
+			if m.holds(r.ID) {
+				if mine, ok := m.get(ctx, r.ID, ix); ok {
+					return mine, true
+				}
+			}
+			return fromStored(r, ix), true
+		}
+		m.notFound(err)
+	}
 	m.mu.Lock()
 	key, ok := m.byChannel[channel]
 	m.mu.Unlock()
 	if !ok {
 		return answerRecord{}, false
 	}
-	return m.get(key)
+	return m.get(ctx, key, ix)
+}
+
+// holds reports whether this process holds the answer under key whole.
+func (m *memory) holds(key string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.byKey[key]
+	return ok
+}
+
+func (m *memory) notFound(err error) {
+	if !errors.Is(err, store.ErrNotFound) {
+		m.log.Warn("reading remembered answers failed", "err", err)
+	}
+}
+
+// fromStored rebuilds a remembered answer, quoting its cited paragraphs
+// from the index as they are now; a paragraph changed or gone since says
+// so.
+func fromStored(r store.AnswerRecord, ix *rag.Index) answerRecord {
+	a := &rag.Answer{Question: r.Question, Text: r.Answer, Mode: r.Mode, Grounded: r.Grounded}
+	for _, c := range r.Citations {
+		cite := rag.Citation{N: c.N, Statement: c.Statement, Paragraph: c.Paragraph, Title: c.Statement, Text: "(This paragraph is no longer indexed.)"}
+		if ix != nil {
+			if st, ok := ix.Statement(c.Statement); ok {
+				cite.Title, cite.Date = st.Title, st.Date
+				if p, ok := st.Paragraph(c.Paragraph); ok {
+					cite.Text = p.Text
+					if c.TextHash != "" && rag.TextHash(p.Text) != c.TextHash {
+						cite.Text = "(Changed since the answer.) " + p.Text
+					}
+				}
+			}
+		}
+		a.Citations = append(a.Citations, cite)
+	}
+	return answerRecord{Question: r.Question, Answer: a}
 }

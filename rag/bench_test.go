@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -157,99 +155,3 @@ func BenchmarkAnswerOverhead(b *testing.B) {
 }
 
 // countTexts counts the texts an embedder is asked to embed.
-type countTexts struct {
-	*embeddings.Local
-	n int
-}
-
-func (c *countTexts) Embed(ctx context.Context, texts []string) ([][]float32, error) {
-	c.n += len(texts)
-	return c.Local.Embed(ctx, texts)
-}
-func (c *countTexts) Name() string  { return "local-hash-v1" }
-func (c *countTexts) Model() string { return "dims768" }
-
-// BenchmarkReindex: 1,000 statements of 10 paragraphs with the local
-// embedder. "full" builds the index with an empty cache (every paragraph
-// parsed, repaired and embedded); "again" is the immediate second
-// reindex, which must embed nothing; "restart" opens the data directory
-// anew.
-func BenchmarkReindex(b *testing.B) {
-	dir := b.TempDir()
-	inner := &countTexts{Local: embeddings.NewLocal(0)}
-	open := func() *Library {
-		cache, err := embeddings.OpenCache(filepath.Join(dir, "cache"), inner)
-		if err != nil {
-			b.Fatal(err)
-		}
-		lib, ix, stats, err := OpenLibrary(context.Background(), LibraryConfig{Dir: dir, Docs: cache})
-		if err != nil || stats.Paragraphs != 10_000 {
-			b.Fatalf("%+v %v", stats, err)
-		}
-		lib.SetEngine(NewEngine(ix, Config{}))
-		return lib
-	}
-	var reqs []AddRequest
-	for _, st := range syntheticStatements(b, 10_000) {
-		var text strings.Builder
-		for _, p := range st.Paragraphs {
-			text.WriteString(strings.ToUpper(p.Text[:1]) + p.Text[1:] + ".\n\n")
-		}
-		reqs = append(reqs, AddRequest{Name: st.ID + ".txt", Data: []byte(text.String())})
-	}
-	first, ix, _, err := OpenLibrary(context.Background(), LibraryConfig{Dir: dir, Docs: inner})
-	if err != nil {
-		b.Fatal(err)
-	}
-	first.SetEngine(NewEngine(ix, Config{}))
-	if _, _, err := first.Add(context.Background(), reqs, nil); err != nil {
-		b.Fatal(err)
-	}
-	var lib *Library
-	b.Run("full", func(b *testing.B) {
-		inner.n = 0
-		for b.Loop() {
-			b.StopTimer()
-			files, _ := filepath.Glob(filepath.Join(dir, "cache", "*.vec"))
-			for _, f := range files {
-				_ = os.Remove(f)
-			}
-			b.StartTimer()
-			lib = open()
-		}
-		b.ReportMetric(float64(inner.n)/float64(b.N), "embedded/op")
-	})
-	b.Run("again", func(b *testing.B) {
-		inner.n = 0
-		for b.Loop() {
-			if _, err := lib.Reindex(context.Background(), nil); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(inner.n)/float64(b.N), "embedded/op")
-	})
-	// Replacing one statement parses and embeds only that one.
-	b.Run("replace-one", func(b *testing.B) {
-		inner.n = 0
-		i := 0
-		for b.Loop() {
-			i++
-			text := fmt.Sprintf("Changed statement, version %d.\n\nIts second paragraph.", i)
-			if _, _, err := lib.Add(context.Background(), []AddRequest{{Name: reqs[0].Name, Data: []byte(text), Replace: true}}, nil); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.ReportMetric(float64(inner.n)/float64(b.N), "embedded/op")
-		b.StopTimer()
-		if _, _, err := lib.Add(context.Background(), []AddRequest{{Name: reqs[0].Name, Data: reqs[0].Data, Replace: true}}, nil); err != nil {
-			b.Fatal(err)
-		}
-	})
-	b.Run("restart", func(b *testing.B) {
-		inner.n = 0
-		for b.Loop() {
-			open()
-		}
-		b.ReportMetric(float64(inner.n)/float64(b.N), "embedded/op")
-	})
-}

@@ -13,7 +13,7 @@ type BuildStats struct {
 	Statements int           `json:"statements"`
 	Paragraphs int           `json:"paragraphs"`
 	Embedded   int           `json:"embedded"` // vectors computed by the embedder
-	Reused     int           `json:"reused"`   // vectors taken from the cache
+	Reused     int           `json:"reused"`   // vectors held or stored already
 	Duration   time.Duration `json:"-"`
 }
 
@@ -24,15 +24,8 @@ type Progress func(done, total int)
 // progress report).
 const embedBatch = 64
 
-// cacheStats is implemented by embedders that cache (embeddings.Cache).
-type cacheStats interface{ Stats() (hits, misses int64) }
-
-// flusher is implemented by embedders that persist what they computed.
-type flusher interface{ Flush() error }
-
-// Build embeds the paragraphs of stmts with docs and indexes them. If docs
-// caches, unchanged paragraphs are not embedded again and the cache is
-// flushed before Build returns.
+// Build embeds the paragraphs of stmts with docs and indexes them, in
+// memory (a Library keeps vectors in its store).
 func Build(ctx context.Context, stmts []*Statement, docs Embedder, progress Progress) (*Index, BuildStats, error) {
 	start := time.Now()
 	stats := BuildStats{Statements: len(stmts)}
@@ -43,43 +36,37 @@ func Build(ctx context.Context, stmts []*Statement, docs Embedder, progress Prog
 		}
 	}
 	stats.Paragraphs = len(texts)
-	var h0, m0 int64
-	cs, caching := docs.(cacheStats)
-	if caching {
-		h0, m0 = cs.Stats()
+	vectors, err := embedAll(ctx, docs, texts, progress)
+	if err != nil {
+		return nil, stats, err
 	}
+	stats.Embedded = len(texts)
+	ix, err := NewIndex(ctx, stmts, vectors)
+	stats.Duration = time.Since(start)
+	return ix, stats, err
+}
+
+// embedAll embeds texts in batches, telling progress.
+func embedAll(ctx context.Context, docs Embedder, texts []string, progress Progress) ([][]float32, error) {
 	vectors := make([][]float32, 0, len(texts))
 	for i := 0; i < len(texts); i += embedBatch {
 		if err := ctx.Err(); err != nil {
-			return nil, stats, err
+			return nil, err
 		}
 		batch := texts[i:min(i+embedBatch, len(texts))]
 		vs, err := docs.Embed(ctx, batch)
 		if err != nil {
-			return nil, stats, fmt.Errorf("embedding paragraphs: %w", err)
+			return nil, fmt.Errorf("embedding paragraphs: %w", err)
 		}
 		if len(vs) != len(batch) {
-			return nil, stats, fmt.Errorf("embedding paragraphs: %d vectors for %d texts", len(vs), len(batch))
+			return nil, fmt.Errorf("embedding paragraphs: %d vectors for %d texts", len(vs), len(batch))
 		}
 		vectors = append(vectors, vs...)
 		if progress != nil {
 			progress(len(vectors), len(texts))
 		}
 	}
-	if caching {
-		h1, m1 := cs.Stats()
-		stats.Reused, stats.Embedded = int(h1-h0), int(m1-m0)
-	} else {
-		stats.Embedded = len(texts)
-	}
-	if f, ok := docs.(flusher); ok {
-		if err := f.Flush(); err != nil {
-			return nil, stats, err
-		}
-	}
-	ix, err := NewIndex(ctx, stmts, vectors)
-	stats.Duration = time.Since(start)
-	return ix, stats, err
+	return vectors, nil
 }
 
 // IsStatementFile reports whether name is a statement text file by its

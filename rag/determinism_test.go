@@ -12,6 +12,7 @@ import (
 	"github.com/statementbot/statementbot/rag"
 	"github.com/statementbot/statementbot/rag/llm"
 	"github.com/statementbot/statementbot/rag/llm/llmtest"
+	"github.com/statementbot/statementbot/store/sqlite"
 )
 
 // A fixtureFile is one statement file to add.
@@ -82,11 +83,12 @@ func buildTieLibrary(t *testing.T, url string) (extractive, model *rag.Engine) {
 	local := embeddings.NewLocal(0)
 	dir := t.TempDir()
 	open := func() (*rag.Library, *rag.Index) {
-		cache, err := embeddings.OpenCache(dir+"/cache", local)
+		st, err := sqlite.Open(ctx, dir, sqlite.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		lib, ix, _, err := rag.OpenLibrary(ctx, rag.LibraryConfig{Dir: dir, Docs: cache})
+		t.Cleanup(func() { st.Close() })
+		lib, ix, _, err := rag.OpenLibrary(ctx, rag.LibraryConfig{Store: st, Docs: local})
 		if err != nil {
 			t.Fatal(err)
 		}

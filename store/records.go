@@ -69,6 +69,12 @@ type FeedbackRecord struct {
 	Citations []CitationRecord
 }
 
+// AnswersKept is how many answers the store remembers: the latest, of
+// every channel and process together (older ones drop out as new ones
+// come; a button on an older answer falls back to what its message
+// shows).
+const AnswersKept = 20000
+
 // An AnswerRecord is what is remembered of an answer the bot gave, so that
 // /sources and citation buttons work after a restart and on any process.
 type AnswerRecord struct {

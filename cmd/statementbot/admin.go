@@ -24,13 +24,6 @@ type changeJSON struct {
 	Seconds float64  `json:"seconds"`
 }
 
-func (a *app) audit(actor, action string, target []string, summary string, err error) {
-	rec := rag.AuditRecord{Actor: actor, Action: action, Target: target, Summary: summary}
-	if werr := rag.Audit(a.cfg.DataDir, rec, err); werr != nil {
-		a.log.Error("audit log write failed", "err", werr)
-	}
-}
-
 func cliActor(env *environment) string {
 	if u := env.getenv("USER"); u != "" {
 		return "cli:" + u
@@ -89,7 +82,7 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	if err := ingest.CheckDate(*date); err != nil {
 		return usageErrorf("add: --date: %v", err)
 	}
-	a, err := loadApp(ctx, env, *data)
+	a, err := loadChanger(ctx, env, *data)
 	if err != nil {
 		return err
 	}
@@ -137,7 +130,7 @@ func cmdRemove(ctx context.Context, env *environment, args []string) error {
 	if len(pos) != 1 {
 		return usageErrorf("remove: give one statement id (see statementbot statements)")
 	}
-	a, err := loadApp(ctx, env, *data)
+	a, err := loadChanger(ctx, env, *data)
 	if err != nil {
 		return err
 	}
@@ -161,7 +154,7 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	if len(pos) != 0 {
 		return usageErrorf("reindex: takes no arguments")
 	}
-	a, err := loadApp(ctx, env, *data)
+	a, err := loadChanger(ctx, env, *data)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/statementbot/statementbot/compare"
 	"github.com/statementbot/statementbot/embeddings"
@@ -13,23 +15,30 @@ import (
 	"github.com/statementbot/statementbot/rag"
 	"github.com/statementbot/statementbot/rag/llm"
 	"github.com/statementbot/statementbot/statements"
+	"github.com/statementbot/statementbot/store"
 )
 
 // app is the wired program: configuration, logger, the statement library
 // and the answering engine over its current index.
 type app struct {
-	cfg       config
-	log       *slog.Logger
-	engine    *rag.Engine
-	library   *rag.Library
-	extractor *extract.Extractor
-	built     rag.BuildStats
+	cfg     config
+	log     *slog.Logger
+	engine  *rag.Engine
+	library *rag.Library
+	store   store.Store // nil: a read-only data dir without a store
+	// changesOnly: opened to change the corpus (no index, no engine).
+	changesOnly bool
+	extractor   *extract.Extractor
+	built       rag.BuildStats
 }
 
-// close releases what the app started (the PDF reader's pool).
+// close releases what the app started (the PDF reader's pool, the store).
 func (a *app) close() {
 	if a.extractor != nil {
 		_ = a.extractor.Close()
+	}
+	if a.store != nil {
+		_ = a.store.Close()
 	}
 }
 
@@ -51,6 +60,35 @@ func loadApp(ctx context.Context, env *environment, dataDir string) (*app, error
 	return openApp(ctx, env, cfg)
 }
 
+// loadChanger is loadApp for add, remove and reindex: it opens the library
+// to change the corpus only, building no index and no engine.
+func loadChanger(ctx context.Context, env *environment, dataDir string) (*app, error) {
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	a := &app{cfg: cfg, log: log, changesOnly: true}
+	a.extractor = extract.New(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache", "wazero")})
+	if a.store, err = openStore(ctx, cfg, log); err != nil {
+		a.close()
+		return nil, err
+	}
+	var emb rag.NamedEmbedder = embeddings.NewLocal(0)
+	if cfg.EmbeddingProvider == "openai" {
+		client := llm.New(llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIKey, Model: cfg.ChatModel, Timeout: cfg.LLMTimeout, Logger: log})
+		emb = embeddings.NewOpenAI(client.OpenAI(), cfg.EmbeddingModel, 0, cfg.LLMTimeout)
+	}
+	if _, err := a.openLibrary(ctx, emb); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
 // openApp opens the library and builds the index.
 func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
@@ -61,6 +99,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 
 	pset, err := prompts.Load(cfg.PromptsDir)
 	if err != nil {
+		return nil, err
+	}
+	if a.store, err = openStore(ctx, cfg, log); err != nil {
 		return nil, err
 	}
 	rcfg := rag.Config{Log: log, Prompts: pset, Compare: func(ix *rag.Index, q string) (*rag.Answer, bool) { return compare.Answer(ix, q) }}
@@ -87,6 +128,7 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 	if ix == nil {
 		local := embeddings.NewLocal(0)
 		if ix, err = a.openLibrary(ctx, local); err != nil {
+			a.close()
 			return nil, err
 		}
 		rcfg.Queries = local
@@ -105,21 +147,40 @@ func (a *app) mode(client *llm.Client) string {
 	return rag.ModeExtractive
 }
 
-// openLibrary opens the data directory's library, embedding through the
-// on-disk cache of emb.
-func (a *app) openLibrary(ctx context.Context, emb embeddings.Embedder) (*rag.Index, error) {
-	var docs rag.Embedder = emb
-	if cache, err := embeddings.OpenCache(filepath.Join(a.cfg.DataDir, "cache"), emb); err == nil {
-		docs = cache
-	} else {
-		a.log.Warn("embedding cache unavailable", "err", err)
+// openLibrary opens the library over the store, embedding with emb. An
+// earlier version's data dir (manifest.json, statements/, cache/) is
+// imported into a new store, or read in place without one.
+func (a *app) openLibrary(ctx context.Context, emb rag.NamedEmbedder) (*rag.Index, error) {
+	lcfg := rag.LibraryConfig{
+		LegacyDir: a.cfg.DataDir, Bundled: statements.FS, Docs: emb, Log: a.log, Extract: a.extractor.Extract,
+		ChangesOnly: a.changesOnly,
 	}
-	lib, ix, stats, err := rag.OpenLibrary(ctx, rag.LibraryConfig{
-		Dir: a.cfg.DataDir, Bundled: statements.FS, Docs: docs, Log: a.log, Extract: a.extractor.Extract,
-	})
+	if a.store != nil {
+		lcfg.Store = a.store
+	}
+	lib, ix, stats, err := rag.OpenLibrary(ctx, lcfg)
 	if err != nil {
 		return nil, err
 	}
 	a.library, a.built = lib, stats
 	return ix, nil
+}
+
+// audit records a change made from the command line: in the store, or,
+// without a writable one, in the log.
+func (a *app) audit(actor, action string, target []string, summary string, err error) {
+	rec := store.AuditRecord{Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, Summary: summary, OK: err == nil}
+	if err != nil {
+		rec.Error = err.Error()
+	}
+	if a.store != nil {
+		werr := a.store.AppendAudit(context.Background(), rec)
+		if werr == nil {
+			return
+		}
+		if !errors.Is(werr, store.ErrReadOnly) {
+			a.log.Error("audit log write failed", "err", werr)
+		}
+	}
+	a.log.Info("audit", "actor", actor, "action", action, "target", target, "ok", rec.OK, "error", rec.Error)
 }

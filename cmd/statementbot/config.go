@@ -17,7 +17,10 @@ import (
 // config is everything statementbot reads from its environment. This file
 // is the only place that knows the variable names.
 type config struct {
-	DataDir     string
+	DataDir string
+	// StoreURL, a postgres:// URL, keeps the corpus in PostgreSQL, shared
+	// by several processes; empty keeps it in SQLite in DataDir.
+	StoreURL    string
 	LogLevel    slog.Level
 	LogLevelSet bool // LOG_LEVEL was given (serve defaults to info otherwise)
 
@@ -78,6 +81,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if v := get("STATEMENTBOT_DATA"); v != "" {
 		c.DataDir = v
+	}
+	if v := get("STATEMENTBOT_STORE"); v != "" {
+		if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+			return c, usageErrorf("STATEMENTBOT_STORE: give a postgres:// URL, or leave it unset to keep the store in the data directory")
+		}
+		c.StoreURL = v
 	}
 	if v := get("LOG_LEVEL"); v != "" {
 		c.LogLevelSet = true

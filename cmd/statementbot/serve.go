@@ -52,7 +52,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	sess.LogLevel = discordgo.LogWarning
 	bcfg := bot.Config{
 		Session: sess, Answerer: a.engine, Library: a.library,
-		GuildID: cfg.DiscordGuildID, DataDir: a.cfg.DataDir, Log: a.log.With("component", "bot"),
+		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
 	}
@@ -63,6 +63,9 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		bcfg.Announcements = bot.FileAnnouncements{Dir: filepath.Join(a.cfg.DataDir, "announced")}
 	}
 	b := bot.New(bcfg)
+	// The bot follows changes other processes make (the CLI, other bots
+	// on the same store).
+	go a.library.Follow(ctx)
 	a.log.Info("starting the Discord bot", slog.String("guild", cfg.DiscordGuildID), slog.String("mode", a.engine.Mode()))
 	return b.Run(ctx)
 }

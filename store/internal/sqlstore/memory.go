@@ -111,6 +111,12 @@ func (s *DB) PutAnswer(ctx context.Context, r store.AnswerRecord) error {
 	if err != nil {
 		return fmt.Errorf("remembering answer %s: %w", r.ID, err)
 	}
+	// Only the latest store.AnswersKept are kept (one range delete on
+	// the primary key, nearly always of one row or none).
+	_, err = s.db.ExecContext(ctx, s.d.q("DELETE FROM answers WHERE seq <= (SELECT max(seq) FROM answers) - ?"), store.AnswersKept)
+	if err != nil {
+		return fmt.Errorf("forgetting old answers: %w", err)
+	}
 	return nil
 }
 

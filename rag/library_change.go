@@ -1,0 +1,408 @@
+package rag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/statementbot/statementbot/ingest"
+	"github.com/statementbot/statementbot/ingest/extract"
+	"github.com/statementbot/statementbot/store"
+)
+
+// ChangeStats summarise one change of the corpus.
+type ChangeStats struct {
+	BuildStats
+	Added   int `json:"added"`   // paragraphs new to the index
+	Changed int `json:"changed"` // paragraphs whose text changed
+	Removed int `json:"removed"` // paragraphs gone
+}
+
+// String is the one-line summary shown to whoever made the change.
+func (s ChangeStats) String() string {
+	return fmt.Sprintf("Paragraphs: %d added, %d changed, %d removed (%d statements, %d paragraphs in all). Embeddings: %d computed, %d reused. Took %.1fs.",
+		s.Added, s.Changed, s.Removed, s.Statements, s.Paragraphs, s.Embedded, s.Reused, s.Duration.Seconds())
+}
+
+// AddRequest is one file to add.
+type AddRequest struct {
+	Name    string // file name: gives the id and the format
+	Data    []byte
+	Meta    Metadata // overrides what the file says
+	Replace bool     // replace a statement with the same id
+}
+
+// Add parses new statements, embeds their paragraphs (outside any lock)
+// and stores them in one transaction: all of them, or none.
+func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress) (ChangeStats, []string, error) {
+	if l.st == nil {
+		return ChangeStats{}, nil, ErrNoStore
+	}
+	start := time.Now()
+	before, err := l.view(ctx)
+	if err != nil {
+		return ChangeStats{}, nil, err
+	}
+	byHash := before.byHash
+	inBatch := map[string]bool{}
+	var recs []store.StatementRecord
+	var stmts []*Statement
+	var ids []string
+	for _, r := range reqs {
+		st, text, err := l.prepare(ctx, r)
+		if err != nil {
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, err)
+		}
+		// Refused early (before embedding) when the live index has it;
+		// checked again in the change, against the store.
+		if title, ok := before.titles[st.ID]; ok && !r.Replace {
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, alreadyIndexed(st.ID, title))
+		}
+		if inBatch[st.ID] {
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, &InputError{Msg: fmt.Sprintf("two files give the id %q", st.ID)})
+		}
+		if other, dup := byHash[st.Hash]; dup && other != st.ID {
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, &InputError{Msg: fmt.Sprintf("the same text is already indexed as %q", other)})
+		}
+		inBatch[st.ID], byHash[st.Hash] = true, st.ID
+		rec := toRecord(st, r.Name, r.Data, text)
+		rec.AddedAt = time.Now().UTC()
+		recs, stmts, ids = append(recs, rec), append(stmts, st), append(ids, st.ID)
+	}
+	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, progress)
+	if err != nil {
+		return ChangeStats{}, nil, err
+	}
+	var diff changeDiff
+	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
+		diff = changeDiff{}
+		for i, rec := range recs {
+			cur, err := tx.Statement(ctx, rec.Library, rec.ID)
+			switch {
+			case err == nil && !reqs[i].Replace:
+				return fmt.Errorf("%s: %w", reqs[i].Name, alreadyIndexed(rec.ID, cur.Title))
+			case err != nil && !errors.Is(err, store.ErrNotFound):
+				return err
+			}
+			diff.count(cur.Paragraphs, rec.Paragraphs, err == nil)
+			if err := tx.PutStatement(ctx, rec); err != nil {
+				return err
+			}
+		}
+		return tx.PutVectors(ctx, l.docs.Name(), l.docs.Model(), vecs)
+	})
+	if err != nil {
+		return ChangeStats{}, nil, err
+	}
+	stats, err := l.committed(ctx, before, diff, start)
+	stats.Embedded, stats.Reused = len(computed), stats.Paragraphs-len(computed)
+	return stats, ids, err
+}
+
+func alreadyIndexed(id, title string) error {
+	return &InputError{Msg: fmt.Sprintf("a statement with id %q is already indexed (%s): remove it first, or add with replace", id, title)}
+}
+
+// vectorsOf are the vectors of the paragraphs of stmts (recs are their
+// records): held by the live index, stored, or computed now. All go into
+// the change, so that none can be missing after it (a vector another
+// process's change dropped meanwhile is put back). embedded counts those
+// computed, which are also returned apart.
+func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []store.StatementRecord, progress Progress) (vecs, computed map[string][]float32, err error) {
+	l.mu.Lock()
+	held := l.vecs
+	l.mu.Unlock()
+	vecs = map[string][]float32{}
+	var missing []string
+	for _, rec := range recs {
+		for _, p := range rec.Paragraphs {
+			if v, ok := held[p.TextHash]; ok {
+				vecs[p.TextHash] = v
+			} else if _, seen := vecs[p.TextHash]; !seen {
+				vecs[p.TextHash] = nil
+				missing = append(missing, p.TextHash)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		stored, err := l.st.Vectors(ctx, l.docs.Name(), l.docs.Model(), missing)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading vectors: %w", err)
+		}
+		rest := missing[:0]
+		for _, h := range missing {
+			if v, ok := stored[h]; ok {
+				vecs[h] = v
+			} else {
+				rest = append(rest, h)
+			}
+		}
+		missing = rest
+	}
+	if len(missing) > 0 {
+		var hashes []string
+		for _, rec := range recs {
+			for _, p := range rec.Paragraphs {
+				hashes = append(hashes, p.TextHash)
+			}
+		}
+		computed, err = l.embedMissing(ctx, stmts, hashes, missing, progress)
+		if err != nil {
+			return nil, nil, err
+		}
+		for h, v := range computed {
+			vecs[h] = v
+		}
+	}
+	return vecs, computed, nil
+}
+
+// committed swaps in the index of the store as it is after a change (it
+// holds the change, and maybe others' made since) and sums up the change.
+// A library opened for changes only builds no index.
+func (l *Library) committed(ctx context.Context, before corpusView, diff changeDiff, start time.Time) (ChangeStats, error) {
+	stats := ChangeStats{Added: diff.added, Changed: diff.changed, Removed: diff.removed}
+	stats.Statements, stats.Paragraphs = before.statements+diff.statements, before.paragraphs+diff.paragraphs
+	var err error
+	if !l.changesOnly {
+		_, err = l.refresh(ctx, nil)
+		after := l.Index()
+		stats.Statements, stats.Paragraphs = len(after.statements), after.Len()
+	}
+	stats.Duration = time.Since(start)
+	if err != nil {
+		return stats, fmt.Errorf("the change is stored, but the index was not rebuilt (the next start will): %w", err)
+	}
+	return stats, nil
+}
+
+// prepare extracts and parses one file, and renders what is stored: the
+// statement's text with front matter carrying its metadata.
+func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, string, error) {
+	// The extractor is the judge of file formats (it also decodes UTF-16
+	// text); without one only UTF-8 .txt and .md are taken.
+	doc := extract.Document{Text: string(r.Data), Format: extract.FormatText}
+	if l.extract != nil {
+		var err error
+		if doc, err = l.extract(ctx, r.Name, r.Data); err != nil {
+			return nil, "", err
+		}
+	} else {
+		if !IsStatementFile(r.Name) {
+			return nil, "", &InputError{Msg: "only .txt and .md files can be added here"}
+		}
+		if err := ingest.CheckText(r.Data); err != nil {
+			return nil, "", err
+		}
+	}
+	id := ingest.StatementID(r.Name)
+	if id == "" {
+		return nil, "", &InputError{Msg: "the file name gives no id: name it like 2024-05-01-summit.txt"}
+	}
+	// Front matter keeps what Discord options and the file's metadata said,
+	// apart; the text below it stays as extracted, parsed again only by a
+	// reindex.
+	fileMeta := Metadata{Title: doc.Title, Date: doc.Date, Source: doc.Source}
+	stored := ingest.Compose(r.Name, doc.Format, doc.Text, fileMeta, r.Meta)
+	st, err := ingest.Parse(id, []byte(stored), Metadata{})
+	if err != nil {
+		return nil, "", err
+	}
+	return st, stored, nil
+}
+
+// Remove takes a statement out of the corpus.
+func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
+	if l.st == nil {
+		return ChangeStats{}, ErrNoStore
+	}
+	start := time.Now()
+	before, err := l.view(ctx)
+	if err != nil {
+		return ChangeStats{}, err
+	}
+	if _, ok := before.titles[id]; ok && before.statements == 1 {
+		return ChangeStats{}, &InputError{Msg: "that is the only statement left; add another before removing it"}
+	}
+	var diff changeDiff
+	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
+		cur, err := tx.Statement(ctx, "", id)
+		if errors.Is(err, store.ErrNotFound) {
+			return &UnknownStatementError{ID: id}
+		}
+		if err != nil {
+			return err
+		}
+		diff = changeDiff{}
+		diff.count(cur.Paragraphs, nil, true)
+		diff.statements--
+		return tx.DeleteStatement(ctx, "", id)
+	})
+	if err != nil {
+		return ChangeStats{}, err
+	}
+	return l.committed(ctx, before, diff, start)
+}
+
+// Reindex parses every stored statement again from its stored text (as a
+// newer parser or repair would), stores those whose paragraphs or
+// metadata changed, and computes the vectors the store lacks. A
+// statement another process changed meanwhile is left as that process
+// made it.
+func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, error) {
+	if l.st == nil {
+		return ChangeStats{}, ErrNoStore
+	}
+	start := time.Now()
+	snap, err := l.st.Snapshot(ctx)
+	if err != nil {
+		return ChangeStats{}, fmt.Errorf("reading the corpus: %w", err)
+	}
+	before := viewOf(snap)
+	var updates []store.StatementRecord
+	readHash := map[string]string{}
+	var stmts []*Statement
+	var recs []store.StatementRecord
+	for _, old := range snap.Statements {
+		if err := ctx.Err(); err != nil {
+			return ChangeStats{}, err
+		}
+		st, rec, changed, err := l.reparse(ctx, old)
+		if err != nil {
+			l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
+			st, rec = fromRecord(old), old
+		}
+		stmts, recs = append(stmts, st), append(recs, store.StatementRecord{Paragraphs: rec.Paragraphs})
+		if changed {
+			readHash[rec.ID] = old.Hash
+			updates = append(updates, rec)
+		}
+	}
+	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, progress)
+	if err != nil {
+		return ChangeStats{}, err
+	}
+	// Stored are the vectors computed and those of the changed
+	// statements, not the whole corpus's again.
+	put := computed
+	if put == nil {
+		put = map[string][]float32{}
+	}
+	for _, rec := range updates {
+		for _, p := range rec.Paragraphs {
+			put[p.TextHash] = vecs[p.TextHash]
+		}
+	}
+	var diff changeDiff
+	if len(updates) > 0 || len(put) > 0 {
+		_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
+			diff = changeDiff{}
+			for _, rec := range updates {
+				cur, err := tx.Statement(ctx, rec.Library, rec.ID)
+				if errors.Is(err, store.ErrNotFound) || (err == nil && cur.Hash != readHash[rec.ID]) {
+					continue // removed or replaced meanwhile
+				}
+				if err != nil {
+					return err
+				}
+				diff.count(cur.Paragraphs, rec.Paragraphs, true)
+				if err := tx.PutStatement(ctx, rec); err != nil {
+					return err
+				}
+			}
+			return tx.PutVectors(ctx, l.docs.Name(), l.docs.Model(), put)
+		})
+		if err != nil {
+			return ChangeStats{}, err
+		}
+	}
+	stats, err := l.committed(ctx, before, diff, start)
+	stats.Embedded, stats.Reused = len(computed), stats.Paragraphs-len(computed)
+	return stats, err
+}
+
+// reparse parses a stored statement again from its stored text; changed
+// tells whether what is stored of it differs.
+func (l *Library) reparse(ctx context.Context, old store.StatementRecord) (*Statement, store.StatementRecord, bool, error) {
+	full, err := l.st.Statement(ctx, old.Library, old.ID)
+	if err != nil {
+		return nil, old, false, err
+	}
+	st, err := ingest.Parse(full.ID, []byte(full.Text), Metadata{})
+	if err != nil {
+		return nil, old, false, err
+	}
+	rec := toRecord(st, full.FileName, full.Upload, full.Text)
+	rec.Library, rec.AddedAt = full.Library, full.AddedAt
+	changed := rec.Title != old.Title || rec.Date != old.Date || rec.Issuer != old.Issuer || rec.Place != old.Place ||
+		rec.Source != old.Source || rec.Hash != old.Hash || !sameParagraphs(rec.Paragraphs, old.Paragraphs)
+	return st, rec, changed, nil
+}
+
+// A changeDiff counts what a change did: paragraphs added, changed and
+// removed (matched by statement and number), and how the number of
+// statements and paragraphs moved.
+type changeDiff struct {
+	added, changed, removed int
+	statements, paragraphs  int
+}
+
+// count adds the change of one statement from old (existed says whether
+// it did) to cur (nil: removed).
+func (d *changeDiff) count(old, cur []store.ParagraphRecord, existed bool) {
+	if !existed {
+		old = nil
+		d.statements++
+	}
+	d.paragraphs += len(cur) - len(old)
+	texts := make(map[int]string, len(old))
+	for _, p := range old {
+		texts[p.N] = p.Text
+	}
+	for _, p := range cur {
+		text, ok := texts[p.N]
+		switch {
+		case !ok:
+			d.added++
+		case text != p.Text:
+			d.changed++
+		}
+		delete(texts, p.N)
+	}
+	d.removed += len(texts)
+}
+
+// A corpusView is what a change checks before it starts: the statements'
+// titles by id, ids by content hash, and the totals.
+type corpusView struct {
+	titles                 map[string]string
+	byHash                 map[string]string
+	statements, paragraphs int
+}
+
+// view is the corpus as the live index has it or, for a library opened
+// for changes only, as the store has it now.
+func (l *Library) view(ctx context.Context) (corpusView, error) {
+	if ix := l.Index(); ix != nil {
+		v := corpusView{titles: map[string]string{}, byHash: map[string]string{}, statements: len(ix.statements), paragraphs: ix.Len()}
+		for _, st := range ix.statements {
+			v.titles[st.ID], v.byHash[st.Hash] = st.Title, st.ID
+		}
+		return v, nil
+	}
+	snap, err := l.st.Snapshot(ctx)
+	if err != nil {
+		return corpusView{}, fmt.Errorf("reading the corpus: %w", err)
+	}
+	return viewOf(snap), nil
+}
+
+func viewOf(snap store.Snapshot) corpusView {
+	v := corpusView{titles: map[string]string{}, byHash: map[string]string{}, statements: len(snap.Statements)}
+	for _, rec := range snap.Statements {
+		v.titles[rec.ID], v.byHash[rec.Hash] = rec.Title, rec.ID
+		v.paragraphs += len(rec.Paragraphs)
+	}
+	return v
+}

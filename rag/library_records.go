@@ -1,0 +1,55 @@
+package rag
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/statementbot/statementbot/store"
+)
+
+// TextHash keys a paragraph's vector: the SHA-256, in hex, of the text it
+// is embedded under (IndexText). The embedding cache of earlier versions
+// was keyed by the same sum, so its vectors import as they are.
+func TextHash(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
+}
+
+// toRecord is what the store keeps of a parsed statement: its upload,
+// the stored text it was parsed from, and its paragraphs with the hashes
+// of their indexed texts.
+func toRecord(st *Statement, fileName string, upload []byte, text string) store.StatementRecord {
+	rec := store.StatementRecord{
+		ID: st.ID, Title: st.Title, Date: st.Date, Issuer: st.Issuer, Place: st.Place, Source: st.Source,
+		Hash: st.Hash, FileName: fileName, Upload: upload, Text: text,
+		Paragraphs: make([]store.ParagraphRecord, len(st.Paragraphs)),
+	}
+	for i, p := range st.Paragraphs {
+		rec.Paragraphs[i] = store.ParagraphRecord{N: p.N, Section: p.Section, Text: p.Text, Header: p.Header, TextHash: TextHash(IndexText(st, p))}
+	}
+	return rec
+}
+
+// fromRecord is the statement a stored record holds, without parsing.
+func fromRecord(rec store.StatementRecord) *Statement {
+	st := &Statement{ID: rec.ID, Title: rec.Title, Date: rec.Date, Issuer: rec.Issuer, Place: rec.Place, Source: rec.Source, Hash: rec.Hash,
+		Paragraphs: make([]Paragraph, len(rec.Paragraphs))}
+	for i, p := range rec.Paragraphs {
+		st.Paragraphs[i] = Paragraph{Statement: rec.ID, N: p.N, Text: p.Text, Section: p.Section, Header: p.Header}
+	}
+	return st
+}
+
+// sameParagraphs reports whether a re-parse left a statement's stored
+// paragraphs as they were.
+func sameParagraphs(a, b []store.ParagraphRecord) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
