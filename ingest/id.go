@@ -93,9 +93,13 @@ func trimID(id string) string {
 	return strings.Trim(cut, "-")
 }
 
-// dropMarks decomposes text (compatibility forms too: "ﬁ" -> "fi", full
-// width "Ａ" -> "A") and drops the combining marks, leaving base letters.
-var dropMarks = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// dropMarks returns a transformer that decomposes text (compatibility
+// forms too: "ﬁ" -> "fi", full width "Ａ" -> "A") and drops the combining
+// marks, leaving base letters. A chain keeps state: one per call, as
+// uploads are named concurrently.
+func dropMarks() transform.Transformer {
+	return transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}
 
 // latinLetters are Latin letters with no decomposition to a base letter.
 var latinLetters = strings.NewReplacer(
@@ -106,7 +110,7 @@ var latinLetters = strings.NewReplacer(
 
 // latin returns s with accented Latin letters as their base letters.
 func latin(s string) string {
-	out, _, err := transform.String(dropMarks, s)
+	out, _, err := transform.String(dropMarks(), s)
 	if err != nil {
 		out = s
 	}

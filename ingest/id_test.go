@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -72,4 +73,20 @@ func TestUploadIDHashFollowsText(t *testing.T) {
 	if b := UploadID("声明.txt", "second text"); b == a {
 		t.Errorf("UploadID of two different texts = %q for both, want different ids", a)
 	}
+}
+
+// TestStatementIDConcurrent: ids are made concurrently (uploads in
+// parallel); run with -race.
+func TestStatementIDConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				if got := StatementID("Déclaration-café-2024.txt"); got != "declaration-cafe-2024" {
+					t.Errorf("StatementID = %q", got)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/philippgille/chromem-go"
 
@@ -64,7 +65,7 @@ func IndexText(st *Statement, p Paragraph) string {
 // statement then paragraph order, all of one dimension.
 func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*Index, error) {
 	ix := &Index{statements: stmts, byID: make(map[string]int, len(stmts))}
-	var docTerms [][]string
+	var owner []int // statement index of each paragraph
 	for i, st := range stmts {
 		if _, dup := ix.byID[st.ID]; dup {
 			return nil, fmt.Errorf("index: statement %q twice", st.ID)
@@ -73,13 +74,27 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 		lo := int32(len(ix.paras))
 		for _, p := range st.Paragraphs {
 			ix.paras = append(ix.paras, p)
-			docTerms = append(docTerms, embeddings.Terms(IndexText(st, p)))
+			owner = append(owner, i)
 		}
 		ix.ranges = append(ix.ranges, [2]int32{lo, int32(len(ix.paras))})
 	}
 	if len(vectors) != len(ix.paras) {
 		return nil, fmt.Errorf("index: %d vectors for %d paragraphs", len(vectors), len(ix.paras))
 	}
+	// Tokenising and stemming every paragraph is most of the work of
+	// starting on a large library: it is shared among the processors,
+	// each result in its paragraph's place.
+	docTerms := make([][]string, len(ix.paras))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for d := w; d < len(ix.paras); d += workers {
+				docTerms[d] = embeddings.Terms(IndexText(stmts[owner[d]], ix.paras[d]))
+			}
+		})
+	}
+	wg.Wait()
 	ix.keywords = newBM25(docTerms)
 	ix.meta = newMetaIndex(stmts)
 	ix.sentences = make(sentenceCache, len(ix.paras))

@@ -196,10 +196,9 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, string
 			return nil, "", err
 		}
 	}
-	id := ingest.StatementID(r.Name)
-	if id == "" {
-		return nil, "", &InputError{Msg: "the file name gives no id: name it like 2024-05-01-summit.txt"}
-	}
+	// UploadID always gives an id: from the name, else the title, else
+	// a hash of the text.
+	id := ingest.UploadID(r.Name, doc.Text, r.Meta.Title, doc.Title)
 	// Front matter keeps what Discord options and the file's metadata said,
 	// apart; the text below it stays as extracted, parsed again only by a
 	// reindex.
