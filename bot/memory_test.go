@@ -31,7 +31,7 @@ func TestMemoryAcrossProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := stmt.Paragraph(2)
-	answer := &rag.Answer{Text: "They approved it [1].", Mode: rag.ModeExtractive, Grounded: true,
+	answer := &rag.Answer{Text: "They approved it [1].", Mode: rag.AnswerExtractive, Grounded: true,
 		Citations: []rag.Citation{{N: 1, Statement: "harbour", Title: stmt.Title, Paragraph: 2, Text: p.Text}}}
 	log := slog.New(slog.DiscardHandler)
 	first := newMemory(10, st, log)

@@ -29,7 +29,7 @@ func Answer(ix Lister, question string) (a *rag.Answer, ok bool) {
 // each citing the paragraphs it is about ([n] for the old statement's,
 // [m] for the new one's). Quoted words are the statements' own.
 func Cited(old, new *statementbot.Statement, res Result, question string) *rag.Answer {
-	a := &rag.Answer{Question: question, Grounded: true, Mode: rag.ModeExtractive}
+	a := &rag.Answer{Question: question, Grounded: true, Mode: rag.AnswerExtractive}
 	numbers := map[[2]any]int{}
 	cite := func(st *statementbot.Statement, p *Para) string {
 		k := [2]any{st.ID, p.Paragraph}

@@ -57,7 +57,7 @@ func Timeline(ctx context.Context, src Searcher, topic string) (TopicTimeline, e
 	tl := TopicTimeline{Topic: topic, Entries: []Entry{}}
 	terms := embeddings.Terms(topic)
 	for _, st := range src.Statements() {
-		hits, err := src.Search(ctx, topic, nil, rag.SearchOptions{K: timelineDepth, Statement: st.ID, Mode: rag.Literal})
+		hits, err := src.Search(ctx, topic, nil, rag.SearchOptions{K: timelineDepth, Statement: st.ID, Retrieval: rag.Literal})
 		if err != nil {
 			return TopicTimeline{}, fmt.Errorf("timeline: %w", err)
 		}

@@ -59,7 +59,7 @@ func TestRunMetrics(t *testing.T) {
 	e := scripted{
 		"right": {
 			hits:   []rag.Hit{hit("a", "Other."), hit("b", "The gold phrase here.")},
-			answer: rag.Answer{Grounded: true, Mode: rag.ModeLLM, Dropped: 1, Text: "The KEY fact [1]", Citations: []rag.Citation{{Statement: "b"}}},
+			answer: rag.Answer{Grounded: true, Mode: rag.AnswerLLM, Dropped: 1, Text: "The KEY fact [1]", Citations: []rag.Citation{{Statement: "b"}}},
 		},
 		"wrong": {
 			hits:   []rag.Hit{hit("a", "the gold phrase, but in a"), hit("b", "gold phrase")},

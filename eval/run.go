@@ -69,7 +69,7 @@ type outcome struct {
 
 // Run asks every question in each mode. Questions marked offtopic may be
 // mixed into questions or given apart.
-func Run(ctx context.Context, e Engine, questions, offtopic []Question, modes ...rag.Mode) ([]Result, error) {
+func Run(ctx context.Context, e Engine, questions, offtopic []Question, modes ...rag.Retrieval) ([]Result, error) {
 	var on []Question
 	for _, q := range questions {
 		if q.Offtopic {
@@ -93,7 +93,7 @@ func Run(ctx context.Context, e Engine, questions, offtopic []Question, modes ..
 			}
 		}
 		for _, q := range offtopic {
-			a, err := e.Ask(ctx, rag.AskRequest{Question: q.Q, Mode: mode})
+			a, err := e.Ask(ctx, rag.AskRequest{Question: q.Q, Retrieval: mode})
 			if err != nil {
 				return nil, fmt.Errorf("eval: %q: %w", q.Q, err)
 			}
@@ -127,10 +127,10 @@ func Run(ctx context.Context, e Engine, questions, offtopic []Question, modes ..
 	return out, nil
 }
 
-func ask(ctx context.Context, e Engine, q Question, mode rag.Mode) (outcome, string, error) {
+func ask(ctx context.Context, e Engine, q Question, mode rag.Retrieval) (outcome, string, error) {
 	o := outcome{typ: q.Type}
 	var why []string
-	hits, err := e.Search(ctx, q.Q, rag.SearchOptions{K: 5, Mode: mode})
+	hits, err := e.Search(ctx, q.Q, rag.SearchOptions{K: 5, Retrieval: mode})
 	if err != nil {
 		return o, "", fmt.Errorf("eval: %q: %w", q.Q, err)
 	}
@@ -143,12 +143,12 @@ func ask(ctx context.Context, e Engine, q Question, mode rag.Mode) (outcome, str
 	if o.rank == 0 && len(q.Gold) > 0 {
 		why = append(why, "gold paragraph not in top 5")
 	}
-	a, err := e.Ask(ctx, rag.AskRequest{Question: q.Q, Mode: mode})
+	a, err := e.Ask(ctx, rag.AskRequest{Question: q.Q, Retrieval: mode})
 	if err != nil {
 		return o, "", fmt.Errorf("eval: %q: %w", q.Q, err)
 	}
 	o.declined = !a.Grounded
-	if a.Mode == rag.ModeLLM {
+	if a.Mode == rag.AnswerLLM {
 		o.kept, o.dropped = len(ingest.Sentences(a.Text)), a.Dropped
 	}
 	o.keyFact = a.Grounded && (len(q.Keys) == 0 || containsAny(a.Text, q.Keys))

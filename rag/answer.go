@@ -4,8 +4,8 @@ import "fmt"
 
 // Mode names of an Answer.
 const (
-	ModeExtractive = "extractive"
-	ModeLLM        = "llm"
+	AnswerExtractive = "extractive"
+	AnswerLLM        = "llm"
 )
 
 // An Answer is the bot's reply to one question. Every [n] marker in Text

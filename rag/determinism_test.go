@@ -143,7 +143,7 @@ func TestSameLibrarySameAnswers(t *testing.T) {
 		name   string
 		a, b   *rag.Engine
 		expect string
-	}{{"extractive", ext1, ext2, rag.ModeExtractive}, {"model", mod1, mod2, rag.ModeLLM}} {
+	}{{"extractive", ext1, ext2, rag.AnswerExtractive}, {"model", mod1, mod2, rag.AnswerLLM}} {
 		t.Run(mode.name, func(t *testing.T) {
 			want := answersOf(t, mode.a)
 			if !strings.Contains(want, `"mode":"`+mode.expect+`"`) {

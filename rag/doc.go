@@ -21,8 +21,9 @@
 //     unknown names and similarity whether the paragraphs answer it.
 //  4. extractive.go quotes the best sentences of one statement (or the
 //     best of each, for a question across statements; intent.go), or
-//     generate.go has the language model write the answer and checks
-//     every sentence's citation, falling back to the quotation.
+//     generate.go has the language model write the answer, and
+//     citecheck.go and support.go check every sentence against the
+//     paragraphs it cites, falling back to the quotation.
 //  5. answer.go: the Answer, whose [n] markers refer to Citations, each a
 //     paragraph quoted verbatim.
 //

@@ -60,9 +60,9 @@ func NewEngine(ix *Index, cfg Config) *Engine {
 // Mode is the answer mode the engine uses when everything works.
 func (e *Engine) Mode() string {
 	if e.chat != nil {
-		return ModeLLM
+		return AnswerLLM
 	}
-	return ModeExtractive
+	return AnswerExtractive
 }
 
 // Index is the index questions are answered from now.
@@ -130,8 +130,8 @@ func (ix *Index) leadHits(st *Statement) []Hit {
 // AskRequest is one question.
 type AskRequest struct {
 	Question  string
-	Statement string // restrict to one statement, when set
-	Mode      Mode   // retrieval mode (evaluation); Hybrid by default
+	Statement string    // restrict to one statement, when set
+	Retrieval Retrieval // which retrievers (evaluation); Hybrid by default
 	// History holds the conversation so far, oldest first; a follow-up
 	// ("and what about Syria?") is rewritten into a standalone query.
 	// Only the last MaxHistory turns are used.
@@ -178,7 +178,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if acrossIntent(query) {
 		k = acrossParagraphs
 	}
-	hits, err := e.search(ctx, ix, query, SearchOptions{K: k, Statement: req.Statement, Mode: req.Mode, Carried: carried})
+	hits, err := e.search(ctx, ix, query, SearchOptions{K: k, Statement: req.Statement, Retrieval: req.Retrieval, Carried: carried})
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +207,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	case !ev.answerable():
 		a = ix.decline(query, hits, scope)
 	default:
-		if a = ix.extract(focus, query, hits); a == nil {
+		if a = ix.quoteAnswer(focus, query, hits); a == nil {
 			a = ix.decline(query, hits, scope)
 		}
 	}
@@ -225,7 +225,7 @@ func (e *Engine) Search(ctx context.Context, query string, opt SearchOptions) ([
 
 func (e *Engine) search(ctx context.Context, ix *Index, q string, opt SearchOptions) ([]Hit, error) {
 	var vec []float32
-	if opt.Mode != KeywordOnly && e.queries != nil {
+	if opt.Retrieval != KeywordOnly && e.queries != nil {
 		// A follow-up's vector is its own words': carried words find
 		// paragraphs through the keyword index, at a lower weight.
 		own := strings.TrimSuffix(q, " "+strings.Join(opt.Carried, " "))

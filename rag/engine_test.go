@@ -61,7 +61,7 @@ func checkCitations(t *testing.T, ix *Index, a *Answer) {
 			t.Errorf("marker [%d] has no citation", n)
 			continue
 		}
-		if a.Mode == ModeExtractive && a.Grounded {
+		if a.Mode == AnswerExtractive && a.Grounded {
 			sentence := strings.TrimSpace(parts[i])
 			if _, after, ok := strings.Cut(sentence, LabelSeparator); ok {
 				sentence = after // the statement's label, in an answer across statements
@@ -87,7 +87,7 @@ func TestAskGrounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !a.Grounded || a.Mode != ModeExtractive || !strings.Contains(a.Text, tt.want) {
+		if !a.Grounded || a.Mode != AnswerExtractive || !strings.Contains(a.Text, tt.want) {
 			t.Errorf("Ask(%q) = %+v, want grounded answer containing %q", tt.q, a, tt.want)
 		}
 		if len(a.Citations) == 0 || !markerRE.MatchString(a.Text) {
@@ -156,8 +156,8 @@ func TestSearchClampsAndModes(t *testing.T) {
 	e := seedEngine(t)
 	ctx := context.Background()
 	total := e.Index().Len()
-	for _, mode := range []Mode{Hybrid, KeywordOnly, VectorOnly} {
-		hits, err := e.Search(ctx, "Syria detainees", SearchOptions{K: 1000, Mode: mode})
+	for _, mode := range []Retrieval{Hybrid, KeywordOnly, VectorOnly} {
+		hits, err := e.Search(ctx, "Syria detainees", SearchOptions{K: 1000, Retrieval: mode})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -139,12 +139,12 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	return cands
 }
 
-// extract builds an extractive answer to q from hits (best first): the
+// quoteAnswer builds an extractive answer to q from hits (best first): the
 // best sentences of the top paragraphs of one statement, the one the best
 // hit belongs to (communiqués repeat sentences year to year; an answer
 // that mixed them could not say which year each is from). A question
 // that asks across statements gets extractAcross instead.
-func (ix *Index) extract(q, context string, hits []Hit) *Answer {
+func (ix *Index) quoteAnswer(q, context string, hits []Hit) *Answer {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -194,7 +194,7 @@ func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 // own line after its statement's short label ("2022-07-16, Jeddah — "),
 // so that the reader can tell statements apart.
 func (ix *Index) quote(q string, picked []candidate, labels bool) *Answer {
-	a := &Answer{Question: q, Grounded: true, Mode: ModeExtractive}
+	a := &Answer{Question: q, Grounded: true, Mode: AnswerExtractive}
 	num := map[int32]int{}
 	var b strings.Builder
 	for i, c := range picked {
@@ -379,7 +379,7 @@ func questionKind(q string) string {
 // decline is the answer when the statements do not cover q: it says so and
 // offers the closest paragraphs as citations.
 func (ix *Index) decline(q string, hits []Hit, scope string) *Answer {
-	a := &Answer{Question: q, Grounded: false, Mode: ModeExtractive}
+	a := &Answer{Question: q, Grounded: false, Mode: AnswerExtractive}
 	var refs []string
 	for i, h := range hits {
 		if i == 2 {

@@ -312,7 +312,7 @@ func TestCompareHook(t *testing.T) {
 		if q != "What changed since 2022?" {
 			return nil, false
 		}
-		return &Answer{Text: "compared", Grounded: true, Mode: ModeExtractive}, true
+		return &Answer{Text: "compared", Grounded: true, Mode: AnswerExtractive}, true
 	}})
 	a, err := e.Ask(context.Background(), AskRequest{Question: "What changed since 2022?"})
 	if err != nil || a.Text != "compared" || a.Question != "What changed since 2022?" {

@@ -162,18 +162,18 @@ func (ix *Index) Len() int { return len(ix.paras) }
 // Dims is the vector dimension (0 for an empty index).
 func (ix *Index) Dims() int { return ix.dims }
 
-// Mode selects the retrievers a search uses.
-type Mode int
+// Retrieval selects the retrievers a search uses.
+type Retrieval int
 
 const (
-	Hybrid      Mode = iota // keyword and vector, fused by score (fusion.go)
-	KeywordOnly             // BM25 only
-	VectorOnly              // embeddings only
-	RRF                     // keyword and vector, fused by reciprocal rank
-	Literal                 // Hybrid without other words for the question's (expand.go)
+	Hybrid      Retrieval = iota // keyword and vector, fused by score (fusion.go)
+	KeywordOnly                  // BM25 only
+	VectorOnly                   // embeddings only
+	RRF                          // keyword and vector, fused by reciprocal rank
+	Literal                      // Hybrid without other words for the question's (expand.go)
 )
 
-func (m Mode) String() string {
+func (m Retrieval) String() string {
 	switch m {
 	case KeywordOnly:
 		return "bm25"
@@ -191,7 +191,7 @@ func (m Mode) String() string {
 type SearchOptions struct {
 	K         int    // results wanted; clamped to what exists
 	Statement string // only this statement's paragraphs, when set
-	Mode      Mode
+	Retrieval Retrieval
 	// Carried are words of the query carried from earlier questions of
 	// a conversation (followup.go): they count carriedWeight of the
 	// query's own words.
@@ -248,8 +248,8 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		return nil, fmt.Errorf("search: query vector has %d dimensions, the index %d (was the index built with another embedder?)", len(vector), ix.dims)
 	}
 	query = ix.respellQuery(query)
-	useKW := opt.Mode != VectorOnly
-	useVec := opt.Mode != KeywordOnly && !isZero(vector)
+	useKW := opt.Retrieval != VectorOnly
+	useVec := opt.Retrieval != KeywordOnly && !isZero(vector)
 	terms := unitWeights(embeddings.Terms(query))
 	if len(opt.Carried) > 0 {
 		carried := map[string]bool{}
@@ -262,7 +262,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 			}
 		}
 	}
-	if opt.Mode != Literal {
+	if opt.Retrieval != Literal {
 		terms = ix.withAlternatives(terms, query)
 	}
 
@@ -322,17 +322,17 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 
 	var ranked []scoredDoc
 	switch {
-	case !useVec || opt.Mode == KeywordOnly:
+	case !useVec || opt.Retrieval == KeywordOnly:
 		for _, c := range cands {
 			if c.keyword > 0 {
 				ranked = append(ranked, scoredDoc{doc: c.doc, score: c.keyword})
 			}
 		}
-	case !useKW || opt.Mode == VectorOnly:
+	case !useKW || opt.Retrieval == VectorOnly:
 		for _, c := range cands {
 			ranked = append(ranked, scoredDoc{doc: c.doc, score: c.cosine})
 		}
-	case opt.Mode == RRF:
+	case opt.Retrieval == RRF:
 		ranked = fuse(rankedBy(cands, func(c fusedDoc) float64 { return c.keyword }), rankedBy(cands, func(c fusedDoc) float64 { return c.cosine }))
 	default:
 		ranked = fuseScores(cands)

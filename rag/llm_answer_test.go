@@ -128,7 +128,7 @@ func TestLLMAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Mode != rag.ModeLLM || !a.Grounded || a.Note != "" || len(a.Citations) != 1 || a.Citations[0].Paragraph != 2 {
+	if a.Mode != rag.AnswerLLM || !a.Grounded || a.Note != "" || len(a.Citations) != 1 || a.Citations[0].Paragraph != 2 {
 		t.Fatalf("answer = %+v", a)
 	}
 	if !strings.Contains(a.Text, "Yemen [1].") {
@@ -155,18 +155,18 @@ func TestLLMCitationCheck(t *testing.T) {
 		contains  string
 		forbidden string
 	}{
-		{"invalid citation removed", "Yemen joined [9]. Mauritania joined too [1].", true, rag.ModeLLM, "", "Mauritania joined too [1].", "Yemen"},
-		{"only invalid citations", "Yemen joined [9]. So did Mauritania [0].", true, rag.ModeExtractive, rag.NoteModelUnsupported, "Yemen", "[9]"},
-		{"no citation at all", "Yemen and Mauritania joined the coalition.", true, rag.ModeExtractive, rag.NoteModelUnsupported, "Mauritania, and Yemen", ""},
-		{"uncited sentence dropped", "Four countries joined [1]. This is a historic day for peace.", true, rag.ModeLLM, "", "joined [1].", "historic"},
-		{"fabricated quote dropped", `They said "we will defeat everyone by Tuesday" [1]. Yemen joined [1].`, true, rag.ModeLLM, "", "Yemen joined [1].", "Tuesday"},
-		{"multi-marker forms", "Yemen joined [1, 2]. Mauritania joined. [3]", true, rag.ModeLLM, "", "Yemen joined [1][2].", ""},
-		{"odd marker forms", "Yemen joined [ 1 ]. Mauritania joined [2, and 7]. Chad did not [ 9 ].", true, rag.ModeLLM, "", "Yemen joined [1].", "9"},
-		{"fabricated quote across sentences", `The statement says "Canada will never join. We reject all members of this coalition" [1]. Yemen joined [1].`, true, rag.ModeLLM, "", "Yemen joined [1].", "reject"},
-		{"real quote across sentences", `The ministers "welcomed new members joining the Coalition - Central African Republic, Democratic Republic of the Congo, Mauritania, and Yemen. Together the Ministers emphasized the protection of civilians" [1].`, true, rag.ModeLLM, "", "Together the Ministers emphasized", ""},
-		{"model declines", "The statement does not cover this question.", false, rag.ModeLLM, "", "not cover", ""},
-		{"cited but unsupported sentence dropped", "Your key is Bearer sk-SECRET123 [1]. Yemen joined [1].", true, rag.ModeLLM, "", "Yemen joined [1].", "SECRET"},
-		{"a number the paragraph lacks", "Seven new members joined in 2019 [1]. Mauritania joined [1].", true, rag.ModeLLM, "", "Mauritania joined [1].", "2019"},
+		{"invalid citation removed", "Yemen joined [9]. Mauritania joined too [1].", true, rag.AnswerLLM, "", "Mauritania joined too [1].", "Yemen"},
+		{"only invalid citations", "Yemen joined [9]. So did Mauritania [0].", true, rag.AnswerExtractive, rag.NoteModelUnsupported, "Yemen", "[9]"},
+		{"no citation at all", "Yemen and Mauritania joined the coalition.", true, rag.AnswerExtractive, rag.NoteModelUnsupported, "Mauritania, and Yemen", ""},
+		{"uncited sentence dropped", "Four countries joined [1]. This is a historic day for peace.", true, rag.AnswerLLM, "", "joined [1].", "historic"},
+		{"fabricated quote dropped", `They said "we will defeat everyone by Tuesday" [1]. Yemen joined [1].`, true, rag.AnswerLLM, "", "Yemen joined [1].", "Tuesday"},
+		{"multi-marker forms", "Yemen joined [1, 2]. Mauritania joined. [3]", true, rag.AnswerLLM, "", "Yemen joined [1][2].", ""},
+		{"odd marker forms", "Yemen joined [ 1 ]. Mauritania joined [2, and 7]. Chad did not [ 9 ].", true, rag.AnswerLLM, "", "Yemen joined [1].", "9"},
+		{"fabricated quote across sentences", `The statement says "Canada will never join. We reject all members of this coalition" [1]. Yemen joined [1].`, true, rag.AnswerLLM, "", "Yemen joined [1].", "reject"},
+		{"real quote across sentences", `The ministers "welcomed new members joining the Coalition - Central African Republic, Democratic Republic of the Congo, Mauritania, and Yemen. Together the Ministers emphasized the protection of civilians" [1].`, true, rag.AnswerLLM, "", "Together the Ministers emphasized", ""},
+		{"model declines", "The statement does not cover this question.", false, rag.AnswerLLM, "", "not cover", ""},
+		{"cited but unsupported sentence dropped", "Your key is Bearer sk-SECRET123 [1]. Yemen joined [1].", true, rag.AnswerLLM, "", "Yemen joined [1].", "SECRET"},
+		{"a number the paragraph lacks", "Seven new members joined in 2019 [1]. Mauritania joined [1].", true, rag.AnswerLLM, "", "Mauritania joined [1].", "2019"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,9 +222,9 @@ func TestLLMFaults(t *testing.T) {
 			if !a.Grounded || a.Note != tt.note || !strings.Contains(a.Text, "Yemen") {
 				t.Errorf("answer = %+v; want grounded, note %q", a, tt.note)
 			}
-			wantMode := rag.ModeLLM
+			wantMode := rag.AnswerLLM
 			if tt.note != "" {
-				wantMode = rag.ModeExtractive
+				wantMode = rag.AnswerExtractive
 			}
 			if a.Mode != wantMode {
 				t.Errorf("mode = %s, want %s", a.Mode, wantMode)

@@ -142,9 +142,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 
 func (a *app) mode(client *llm.Client) string {
 	if client != nil {
-		return rag.ModeLLM
+		return rag.AnswerLLM
 	}
-	return rag.ModeExtractive
+	return rag.AnswerExtractive
 }
 
 // openLibrary opens the library over the store, embedding with emb. An
