@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -48,7 +50,10 @@ func dataFlag(fs *flag.FlagSet) *string {
 }
 
 // loadApp loads the configuration (dataDir, from --data, wins) and opens
-// the app.
+// the app, for the commands that only read. A data directory named
+// (--data or STATEMENTBOT_DATA) that does not exist is refused rather
+// than created: it is most likely mistyped. The default ./data is
+// created, so a fresh clone answers at once.
 func loadApp(ctx context.Context, env *environment, dataDir string) (*app, error) {
 	cfg, err := loadConfig(env.getenv)
 	if err != nil {
@@ -56,6 +61,11 @@ func loadApp(ctx context.Context, env *environment, dataDir string) (*app, error
 	}
 	if dataDir != "" {
 		cfg.DataDir = dataDir
+	}
+	if dataDir != "" || env.getenv("STATEMENTBOT_DATA") != "" {
+		if _, err := os.Stat(cfg.DataDir); errors.Is(err, fs.ErrNotExist) {
+			return nil, usageErrorf("the data directory %s does not exist: check --data or STATEMENTBOT_DATA (add creates it)", cfg.DataDir)
+		}
 	}
 	return openApp(ctx, env, cfg)
 }

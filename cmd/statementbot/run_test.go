@@ -240,3 +240,19 @@ func TestAddRefusesBadDate(t *testing.T) {
 		t.Errorf("a refused add created the data directory")
 	}
 }
+
+func TestReadOnMissingDataDir(t *testing.T) {
+	missing := t.TempDir() + "/typo"
+	for _, args := range [][]string{{"statements", "--data", missing}, {"ask", "--data", missing, "Who issued it?"}} {
+		_, errs, code := runMain(t, map[string]string{"STATEMENTBOT_DATA": t.TempDir()}, "", args...)
+		if code != 2 || !strings.Contains(errs, "does not exist") {
+			t.Errorf("%v: exit %d %q", args, code, errs)
+		}
+	}
+	if _, errs, code := runMain(t, map[string]string{"STATEMENTBOT_DATA": missing}, "", "statements"); code != 2 || !strings.Contains(errs, "does not exist") {
+		t.Errorf("STATEMENTBOT_DATA missing: exit %d %q", code, errs)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Errorf("a read created the mistyped directory")
+	}
+}
