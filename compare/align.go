@@ -5,8 +5,8 @@ import (
 	"slices"
 
 	"github.com/statementbot/statementbot"
-	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest"
+	"github.com/statementbot/statementbot/words"
 )
 
 // minSimilarity is the share of content words (Dice coefficient) two
@@ -58,7 +58,7 @@ func newSide(st *statementbot.Statement, vocab map[string]int32) side {
 
 func termIDs(s string, vocab map[string]int32) []int32 {
 	var ids []int32
-	for _, t := range embeddings.Terms(s) {
+	for _, t := range words.Terms(s) {
 		id, ok := vocab[t]
 		if !ok {
 			id = int32(len(vocab))

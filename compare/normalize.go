@@ -11,7 +11,7 @@ import (
 // count. A comma or period between digits joins them ("40,000" and
 // "40000" are one word), so re-punctuating a figure is no change, while
 // changing it is.
-func words(text string) []string {
+func wordsOf(text string) []string {
 	var out []string
 	var b strings.Builder
 	flush := func() {
@@ -45,4 +45,4 @@ func nextIsDigit(s string) bool {
 }
 
 // key is the normalised form of text: equal keys are the same wording.
-func key(text string) string { return strings.Join(words(text), " ") }
+func key(text string) string { return strings.Join(wordsOf(text), " ") }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/statementbot/statementbot"
-	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/words"
 )
 
 // Lister lists the statements a question may be about. *rag.Index is one.
@@ -32,7 +32,7 @@ var (
 // genericTerms are question words that name no statement.
 var genericTerms = func() map[string]bool {
 	m := map[string]bool{}
-	for _, t := range embeddings.Terms(`what changed change changes new different differs difference differences compare compared comparison
+	for _, t := range words.Terms(`what changed change changes new different differs difference differences compare compared comparison
 		statement statements communique communiqué text version edition document one
 		latest newest recent last previous earlier current since year tell show`) {
 		m[t] = true
@@ -194,7 +194,7 @@ func isNumber(t string) bool {
 // from one edition to the next).
 func titleTerms(title string) map[string]bool {
 	m := map[string]bool{}
-	for _, t := range embeddings.Terms(title) {
+	for _, t := range words.Terms(title) {
 		if !strings.ContainsAny(t, "0123456789") {
 			m[t] = true
 		}
@@ -220,21 +220,21 @@ func dice(a, b map[string]bool) float64 {
 // are those, series those and the rest of their series; all statements
 // when the question names none.
 func narrow(all []*statementbot.Statement, question string) (named, series []*statementbot.Statement) {
-	var words []string
-	for _, t := range distinct(embeddings.Terms(question)) {
+	var own []string
+	for _, t := range distinct(words.Terms(question)) {
 		if !genericTerms[t] && !isNumber(t) {
-			words = append(words, t)
+			own = append(own, t)
 		}
 	}
 	var best []*statementbot.Statement
 	bestN := 0
 	for _, st := range all {
 		meta := map[string]bool{}
-		for _, t := range embeddings.Terms(strings.Join([]string{st.Title, st.Issuer, st.Place, strings.ReplaceAll(st.ID, "-", " ")}, " ")) {
+		for _, t := range words.Terms(strings.Join([]string{st.Title, st.Issuer, st.Place, strings.ReplaceAll(st.ID, "-", " ")}, " ")) {
 			meta[t] = true
 		}
 		n := 0
-		for _, w := range words {
+		for _, w := range own {
 			if meta[w] {
 				n++
 			}

@@ -49,7 +49,7 @@ func hasFigure(s string) bool {
 	if strings.ContainsFunc(s, unicode.IsDigit) {
 		return true
 	}
-	for _, w := range words(s) {
+	for _, w := range wordsOf(s) {
 		if figureWords[w] {
 			return true
 		}

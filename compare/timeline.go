@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/statementbot/statementbot"
-	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/words"
 )
 
 // Searcher is what Timeline reads: the statements and a search within one
@@ -55,7 +55,7 @@ func Timeline(ctx context.Context, src Searcher, topic string) (TopicTimeline, e
 		return TopicTimeline{}, err
 	}
 	tl := TopicTimeline{Topic: topic, Entries: []Entry{}}
-	terms := embeddings.Terms(topic)
+	terms := words.Terms(topic)
 	for _, st := range src.Statements() {
 		hits, err := src.Search(ctx, topic, nil, rag.SearchOptions{K: timelineDepth, Statement: st.ID, Retrieval: rag.Literal})
 		if err != nil {
@@ -105,7 +105,7 @@ func bestSentence(text string, terms []string) string {
 	best, bestN := text, 0
 	for _, s := range ingest.Sentences(text) {
 		seen := map[string]bool{}
-		for _, t := range embeddings.Terms(s) {
+		for _, t := range words.Terms(s) {
 			if want[t] {
 				seen[t] = true
 			}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	"github.com/statementbot/statementbot/words"
 )
 
 // Local is the offline embedder: deterministic signed feature hashing of
@@ -82,26 +84,26 @@ var featuresPool = sync.Pool{New: func() any { return &features{counts: make(map
 
 // Vector embeds one text.
 func (l *Local) Vector(text string) []float32 {
-	words := featuresPool.Get().(*features)
+	feats := featuresPool.Get().(*features)
 	defer func() {
-		clear(words.counts)
-		words.order = words.order[:0]
-		featuresPool.Put(words)
+		clear(feats.counts)
+		feats.order = feats.order[:0]
+		featuresPool.Put(feats)
 	}()
 
 	// Feature hashes are tagged by group so a word and an n-gram of the
 	// same spelling do not collide on purpose. tf is summed per group.
 	prev := ""
 	var buf []byte
-	for _, tok := range Tokens(text) {
-		if IsStopword(tok) {
+	for _, tok := range words.Tokens(text) {
+		if words.IsStopword(tok) {
 			prev = ""
 			continue
 		}
-		stem := Stem(tok)
-		words.add(fnv(1, stem))
+		stem := words.Stem(tok)
+		feats.add(fnv(1, stem))
 		if prev != "" {
-			words.add(fnv2(2, prev, stem))
+			feats.add(fnv2(2, prev, stem))
 		}
 		prev = stem
 		buf = append(buf[:0], '<')
@@ -109,13 +111,13 @@ func (l *Local) Vector(text string) []float32 {
 		buf = append(buf, '>')
 		for n := 3; n <= 5; n++ {
 			for i := 0; i+n <= len(buf); i++ {
-				words.add(fnvBytes(3, buf[i:i+n]))
+				feats.add(fnvBytes(3, buf[i:i+n]))
 			}
 		}
 	}
 	v := make([]float32, l.dims)
-	for _, h := range words.order {
-		tf := words.counts[h]
+	for _, h := range feats.order {
+		tf := feats.counts[h]
 		w := float32(1 + math.Log(float64(tf)))
 		switch h & 3 {
 		case 1:

@@ -76,23 +76,6 @@ func TestLocalEmbedBatch(t *testing.T) {
 	}
 }
 
-func TestTokensAndTerms(t *testing.T) {
-	tests := []struct{ in, tokens, terms string }{
-		{"Daesh/ISIS-K’s remnants", "daesh isis k isisk s remnants", "daesh isi isisk remnant"},
-		{"counter-terrorism, 2021", "counter terrorism counterterrorism 2021", "counter terror counterterror 2021"},
-		{"The ministers met and held talks", "the ministers met and held talks", "minist meet hold talk"},
-		{"--a--", "a", ""},
-	}
-	for _, tt := range tests {
-		if got := strings.Join(Tokens(tt.in), " "); got != tt.tokens {
-			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.tokens)
-		}
-		if got := strings.Join(Terms(tt.in), " "); got != tt.terms {
-			t.Errorf("Terms(%q) = %q, want %q", tt.in, got, tt.terms)
-		}
-	}
-}
-
 func BenchmarkLocalEmbed(b *testing.B) {
 	para := strings.Repeat("The Ministers reaffirmed their shared determination to continue the fight against Daesh/ISIS, and to create conditions for the enduring defeat of the terrorist group. ", 5)
 	l := NewLocal(0)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest"
+	"github.com/statementbot/statementbot/words"
 )
 
 // syntheticStatements makes n paragraphs of 40-120 words drawn from the
@@ -104,7 +105,7 @@ func BenchmarkRetrieval(b *testing.B) {
 			}
 		})
 		b.Run(fmt.Sprintf("n=%d/bm25", n), func(b *testing.B) {
-			terms := embeddings.Terms(query)
+			terms := words.Terms(query)
 			for b.Loop() {
 				ix.keywords.search(terms, depth, 0, int32(ix.Len()))
 			}

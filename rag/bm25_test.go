@@ -4,13 +4,13 @@ import (
 	"math"
 	"testing"
 
-	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/words"
 )
 
 func bm25Of(texts ...string) *bm25 {
 	var docs [][]string
 	for _, t := range texts {
-		docs = append(docs, embeddings.Terms(t))
+		docs = append(docs, words.Terms(t))
 	}
 	return newBM25(docs)
 }
@@ -22,7 +22,7 @@ func TestBM25Ranking(t *testing.T) {
 		"Syria Syria Syria and more about Syria and Iraq.",    // 2
 		"A long paragraph about Syria "+repeat("filler ", 60), // 3
 	)
-	got := ix.search(embeddings.Terms("Syria"), 10, 0, 4)
+	got := ix.search(words.Terms("Syria"), 10, 0, 4)
 	if len(got) != 3 {
 		t.Fatalf("got %d hits, want 3", len(got))
 	}
@@ -35,18 +35,18 @@ func TestBM25Ranking(t *testing.T) {
 		}
 	}
 	// A rarer term outweighs a common one.
-	got = ix.search(embeddings.Terms("custody Syria"), 1, 0, 4)
+	got = ix.search(words.Terms("custody Syria"), 1, 0, 4)
 	if got[0].doc != 1 {
 		t.Errorf("custody Syria: top = %d, want 1", got[0].doc)
 	}
 	// Range filter and k.
-	if got := ix.search(embeddings.Terms("Syria"), 10, 2, 3); len(got) != 1 || got[0].doc != 2 {
+	if got := ix.search(words.Terms("Syria"), 10, 2, 3); len(got) != 1 || got[0].doc != 2 {
 		t.Errorf("range [2,3): %v", got)
 	}
-	if got := ix.search(embeddings.Terms("Syria"), 1, 0, 4); len(got) != 1 {
+	if got := ix.search(words.Terms("Syria"), 1, 0, 4); len(got) != 1 {
 		t.Errorf("k=1 gave %d", len(got))
 	}
-	if got := ix.search(embeddings.Terms("penguins"), 5, 0, 4); len(got) != 0 {
+	if got := ix.search(words.Terms("penguins"), 5, 0, 4); len(got) != 0 {
 		t.Errorf("unknown term matched %v", got)
 	}
 }

@@ -1,8 +1,8 @@
 package rag
 
 import (
-	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/thesaurus"
+	"github.com/statementbot/statementbot/words"
 )
 
 // Questions are often worded otherwise than the statement: "graft" for
@@ -37,10 +37,10 @@ type alternative struct {
 // accepts, the stems of other words for it, best credit first; no stem of
 // q itself is among them.
 func alternativesOf(q string, want func(stem string) bool) map[string][]alternative {
-	toks := embeddings.Tokens(q)
+	toks := words.Tokens(q)
 	own := map[string]bool{}
 	for _, t := range toks {
-		own[embeddings.Stem(t)] = true
+		own[words.Stem(t)] = true
 	}
 	out := map[string][]alternative{}
 	add := func(stems []string, alts []thesaurus.Alternative) {
@@ -53,10 +53,10 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 				continue
 			}
 			for _, w := range a.Words {
-				if embeddings.IsStopword(w) {
+				if words.IsStopword(w) {
 					continue
 				}
-				st := embeddings.Stem(w)
+				st := words.Stem(w)
 				if own[st] {
 					continue
 				}
@@ -67,15 +67,15 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 		}
 	}
 	for i, t := range toks {
-		if embeddings.IsStopword(t) || isNumber(t) {
+		if words.IsStopword(t) || isNumber(t) {
 			continue
 		}
-		st := embeddings.Stem(t)
+		st := words.Stem(t)
 		if want(st) {
 			add([]string{st}, thesaurus.Lookup(t))
 		}
-		if i+1 < len(toks) && !embeddings.IsStopword(toks[i+1]) {
-			next := embeddings.Stem(toks[i+1])
+		if i+1 < len(toks) && !words.IsStopword(toks[i+1]) {
+			next := words.Stem(toks[i+1])
 			if want(st) || want(next) {
 				add([]string{st, next}, thesaurus.Lookup(t+" "+toks[i+1]))
 			}

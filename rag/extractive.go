@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest"
+	"github.com/statementbot/statementbot/words"
 )
 
 // The extractive answerer quotes the sentences of the retrieved paragraphs
@@ -75,13 +75,13 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	for _, t := range terms {
 		total += t.weight
 	}
-	qStems := embeddings.Terms(q)
+	qStems := words.Terms(q)
 	kind := questionKind(q)
 	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q)
 	entity := entityRE.MatchString(strings.TrimSpace(q))
 	inQuestion := map[string]bool{}
-	for _, t := range embeddings.Tokens(q) {
-		inQuestion[embeddings.Stem(t)] = true
+	for _, t := range words.Tokens(q) {
+		inQuestion[words.Stem(t)] = true
 	}
 
 	var cands []candidate

@@ -7,8 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/prompts"
+	"github.com/statementbot/statementbot/words"
 )
 
 // A Turn is one earlier exchange of a conversation.
@@ -103,7 +103,7 @@ func rewriteData(q string, history []Turn) prompts.RewriteData {
 // detainees?" carries "treated" and "detainees").
 func carryTerms(q string, history []Turn) (string, []string) {
 	have := map[string]bool{}
-	for _, t := range embeddings.Terms(q) {
+	for _, t := range words.Terms(q) {
 		have[t] = true
 	}
 	var extra []string

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/words"
 )
 
 // The relevance gate decides whether the retrieved paragraphs answer a
@@ -193,7 +193,7 @@ func (ix *Index) respellQuery(q string) string {
 		if core == "" || strings.ContainsAny(core, "-'’") {
 			continue
 		}
-		stem := embeddings.Stem(strings.ToLower(core))
+		stem := words.Stem(strings.ToLower(core))
 		if len(ix.keywords.postings[stem]) > 0 || ix.meta.any[stem] {
 			continue
 		}

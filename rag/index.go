@@ -11,8 +11,7 @@ import (
 	"sync"
 
 	"github.com/philippgille/chromem-go"
-
-	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/words"
 )
 
 // Index is an immutable searchable snapshot of statements: a chromem-go
@@ -90,7 +89,7 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 	for w := range workers {
 		wg.Go(func() {
 			for d := w; d < len(ix.paras); d += workers {
-				docTerms[d] = embeddings.Terms(IndexText(stmts[owner[d]], ix.paras[d]))
+				docTerms[d] = words.Terms(IndexText(stmts[owner[d]], ix.paras[d]))
 			}
 		})
 	}
@@ -250,10 +249,10 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	query = ix.respellQuery(query)
 	useKW := opt.Retrieval != VectorOnly
 	useVec := opt.Retrieval != KeywordOnly && !isZero(vector)
-	terms := unitWeights(embeddings.Terms(query))
+	terms := unitWeights(words.Terms(query))
 	if len(opt.Carried) > 0 {
 		carried := map[string]bool{}
-		for _, t := range embeddings.Terms(strings.Join(opt.Carried, " ")) {
+		for _, t := range words.Terms(strings.Join(opt.Carried, " ")) {
 			carried[t] = true
 		}
 		for i := range terms {
@@ -342,7 +341,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	qterms := queryTerms(query)
 	if len(opt.Carried) > 0 {
 		carried := map[string]bool{}
-		for _, t := range embeddings.Terms(strings.Join(opt.Carried, " ")) {
+		for _, t := range words.Terms(strings.Join(opt.Carried, " ")) {
 			carried[t] = true
 		}
 		// The coverage boost is the follow-up's own: carried words

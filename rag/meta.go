@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/words"
 )
 
 // Statement-aware retrieval. A question often names the statement it is
@@ -53,7 +53,7 @@ func newMetaIndex(stmts []*Statement) *metaIndex {
 	df := map[string]int{}
 	for _, st := range stmts {
 		set := map[string]bool{}
-		for _, t := range embeddings.Terms(metaText(st)) {
+		for _, t := range words.Terms(metaText(st)) {
 			if !set[t] {
 				set[t] = true
 				m.any[t] = true
@@ -88,7 +88,7 @@ func (m *metaIndex) match(q string) []float64 {
 	score := make([]float64, len(m.terms))
 	best := 0.0
 	seen := map[string]bool{}
-	for _, t := range embeddings.Terms(q) {
+	for _, t := range words.Terms(q) {
 		if seen[t] {
 			continue
 		}

@@ -4,8 +4,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest"
+	"github.com/statementbot/statementbot/words"
 )
 
 // Whether a statement covers a question is judged from the question's
@@ -54,15 +54,15 @@ func queryTerms(q string) []queryTerm {
 	seen := map[string]bool{}
 	var out []queryTerm
 	proper := properNouns(q)
-	for _, tok := range embeddings.Tokens(q) {
-		if embeddings.IsStopword(tok) || metaWords[tok] {
+	for _, tok := range words.Tokens(q) {
+		if words.IsStopword(tok) || metaWords[tok] {
 			continue
 		}
 		compound := !strings.Contains(q, tok) && !strings.Contains(strings.ToLower(q), tok)
 		if len(tok) <= 2 && !isNumber(tok) && strings.Contains(strings.ToLower(q), tok+"-") {
 			continue // "co" of "co-hosted"
 		}
-		stem := embeddings.Stem(tok)
+		stem := words.Stem(tok)
 		if seen[stem] {
 			continue
 		}
@@ -91,7 +91,7 @@ func properNouns(q string) map[string]bool {
 		if i == 0 || f == "" || f[0] < 'A' || f[0] > 'Z' {
 			continue
 		}
-		for _, tok := range embeddings.Tokens(f) {
+		for _, tok := range words.Tokens(f) {
 			out[tok] = true
 		}
 	}

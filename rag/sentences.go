@@ -4,8 +4,8 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest"
+	"github.com/statementbot/statementbot/words"
 )
 
 // The extractive answerer reads the sentences of the paragraphs it is
@@ -45,7 +45,7 @@ func (ix *Index) sentencesOf(doc int32) []sentence {
 			st, _ := ix.Statement(par.Statement)
 			scored = IndexText(st, par)
 		}
-		stems := embeddings.Terms(scored)
+		stems := words.Terms(scored)
 		set := make(map[string]bool, len(stems))
 		for _, st := range stems {
 			set[st] = true
@@ -73,9 +73,9 @@ func namesIn(s string) []string {
 		if i == 0 || f == "" || !(f[0] >= 'A' && f[0] <= 'Z' || f[0] >= '0' && f[0] <= '9') {
 			continue
 		}
-		for _, tok := range embeddings.Tokens(f) {
-			st := embeddings.Stem(tok)
-			if !seen[st] && !embeddings.IsStopword(tok) {
+		for _, tok := range words.Tokens(f) {
+			st := words.Stem(tok)
+			if !seen[st] && !words.IsStopword(tok) {
 				seen[st] = true
 				out = append(out, st)
 			}

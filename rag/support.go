@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/words"
 )
 
 // A model's sentence is kept only if the paragraphs it cites support it: a
@@ -31,8 +31,8 @@ func (ix *Index) supported(sentence, q string, cited []int, hits []Hit) bool {
 		}
 	}
 	question := map[string]bool{}
-	for _, t := range embeddings.Tokens(q) {
-		question[embeddings.Stem(t)] = true
+	for _, t := range words.Tokens(q) {
+		question[words.Stem(t)] = true
 	}
 	known := func(stem string) bool {
 		if question[stem] {
@@ -52,11 +52,11 @@ func (ix *Index) supported(sentence, q string, cited []int, hits []Hit) bool {
 			continue
 		}
 		specific := strings.IndexFunc(word, unicode.IsDigit) >= 0 || i > 0 && unicode.IsUpper([]rune(word)[0])
-		for _, t := range embeddings.Tokens(word) {
-			if embeddings.IsStopword(t) {
+		for _, t := range words.Tokens(word) {
+			if words.IsStopword(t) {
 				continue
 			}
-			ok := known(embeddings.Stem(t))
+			ok := known(words.Stem(t))
 			if specific && !ok {
 				return false // a name or number no cited paragraph has
 			}

@@ -1,4 +1,10 @@
-package embeddings
+// Package words splits text into the words retrieval compares: tokens
+// (Tokens), stop words (IsStopword), and stems (Stem, with irregular verb
+// forms mapped first), and a text's content-word stems (Terms). The BM25
+// keyword index, the relevance gate and the answerer in package rag, the
+// local embedder in package embeddings and package compare all read text
+// through it, so they agree on what a word is.
+package words
 
 import (
 	"strings"
