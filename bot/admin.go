@@ -93,7 +93,7 @@ func (b *Bot) audit(ev *ievent, action string, target []string, summary string, 
 	}
 }
 
-var errNotAdmin = &userError{msg: "Only server admins (Manage Server) can change the statements."}
+var errNotAdmin = &rag.InputError{Msg: "Only server admins (Manage Server) can change the statements."}
 
 // progressEditor edits the reply with embedding progress, at most once per
 // edit interval.
@@ -118,7 +118,7 @@ func (b *Bot) handleStatementAdmin(ctx context.Context, ev *ievent) error {
 		return errNotAdmin
 	}
 	if len(data.Options) == 0 {
-		return &userError{msg: "Use /statement add or /statement remove."}
+		return &rag.InputError{Msg: "Use /statement add or /statement remove."}
 	}
 	sub := data.Options[0].Name
 	opts := options(data.Options)
@@ -135,7 +135,7 @@ func (b *Bot) handleStatementAdmin(ctx context.Context, ev *ievent) error {
 		}
 		return ev.to.edit(ctx, out{Content: fmt.Sprintf("Removed `%s`.\n%s", id, stats.String())})
 	}
-	return &userError{msg: "Unknown subcommand " + sub}
+	return &rag.InputError{Msg: "Unknown subcommand " + sub}
 }
 
 func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.ApplicationCommandInteractionData, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) error {
@@ -145,10 +145,10 @@ func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.Applicati
 		att = data.Resolved.Attachments[attID]
 	}
 	if att == nil {
-		return &userError{msg: "Attach the statement file (.txt, .md, .pdf or .html)."}
+		return &rag.InputError{Msg: "Attach the statement file (.txt, .md, .pdf or .html)."}
 	}
 	if int64(att.Size) > b.cfg.MaxUploadBytes {
-		err := &userError{msg: fmt.Sprintf("%s is %d bytes; the limit is %d. Split it or trim it.", att.Filename, att.Size, b.cfg.MaxUploadBytes)}
+		err := &rag.InputError{Msg: fmt.Sprintf("%s is %d bytes; the limit is %d. Split it or trim it.", att.Filename, att.Size, b.cfg.MaxUploadBytes)}
 		b.audit(ev, "add", []string{att.Filename}, "", err)
 		return err
 	}
@@ -205,7 +205,7 @@ func httpDownload(s *discordgo.Session) func(ctx context.Context, url string, li
 		resp, err := client.Do(req)
 		if err != nil {
 			if errors.Is(err, context.DeadlineExceeded) {
-				return nil, &userError{msg: "Downloading the attachment timed out; try again."}
+				return nil, &rag.InputError{Msg: "Downloading the attachment timed out; try again."}
 			}
 			return nil, fmt.Errorf("downloading attachment: %w", err)
 		}
@@ -214,14 +214,14 @@ func httpDownload(s *discordgo.Session) func(ctx context.Context, url string, li
 			return nil, fmt.Errorf("downloading attachment: HTTP %d", resp.StatusCode)
 		}
 		if resp.ContentLength > limit {
-			return nil, &userError{msg: fmt.Sprintf("The attachment is %d bytes; the limit is %d.", resp.ContentLength, limit)}
+			return nil, &rag.InputError{Msg: fmt.Sprintf("The attachment is %d bytes; the limit is %d.", resp.ContentLength, limit)}
 		}
 		data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 		if err != nil {
 			return nil, fmt.Errorf("downloading attachment: %w", err)
 		}
 		if int64(len(data)) > limit {
-			return nil, &userError{msg: fmt.Sprintf("The attachment is over the %d-byte limit.", limit)}
+			return nil, &rag.InputError{Msg: fmt.Sprintf("The attachment is over the %d-byte limit.", limit)}
 		}
 		return data, nil
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -201,26 +202,16 @@ func (b *Bot) ids() (botID, appID string) {
 	return b.botID, b.appID
 }
 
-// userError is a failure the user caused and can fix: its message is
-// shown as is.
-type userError struct{ msg string }
-
-func (e *userError) Error() string { return e.msg }
-
 // visible turns any error into what the user sees: their own mistakes
 // verbatim, everything else as a friendly message with a reference that
 // matches the log line.
 func (b *Bot) visible(err error, log *slog.Logger) string {
-	var ue *userError
 	var ie *rag.InputError
-	var us *rag.UnknownStatementError
 	switch {
-	case errors.As(err, &ue):
-		return truncate(ue.msg, maxContent)
+	case errors.As(err, &ie) && errors.Is(err, rag.ErrUnknownStatement):
+		return truncate(capitalize(ie.Msg)+". Use /statements to see what I know.", maxContent)
 	case errors.As(err, &ie):
 		return truncate(ie.Msg, maxContent)
-	case errors.As(err, &us):
-		return fmt.Sprintf("I have no statement %q. Use /statements to see what I know.", truncate(us.ID, maxIDLength))
 	case errors.Is(err, rag.ErrNoStore), errors.Is(err, store.ErrReadOnly):
 		return "This bot's data directory is read-only: statements cannot be added or removed here."
 	}
@@ -309,6 +300,15 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, 
 		return
 	}
 	log.Info("answered", "mode", a.Mode, "grounded", a.Grounded, "citations", len(a.Citations))
+}
+
+// capitalize upper-cases the first letter of s.
+func capitalize(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r[0])) + string(r[1:])
 }
 
 // hashUser hides a Discord user id in stored records.

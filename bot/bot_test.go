@@ -329,7 +329,7 @@ func TestCiteSearchStatementsHelp(t *testing.T) {
 	in = h.command("cite", opt("paragraph", 99.0), opt("statement", "2021-06-28-global-coalition-rome"))
 	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "paragraphs 1 to 10") })
 	in = h.command("cite", opt("paragraph", 1.0), opt("statement", "nope"))
-	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, `no statement "nope"`) })
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, `No statement "nope" is indexed`) })
 
 	in = h.command("search", opt("query", "foreign terrorist fighters"))
 	b = h.finalEdit(in, func(b msgBody) bool { return len(b.Embeds) > 0 })

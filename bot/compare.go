@@ -29,7 +29,7 @@ func (b *Bot) handleCompare(ctx context.Context, ev *ievent) error {
 		id := optString(opts, name)
 		st, ok := ix.Statement(id)
 		if !ok {
-			return &rag.UnknownStatementError{ID: id}
+			return rag.UnknownStatement(id)
 		}
 		sts[i] = st
 	}

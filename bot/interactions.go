@@ -149,7 +149,7 @@ func (b *Bot) handleAskMessage(ctx context.Context, ev *ievent) error {
 		}
 	}
 	if strings.TrimSpace(q) == "" {
-		return &userError{msg: "That message has no text I can read as a question (it may hold only images or embeds)."}
+		return &rag.InputError{Msg: "That message has no text I can read as a question (it may hold only images or embeds)."}
 	}
 	b.askQuestion(ctx, ev.log, ev.to, ev.user, questionFromMessage(q), "", nil, false)
 	return nil
@@ -161,7 +161,7 @@ func (b *Bot) resolveStatement(ix *rag.Index, given, channel string) (*rag.State
 	if given != "" {
 		st, ok := ix.Statement(given)
 		if !ok {
-			return nil, &rag.UnknownStatementError{ID: given}
+			return nil, rag.UnknownStatement(given)
 		}
 		return st, nil
 	}
@@ -174,7 +174,7 @@ func (b *Bot) resolveStatement(ix *rag.Index, given, channel string) (*rag.State
 			return st, nil
 		}
 	}
-	return nil, &userError{msg: "Which statement? Add the statement option (it autocompletes), or see /statements."}
+	return nil, &rag.InputError{Msg: "Which statement? Add the statement option (it autocompletes), or see /statements."}
 }
 
 func (b *Bot) handleCite(ctx context.Context, ev *ievent) error {
@@ -186,7 +186,7 @@ func (b *Bot) handleCite(ctx context.Context, ev *ievent) error {
 	}
 	n, ok := optInt(opts, "paragraph")
 	if !ok {
-		return &userError{msg: "Give the paragraph as a number, e.g. 3."}
+		return &rag.InputError{Msg: "Give the paragraph as a number, e.g. 3."}
 	}
 	c, err := ix.Cite(st.ID, n)
 	if err != nil {
@@ -255,14 +255,14 @@ func (b *Bot) handleStatements(ctx context.Context, ev *ievent) error {
 func (b *Bot) handleCiteButton(ctx context.Context, ev *ievent) error {
 	id, n, hash, ok := parseCiteID(ev.i.MessageComponentData().CustomID)
 	if !ok {
-		return &userError{msg: "That button is broken; use /cite instead."}
+		return &rag.InputError{Msg: "That button is broken; use /cite instead."}
 	}
 	c, err := b.cfg.Answerer.Index().Cite(id, n)
 	if err != nil {
-		return &userError{msg: "That paragraph is no longer indexed (the statement may have been changed or removed)."}
+		return &rag.InputError{Msg: "That paragraph is no longer indexed (the statement may have been changed or removed)."}
 	}
 	if hash != "" && hash != textHash(c.Text) {
-		return &userError{msg: fmt.Sprintf("That statement has changed since this answer, so ¶%d is no longer the paragraph it cited. Use /cite to read the current text.", n)}
+		return &rag.InputError{Msg: fmt.Sprintf("That statement has changed since this answer, so ¶%d is no longer the paragraph it cited. Use /cite to read the current text.", n)}
 	}
 	return deliver(ctx, ev.to, embedMessages("", []*discordgo.MessageEmbed{paragraphEmbed(c, "")}, true))
 }
@@ -270,7 +270,7 @@ func (b *Bot) handleCiteButton(ctx context.Context, ev *ievent) error {
 func (b *Bot) handleFeedback(ctx context.Context, ev *ievent) error {
 	parts := strings.SplitN(ev.i.MessageComponentData().CustomID, ":", 3)
 	if len(parts) != 3 || parts[1] != "up" && parts[1] != "down" {
-		return &userError{msg: "That button is broken."}
+		return &rag.InputError{Msg: "That button is broken."}
 	}
 	if err := b.recordFeedback(ctx, parts[1], parts[2], ev.user, ev.i.Message); err != nil {
 		return err

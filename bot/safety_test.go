@@ -301,7 +301,7 @@ func TestStaleCitationButton(t *testing.T) {
 func TestLongOptionValue(t *testing.T) {
 	h := start(t)
 	in := h.command("ask", opt("question", "What is ISIS-K?"), opt("statement", strings.Repeat("x", 2000)))
-	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "I have no statement") })
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "No statement \"xxxx") })
 }
 
 // TestRefusedMentionStartsNoThread: an over-long question by mention is

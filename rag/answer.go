@@ -65,7 +65,7 @@ func (ix *Index) citationFor(n int, p Paragraph) Citation {
 func (ix *Index) Cite(id string, n int) (Citation, error) {
 	st, ok := ix.Statement(id)
 	if !ok {
-		return Citation{}, &UnknownStatementError{ID: id}
+		return Citation{}, UnknownStatement(id)
 	}
 	p, ok := st.Paragraph(n)
 	if !ok {

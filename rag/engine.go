@@ -155,7 +155,7 @@ func CheckQuestion(q string) error {
 }
 
 // Ask answers a question. The error is an InputError or
-// UnknownStatementError for bad requests; anything else is internal.
+// UnknownStatement) for bad requests; anything else is internal.
 func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if err := CheckQuestion(req.Question); err != nil {
 		return nil, err

@@ -135,8 +135,8 @@ func TestAskStatementFilter(t *testing.T) {
 		}
 	}
 	_, err = e.Ask(context.Background(), AskRequest{Question: "cod?", Statement: "nope"})
-	var us *UnknownStatementError
-	if !errors.As(err, &us) {
+	var ie *InputError
+	if !errors.As(err, &ie) || !errors.Is(err, ErrUnknownStatement) || !strings.Contains(ie.Msg, `"nope"`) {
 		t.Errorf("unknown statement: err = %v", err)
 	}
 }

@@ -210,12 +210,18 @@ type Hit struct {
 	doc        int32
 }
 
-// UnknownStatementError is a search restricted to a statement that is not
-// indexed.
-type UnknownStatementError struct{ ID string }
+// ErrUnknownStatement is wrapped by the InputError of a request that names
+// a statement not indexed (UnknownStatement): front ends add how to list
+// the statements there are.
+var ErrUnknownStatement = errors.New("unknown statement")
 
-func (e *UnknownStatementError) Error() string {
-	return fmt.Sprintf("no statement %q is indexed: list them with `statements`", e.ID)
+// UnknownStatement is the InputError for a statement id that is not
+// indexed.
+func UnknownStatement(id string) error {
+	if len([]rune(id)) > 100 {
+		id = string([]rune(id)[:100]) + "…"
+	}
+	return &InputError{Msg: fmt.Sprintf("no statement %q is indexed", id), Err: ErrUnknownStatement}
 }
 
 // candidates is how deep each retriever looks before fusion.
@@ -234,7 +240,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	if opt.Statement != "" {
 		i, ok := ix.byID[opt.Statement]
 		if !ok {
-			return nil, &UnknownStatementError{ID: opt.Statement}
+			return nil, UnknownStatement(opt.Statement)
 		}
 		lo, hi = ix.ranges[i][0], ix.ranges[i][1]
 	}

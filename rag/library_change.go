@@ -228,7 +228,7 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
 		cur, err := tx.Statement(ctx, "", id)
 		if errors.Is(err, store.ErrNotFound) {
-			return &UnknownStatementError{ID: id}
+			return UnknownStatement(id)
 		}
 		if err != nil {
 			return err

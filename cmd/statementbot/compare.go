@@ -29,11 +29,11 @@ func cmdCompare(ctx context.Context, env *environment, args []string) error {
 	ix := a.engine.Index()
 	old, ok := ix.Statement(pos[0])
 	if !ok {
-		return &rag.UnknownStatementError{ID: pos[0]}
+		return rag.UnknownStatement(pos[0])
 	}
 	new, ok := ix.Statement(pos[1])
 	if !ok {
-		return &rag.UnknownStatementError{ID: pos[1]}
+		return rag.UnknownStatement(pos[1])
 	}
 	res := compare.Compare(old, new)
 	if *asJSON {

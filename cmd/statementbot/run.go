@@ -92,16 +92,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return cmd(ctx, env, args[1:])
 }
 
-// usageError is a mistake in the command line: exit status 2.
-type usageError struct{ msg string }
+// usageError is a mistake in the command line: exit status 2. err, when
+// set, is the input error it was made from.
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e *usageError) Error() string { return e.msg }
+
+func (e *usageError) Unwrap() error { return e.err }
 
 // asUsage turns an input error about an argument into a usage error.
 func asUsage(err error) error {
 	var ie *rag.InputError
 	if errors.As(err, &ie) {
-		return &usageError{msg: ie.Msg}
+		return &usageError{msg: ie.Msg, err: err}
 	}
 	return err
 }
@@ -118,10 +124,13 @@ func report(err error, stderr io.Writer) int {
 		return 0
 	}
 	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", " ")
+	unknown := errors.Is(err, rag.ErrUnknownStatement)
+	if unknown {
+		msg += ": list them with `statementbot statements`"
+	}
 	fmt.Fprintf(stderr, "statementbot: %s\n", msg)
 	var ue *usageError
-	var us *rag.UnknownStatementError
-	if errors.As(err, &ue) || errors.As(err, &us) {
+	if errors.As(err, &ue) || unknown {
 		return 2
 	}
 	return 1

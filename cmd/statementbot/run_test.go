@@ -126,7 +126,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"ask", "   "}, 2, "empty"},
 		{[]string{"ask", strings.Repeat("why ", 300)}, 2, "limit is 1000"},
 		{[]string{"ask", "--bogus", "x"}, 2, "flag provided but not defined"},
-		{[]string{"ask", "--statement", "nope", "Syria?"}, 2, `no statement "nope"`},
+		{[]string{"ask", "--statement", "nope", "Syria?"}, 2, "no statement \"nope\" is indexed: list them with `statementbot statements`"},
 		{[]string{"search", "-k", "0", "x"}, 2, "-k must be"},
 		{[]string{"cite", "2021-06-28-global-coalition-rome"}, 2, "statement id and a paragraph"},
 		{[]string{"cite", "2021-06-28-global-coalition-rome", "x"}, 2, "must be a number"},
