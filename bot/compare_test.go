@@ -71,7 +71,9 @@ func TestCompareCommand(t *testing.T) {
 	}
 
 	in = h.command("compare", opt("old", "2024-03-03-harbour"), opt("new", "nope"))
-	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, `No statement "nope" is indexed. Use /statements`) })
+	h.finalEdit(in, func(b msgBody) bool {
+		return strings.Contains(b.Content, `No statement "nope" is indexed. Use /statements`)
+	})
 	h.checkNoPings()
 }
 
