@@ -18,10 +18,11 @@ const interactionTTL = 14 * time.Minute
 
 // ievent is one interaction being handled.
 type ievent struct {
-	i    *discordgo.Interaction
-	to   *interactionSink
-	log  *slog.Logger
-	user string
+	i        *discordgo.Interaction
+	to       *interactionSink
+	log      *slog.Logger
+	user     string
+	received time.Time
 }
 
 // handler handles a deferred interaction; a returned error is shown to the
@@ -45,6 +46,10 @@ func interactionUser(i *discordgo.Interaction) *discordgo.User {
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 	received := time.Now()
 	i := ic.Interaction
+	if b.stopping.Load() {
+		b.refuseStopping(s, i)
+		return
+	}
 	user := interactionUser(i)
 	log := b.log.With("interaction", i.ID, "user", user.ID, "channel", i.ChannelID)
 	switch i.Type {
@@ -75,9 +80,13 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		log.Error("could not acknowledge the interaction", "err", err)
 		return
 	}
-	log.Debug("deferred", "took", time.Since(received))
-	ev := &ievent{i: i, to: &interactionSink{s: s, i: i, ephemeral: ephemeral}, log: log, user: user.ID}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), interactionTTL)
+	deferred := time.Since(received)
+	if path, ok := questionCommands[name]; ok && i.Type == discordgo.InteractionApplicationCommand {
+		b.metrics.Latency(path, StageDeferral, deferred)
+	}
+	log.Debug("deferred", "took", deferred)
+	ev := &ievent{i: i, to: &interactionSink{s: s, i: i, ephemeral: ephemeral}, log: log, user: user.ID, received: received}
+	ctx, cancel := context.WithTimeout(b.ctx, interactionTTL)
 	b.track(log, func() {
 		defer cancel()
 		if h == nil {
@@ -89,11 +98,15 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		}
 	}, func() {
 		// ctx is cancelled by now: tell the user on a context of its own.
-		pctx, pcancel := context.WithTimeout(context.WithoutCancel(b.ctx), 10*time.Second)
+		pctx, pcancel := context.WithTimeout(b.ctx, 10*time.Second)
 		defer pcancel()
 		b.show(pctx, log, ev.to, b.visible(fmt.Errorf("panic"), log))
 	})
 }
+
+// questionCommands are the commands that ask a question, by the path
+// Metrics counts them under.
+var questionCommands = map[string]string{cmdAsk: PathSlash, cmdAskMessage: PathMessageCommand}
 
 func (b *Bot) commandHandler(name string) handler {
 	switch name {
@@ -131,7 +144,7 @@ func (b *Bot) componentHandler(id string) handler {
 
 func (b *Bot) handleAsk(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
-	b.askQuestion(ctx, ev.log, ev.to, ev.user, optString(opts, "question"), optString(opts, "statement"), nil, false)
+	b.askQuestion(ctx, ev.log, ev.to, question{path: PathSlash, user: ev.user, text: optString(opts, "question"), statement: optString(opts, "statement"), received: ev.received})
 	return nil
 }
 
@@ -147,7 +160,7 @@ func (b *Bot) handleAskMessage(ctx context.Context, ev *ievent) error {
 	if strings.TrimSpace(q) == "" {
 		return &userError{msg: "That message has no text I can read as a question (it may hold only images or embeds)."}
 	}
-	b.askQuestion(ctx, ev.log, ev.to, ev.user, questionFromMessage(q), "", nil, false)
+	b.askQuestion(ctx, ev.log, ev.to, question{path: PathMessageCommand, user: ev.user, text: questionFromMessage(q), received: ev.received})
 	return nil
 }
 
@@ -318,4 +331,17 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
 	if err != nil {
 		log.Warn("autocomplete failed", "err", err)
 	}
+}
+
+// refuseStopping answers an interaction that arrives while the bot shuts
+// down: it takes no new questions, the user asks again (another replica,
+// or this one restarted, answers).
+func (b *Bot) refuseStopping(s *discordgo.Session, i *discordgo.Interaction) {
+	if i.Type != discordgo.InteractionApplicationCommand && i.Type != discordgo.InteractionMessageComponent {
+		return
+	}
+	_ = s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: "I'm restarting — please ask again in a moment.", Flags: discordgo.MessageFlagsEphemeral},
+	})
 }

@@ -47,6 +47,12 @@ type config struct {
 	MessageContent    bool
 	AnswerConcurrency int
 	UserPerMinute     int
+
+	// Operations: HTTPAddr serves /healthz, /readyz and /metrics (empty:
+	// no HTTP server); ShutdownGrace is how long serve lets answers in
+	// flight finish once asked to stop.
+	HTTPAddr      string
+	ShutdownGrace time.Duration
 }
 
 // llmEnabled: a key or a base URL switches the language model on.
@@ -139,6 +145,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.UserPerMinute, err = positiveInt(get, "USER_RATE_PER_MINUTE", 6, 1); err != nil {
 		return c, err
+	}
+	c.HTTPAddr = get("HTTP_ADDR")
+	c.ShutdownGrace = 10 * time.Second
+	if v := get("SHUTDOWN_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, usageErrorf("SHUTDOWN_GRACE=%q: use a duration such as 10s or 1m", v)
+		}
+		c.ShutdownGrace = d
 	}
 	return c, nil
 }

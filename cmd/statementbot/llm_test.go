@@ -130,6 +130,7 @@ func TestConfigErrors(t *testing.T) {
 		{map[string]string{"EMBEDDING_PROVIDER": "magic"}, "EMBEDDING_PROVIDER"},
 		{map[string]string{"EMBEDDING_PROVIDER": "openai"}, "needs OPENAI_API_KEY"},
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{map[string]string{"SHUTDOWN_GRACE": "-1s"}, "SHUTDOWN_GRACE"},
 	} {
 		_, errs, code := runMain(t, tt.env, "", "statements")
 		if code != 2 || !strings.Contains(errs, tt.msg) {

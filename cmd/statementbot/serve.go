@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -37,7 +38,30 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if !cfg.LogLevelSet {
 		cfg.LogLevel = slog.LevelInfo // a server logs what it does
 	}
-	a, err := openApp(ctx, env, cfg)
+	metrics := newPromMetrics()
+	// Ready once the index is loaded (the bot exists) and the bot is
+	// online; /healthz answers from the start.
+	var current atomic.Pointer[bot.Bot]
+	if cfg.HTTPAddr != "" {
+		log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel})).With("component", "http")
+		ops, addr, err := startOps(cfg.HTTPAddr, opsHandler(metrics.reg, func() bool {
+			b := current.Load()
+			return b != nil && b.Ready()
+		}), log)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := ops.stop(); err != nil {
+				log.Warn("stopping the HTTP server", "err", err)
+			}
+		}()
+		log.Info("serving /healthz, /readyz and /metrics", "addr", addr.String())
+		if env.listening != nil {
+			env.listening(addr.String())
+		}
+	}
+	a, err := openApp(ctx, env, cfg, appOptions{wrapChat: metrics.countChat})
 	if err != nil {
 		return err
 	}
@@ -54,7 +78,10 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
+		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace,
 	})
+	metrics.watchServe(b, a.library)
+	current.Store(b)
 	// The bot follows changes other processes make (the CLI, other bots
 	// on the same store).
 	go a.library.Follow(ctx)
