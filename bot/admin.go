@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/rag"
 	"github.com/statementbot/statementbot/store"
 )
@@ -149,6 +150,10 @@ func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.Applicati
 	}
 	if int64(att.Size) > b.cfg.MaxUploadBytes {
 		err := &userError{msg: fmt.Sprintf("%s is %d bytes; the limit is %d. Split it or trim it.", att.Filename, att.Size, b.cfg.MaxUploadBytes)}
+		b.audit(ev, "add", []string{att.Filename}, "", err)
+		return err
+	}
+	if err := ingest.CheckDate(optString(opts, "date")); err != nil {
 		b.audit(ev, "add", []string{att.Filename}, "", err)
 		return err
 	}

@@ -63,6 +63,16 @@ type Config struct {
 	// answers in flight finish before cancelling them (default 10 s).
 	ShutdownGrace time.Duration
 
+	// AnnounceChannelID, with Announcements, has each statement added
+	// to the library after the bot started (from Discord, the CLI or
+	// another process, once it reaches this process's index) posted to
+	// that channel, once across processes and restarts.
+	AnnounceChannelID string
+	Announcements     Announcements
+	// AnnounceInterval is how often the index is checked for new
+	// statements (default 2 s).
+	AnnounceInterval time.Duration
+
 	// ticker paces the streaming edits (default: a time.Ticker of
 	// EditInterval); tests tick it themselves.
 	ticker tickerFunc
@@ -118,6 +128,9 @@ func New(cfg Config) *Bot {
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 10 * time.Second
 	}
+	if cfg.AnnounceInterval <= 0 {
+		cfg.AnnounceInterval = defaultAnnounceInterval
+	}
 	return &Bot{
 		cfg:     cfg,
 		s:       cfg.Session,
@@ -141,6 +154,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	work, stopWork := context.WithCancel(withRetryCounter(context.WithoutCancel(ctx), b.metrics))
 	defer stopWork()
 	b.ctx = work
+	announce := b.cfg.AnnounceChannelID != "" && b.cfg.Announcements != nil
+	var startIndex *rag.Index
+	if announce {
+		// Statements added from now on are announced.
+		startIndex = b.cfg.Answerer.Index()
+	}
 	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if b.cfg.MessageContent {
 		b.s.Identify.Intents |= discordgo.IntentMessageContent
@@ -187,6 +206,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	botID, _ := b.ids()
 	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID)
 	close(b.online)
+	if announce {
+		b.track(b.log, func() { b.watchAnnouncements(ctx, startIndex) }, nil)
+	}
 	<-ctx.Done()
 	return nil
 }

@@ -24,12 +24,13 @@ import (
 // harness is a bot connected to a fake Discord, answering from the bundled
 // statements.
 type harness struct {
-	t       testing.TB
-	fake    *discordtest.Server
-	bot     *Bot
-	engine  *rag.Engine
-	library *rag.Library
-	store   *sqlite.Store
+	t        testing.TB
+	fake     *discordtest.Server
+	bot      *Bot
+	engine   *rag.Engine
+	library  *rag.Library
+	store    *sqlite.Store
+	storeDir string
 
 	wait     context.Context    // bounds stop's wait; lives through the cleanups
 	cancel   context.CancelFunc // ends Run's context
@@ -64,17 +65,15 @@ func withModel(srv *llmtest.Server) option {
 }
 
 // start runs a bot against a new fake Discord and returns once the bot has
-// registered its commands.
+// registered its commands. The fake accepts deferrals however late: how
+// fast the bot defers depends on the machine, and BenchmarkDeferLatency
+// measures it against Discord's 3 s.
 func start(t testing.TB, opts ...option) *harness {
 	t.Helper()
-	return startOn(t, discordtest.New(t), opts...)
-}
-
-// startOn is start with a fake of the caller's.
-func startOn(t testing.TB, fake *discordtest.Server, opts ...option) *harness {
-	t.Helper()
+	fake := discordtest.New(t, discordtest.WithInteractionDeadline(0))
 	local := embeddings.NewLocal(0)
-	st, err := sqlite.Open(context.Background(), t.TempDir(), sqlite.Options{})
+	storeDir := t.TempDir()
+	st, err := sqlite.Open(context.Background(), storeDir, sqlite.Options{PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,10 +100,14 @@ func startOn(t testing.TB, fake *discordtest.Server, opts ...option) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
+	// As serve does: the library follows changes other processes make.
+	followed := make(chan struct{})
+	go func() { defer close(followed); lib.Follow(ctx) }()
 	wait := waitContext(t) // made now: its cancel runs after the cleanup below
-	h := &harness{t: t, fake: fake, bot: b, engine: engine, library: lib, store: st, wait: wait, cancel: cancel, done: done}
+	h := &harness{t: t, fake: fake, bot: b, engine: engine, library: lib, store: st, storeDir: storeDir, wait: wait, cancel: cancel, done: done}
 	t.Cleanup(func() {
 		defer st.Close()
+		defer func() { <-followed }()
 		if err := h.stop(); err != nil {
 			t.Errorf("Run: %v", err)
 		}
@@ -123,18 +126,26 @@ func startOn(t testing.TB, fake *discordtest.Server, opts ...option) *harness {
 	return h
 }
 
-// waitContext bounds a test's waits by the test binary's own deadline
-// (go test -timeout), less a margin to report what was seen: a wait fails
-// when something does not happen, not when a busy machine is slow. It is
-// not cancelled before the test's cleanups run.
+// maxWait bounds one wait of a test: some hundred times what the slowest
+// takes on a busy two-core machine under -race, so that a wait fails when
+// what it waits for does not happen, not when the machine is slow, and a
+// failing test still fails within minutes.
+const maxWait = 2 * time.Minute
+
+// waitContext bounds a wait by maxWait and by the test binary's own
+// deadline (go test -timeout), less a margin to report what was seen. It
+// is not cancelled before the test's cleanups run.
 func waitContext(tb testing.TB) context.Context {
-	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	deadline := time.Now().Add(maxWait)
 	if t, ok := tb.(interface{ Deadline() (time.Time, bool) }); ok {
-		if deadline, ok := t.Deadline(); ok {
-			margin := min(10*time.Second, time.Until(deadline)/10)
-			ctx, cancel = context.WithDeadline(ctx, deadline.Add(-margin))
+		if end, ok := t.Deadline(); ok {
+			end = end.Add(-min(10*time.Second, time.Until(end)/10))
+			if end.Before(deadline) {
+				deadline = end
+			}
 		}
 	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	tb.Cleanup(cancel)
 	return ctx
 }

@@ -23,6 +23,8 @@ const (
 	cmdAskMessage = "Ask statementbot"
 	cmdStatement  = "statement"
 	cmdReindex    = "reindex"
+	cmdCompare    = "compare"
+	cmdTimeline   = "timeline"
 )
 
 // maxIDLength bounds statement ids typed into options (rag.StatementID
@@ -55,6 +57,19 @@ func commandTable(admin bool) []*discordgo.ApplicationCommand {
 			Name: cmdSearch, Description: "Show the paragraphs that best match a query, verbatim",
 			Options: []*discordgo.ApplicationCommandOption{
 				{Type: discordgo.ApplicationCommandOptionString, Name: "query", Description: "What to look for", Required: true, MinLength: &minLen, MaxLength: rag.MaxQuestionChars},
+			},
+		},
+		{
+			Name: cmdCompare, Description: "What changed from one statement to another, paragraph by paragraph",
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "old", Description: "The earlier statement", Required: true, Autocomplete: true, MaxLength: maxIDLength},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "new", Description: "The later statement", Required: true, Autocomplete: true, MaxLength: maxIDLength},
+			},
+		},
+		{
+			Name: cmdTimeline, Description: "What each statement said about a topic, oldest first",
+			Options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionString, Name: "topic", Description: "The topic, e.g. foreign terrorist fighters", Required: true, MinLength: &minLen, MaxLength: rag.MaxQuestionChars},
 			},
 		},
 		{Name: cmdSources, Description: "The paragraphs behind my last answer here, verbatim (only you see them)"},
@@ -149,6 +164,8 @@ const helpText = `**statementbot** answers questions about official statements f
 /ask question — ask; add statement: to answer from one statement only
 /cite paragraph — a paragraph verbatim (statement: which one)
 /search query — the best-matching paragraphs, verbatim, no summary
+/compare old new — what changed from one statement to the next, each change with its ¶ numbers
+/timeline topic — what each statement said about a topic, oldest first
 /sources — the paragraphs behind my last answer here (only you see them)
 /statements — what I can answer from
 Right-click a message → Apps → **Ask statementbot** — ask the message as a question

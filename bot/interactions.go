@@ -120,6 +120,10 @@ func (b *Bot) commandHandler(name string) handler {
 		return b.handleSearch
 	case cmdSources:
 		return b.handleSources
+	case cmdCompare:
+		return b.handleCompare
+	case cmdTimeline:
+		return b.handleTimeline
 	case cmdStatements:
 		return b.handleStatements
 	case cmdHelp:
@@ -219,7 +223,7 @@ func (b *Bot) handleSearch(ctx context.Context, ev *ievent) error {
 	for _, h := range hits {
 		// The hit carries its own text: an index swapped meanwhile cannot
 		// put another paragraph under its number.
-		c := rag.Citation{Statement: h.Statement, Paragraph: h.N, Text: h.Text, Title: h.Statement}
+		c := rag.Citation{Statement: h.Statement, Paragraph: h.N, Section: h.Section, Text: h.Text, Title: h.Statement}
 		if st, ok := ix.Statement(h.Statement); ok {
 			c.Title, c.Date = st.Title, st.Date
 		}
@@ -303,7 +307,7 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
 	if focused != nil {
 		typed := strings.ToLower(optString(opts, focused.Name))
 		switch focused.Name {
-		case "statement", "id":
+		case "statement", "id", "old", "new":
 			for _, st := range ix.Statements() {
 				label := truncate(st.Title+" ("+st.Date+") — "+st.ID, maxChoiceName)
 				if typed == "" || strings.Contains(strings.ToLower(label), typed) {

@@ -154,13 +154,6 @@ func withLog(h slog.Handler) option { return func(c *Config, _ *rag.Config) { c.
 
 func pct(d []time.Duration, p int) time.Duration { return d[min(len(d)-1, len(d)*p/100)] }
 
-// noDeferDeadline is a fake Discord that accepts a late deferral: how long
-// the bot takes to defer depends on the machine, and is measured by
-// BenchmarkDeferLatency.
-func noDeferDeadline(tb testing.TB) *discordtest.Server {
-	return discordtest.New(tb, discordtest.WithInteractionDeadline(0))
-}
-
 // TestConcurrentAsks: 200 questions at once are all deferred, each once,
 // and all answered, and Discord refuses nothing.
 func TestConcurrentAsks(t *testing.T) {
@@ -168,7 +161,7 @@ func TestConcurrentAsks(t *testing.T) {
 		t.Skip("load test")
 	}
 	times := &deferTimes{}
-	h := startOn(t, noDeferDeadline(t), highLimits, withLog(times))
+	h := start(t, highLimits, withLog(times))
 	burst(t, h, 200)
 	if n := len(times.sorted()); n != 200 {
 		t.Errorf("%d deferrals logged, want 200", n)
@@ -191,7 +184,7 @@ func BenchmarkDeferLatency(b *testing.B) {
 	var e2e []time.Duration
 	times := &deferTimes{}
 	for b.Loop() {
-		h := startOn(b, noDeferDeadline(b), highLimits, withLog(times))
+		h := start(b, highLimits, withLog(times))
 		e2e = append(e2e, burst(b, h, 200)...)
 	}
 	sort.Slice(e2e, func(i, j int) bool { return e2e[i] < e2e[j] })

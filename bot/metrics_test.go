@@ -117,8 +117,7 @@ func TestMetricsCountQuestions(t *testing.T) {
 
 // TestReady: the bot is ready once online, and not after Run returns.
 func TestReady(t *testing.T) {
-	fake := discordtest.New(t)
-	h := startOn(t, fake)
+	h := start(t)
 	if !h.bot.Ready() {
 		t.Fatal("online bot not ready")
 	}

@@ -140,6 +140,9 @@ func paragraphEmbed(c rag.Citation, prefix string) *discordgo.MessageEmbed {
 	if c.Date != "" {
 		footer += " · " + c.Date
 	}
+	if c.Section != "" {
+		footer += " · " + c.Section
+	}
 	return &discordgo.MessageEmbed{
 		Title:       truncate(title, maxEmbedTitle),
 		Description: truncate(c.Text, maxEmbedDesc),

@@ -59,7 +59,7 @@ func TestRunMetrics(t *testing.T) {
 	e := scripted{
 		"right": {
 			hits:   []rag.Hit{hit("a", "Other."), hit("b", "The gold phrase here.")},
-			answer: rag.Answer{Grounded: true, Text: "The KEY fact [1]", Citations: []rag.Citation{{Statement: "b"}}},
+			answer: rag.Answer{Grounded: true, Mode: rag.ModeLLM, Dropped: 1, Text: "The KEY fact [1]", Citations: []rag.Citation{{Statement: "b"}}},
 		},
 		"wrong": {
 			hits:   []rag.Hit{hit("a", "the gold phrase, but in a"), hit("b", "gold phrase")},
@@ -88,6 +88,9 @@ func TestRunMetrics(t *testing.T) {
 	}
 	if r.KeyFacts != 2*third || r.FalseRefusals != third || r.WrongStatement != third {
 		t.Errorf("answers: key %v refusals %v wrong %v", r.KeyFacts, r.FalseRefusals, r.WrongStatement)
+	}
+	if r.ModelSentences != 1 || r.ModelDropped != 1 || r.DropRate != 0.5 {
+		t.Errorf("model sentences %d, dropped %d, rate %v", r.ModelSentences, r.ModelDropped, r.DropRate)
 	}
 	if r.OffTopic != 1 || r.OffTopicDeclined != 0 {
 		t.Errorf("off-topic %d/%d", r.OffTopicDeclined, r.OffTopic)

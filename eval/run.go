@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/rag"
 )
 
@@ -42,6 +43,12 @@ type Result struct {
 	OffTopic         int `json:"offtopic"`
 	OffTopicDeclined int `json:"offtopic_declined"`
 
+	// With a language model: sentences of its answers kept and dropped
+	// by the citation check (unsupported by the paragraphs they cite).
+	ModelSentences int     `json:"model_sentences,omitempty"`
+	ModelDropped   int     `json:"model_dropped,omitempty"`
+	DropRate       float64 `json:"drop_rate,omitempty"`
+
 	ByType []Result `json:"by_type,omitempty"`
 	Misses []Miss   `json:"misses,omitempty"`
 }
@@ -57,6 +64,7 @@ type outcome struct {
 	typ                      string
 	rank                     int // of the first gold paragraph, 0 if not in the top 5
 	keyFact, declined, wrong bool
+	kept, dropped            int // model answer sentences
 }
 
 // Run asks every question in each mode. Questions marked offtopic may be
@@ -140,6 +148,9 @@ func ask(ctx context.Context, e Engine, q Question, mode rag.Mode) (outcome, str
 		return o, "", fmt.Errorf("eval: %q: %w", q.Q, err)
 	}
 	o.declined = !a.Grounded
+	if a.Mode == rag.ModeLLM {
+		o.kept, o.dropped = len(ingest.Sentences(a.Text)), a.Dropped
+	}
 	o.keyFact = a.Grounded && (len(q.Keys) == 0 || containsAny(a.Text, q.Keys))
 	if a.Grounded && len(a.Citations) > 0 {
 		o.wrong = !goldStatement(q.Gold, a.Citations[0].Statement)
@@ -185,6 +196,11 @@ func summarise(r *Result, outs []outcome) {
 		if o.wrong {
 			wrong++
 		}
+		r.ModelSentences += o.kept
+		r.ModelDropped += o.dropped
+	}
+	if n := r.ModelSentences + r.ModelDropped; n > 0 {
+		r.DropRate = float64(r.ModelDropped) / float64(n)
 	}
 	n := float64(len(outs))
 	r.RecallAt1 /= n

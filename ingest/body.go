@@ -28,12 +28,35 @@ func bodyParagraphs(body, format string) []Paragraph {
 		}
 	}
 	var out []Paragraph
-	for _, p := range withLeadIns(kept) {
+	for _, p := range withLeadIns(inlineSections(kept)) {
 		for _, c := range Chunk([]string{p.Text}) {
 			out = append(out, Paragraph{Text: c, Section: p.Section})
 		}
 	}
 	return out
+}
+
+// inlineHeadRE is a heading that opens a paragraph's first sentence in
+// capitals: "TERMINATING SANCTIONS: Today the President ...".
+var inlineHeadRE = regexp.MustCompile(`^(\p{Lu}[\p{Lu}\d ,'’&-]{2,60}\p{Lu}):\s`)
+
+// inlineSections makes a capitals heading that opens a paragraph the
+// section of that paragraph and the ones after it (until the next heading
+// of either kind); the paragraph keeps its text.
+func inlineSections(paras []Paragraph) []Paragraph {
+	inline, under := "", ""
+	for i, p := range paras {
+		if p.Section != under {
+			inline, under = "", p.Section
+		}
+		if m := inlineHeadRE.FindStringSubmatch(p.Text); m != nil && len(strings.Fields(m[1])) >= 2 {
+			inline = m[1]
+		}
+		if inline != "" {
+			paras[i].Section = inline
+		}
+	}
+	return paras
 }
 
 // A list withLeadIns joins to its lead-in has items of at most

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -58,4 +59,14 @@ func findDate(line string) (date string, start, end int, ok bool) {
 		}
 	}
 	return "", 0, 0, false
+}
+
+// CheckDate returns an InputError for an admin's date that is not a
+// calendar date ("2024-13-45", "last tuesday"): such a date would be
+// stored as given. An empty date is fine (the file's own is used).
+func CheckDate(s string) error {
+	if strings.TrimSpace(s) == "" || ParseDate(s) != "" {
+		return nil
+	}
+	return &InputError{Msg: fmt.Sprintf("the date %q is not a calendar date: write it as 2024-05-01 or 1 May 2024", s)}
 }

@@ -94,21 +94,22 @@ func TestParseFormats(t *testing.T) {
 		{
 			name: "web-copied text: title line, dateline, a paragraph per line, headings",
 			id:   "press-release",
-			text: "Joint Statement Following the Meeting of the Two Leaders in Avalon\nJuly 16, 2022\nThe leaders met today in Avalon. They reaffirmed their partnership.\nThey also consulted on regional issues, and agreed to meet again.\nEnergy Cooperation\nThe leaders welcomed new agreements on energy.\nThe President expressed his appreciation.\n###\n",
+			text: "Joint Statement Following the Meeting of the Two Leaders in Avalon\nJuly 16, 2022\nThe leaders met today in Avalon. They reaffirmed their partnership.\nThey also consulted on regional issues, and agreed to meet again.\nEnergy Cooperation\nThe leaders welcomed new agreements on energy.\nThe President expressed his appreciation.\nPresident of the Republic\n###\n",
 			want: parsed{
-				title: "Joint Statement Following the Meeting of the Two Leaders in Avalon", date: "2022-07-16",
+				title: "Joint Statement Following the Meeting of the Two Leaders in Avalon", date: "2022-07-16", place: "Avalon",
 				header:   "July 16, 2022",
-				paras:    []string{"The leaders met today in Avalon. They reaffirmed their partnership.", "They also consulted on regional issues, and agreed to meet again.", "The leaders welcomed new agreements on energy.", "The President expressed his appreciation."},
-				sections: []string{"", "", "Energy Cooperation", "Energy Cooperation"},
+				paras:    []string{"The leaders met today in Avalon. They reaffirmed their partnership.", "They also consulted on regional issues, and agreed to meet again.", "The leaders welcomed new agreements on energy.", "The President expressed his appreciation.", "President of the Republic"},
+				sections: []string{"", "", "Energy Cooperation", "Energy Cooperation", "Energy Cooperation"},
 			},
 		},
 		{
 			name: "fact sheet: bullets and a nested item stay with their item",
 			id:   "fact-sheet",
-			text: "Fact Sheet: The Council Lifts the Export Ban\nJune 30, 2025\nLIFTING THE BAN: Today the Council lifted the ban.\n• The Order removes the ban on grain.\n• On May 13, the Chair said so.\n    ◦ The Chair: “Good luck.”\n• The Order takes effect at once.\n",
+			text: "Fact Sheet: The Council Lifts the Export Ban\nJune 30, 2025\nLIFTING THE BAN: Today the Council lifted the ban.\n• The Order removes the ban on grain.\n• On May 13, the Chair said so.\n    ◦ The Chair: “Good luck.”\nPROMISE KEPT: The Council delivers.\n• The Order takes effect at once.\n",
 			want: parsed{
 				title: "Fact Sheet: The Council Lifts the Export Ban", date: "2025-06-30", header: "June 30, 2025",
-				paras: []string{"LIFTING THE BAN: Today the Council lifted the ban.", "• The Order removes the ban on grain.", "• On May 13, the Chair said so. ◦ The Chair: “Good luck.”", "• The Order takes effect at once."},
+				paras:    []string{"LIFTING THE BAN: Today the Council lifted the ban.", "• The Order removes the ban on grain.", "• On May 13, the Chair said so. ◦ The Chair: “Good luck.”", "PROMISE KEPT: The Council delivers.", "• The Order takes effect at once."},
+				sections: []string{"LIFTING THE BAN", "LIFTING THE BAN", "LIFTING THE BAN", "PROMISE KEPT", "PROMISE KEPT"},
 			},
 		},
 		{
@@ -129,11 +130,25 @@ func TestParseFormats(t *testing.T) {
 			},
 		},
 		{
+			name: "PDF text pasted without blank lines: paragraphs at short sentence-ending lines, a heading",
+			id:   "2023-03-03-pasted",
+			text: "The ministers met in the capital to discuss the security of the region and the\nsituation of the people displaced by the fighting in the north.\nOutlook\nThey agreed that the coalition will continue its work with partners in the region\nfor as long as the threat remains, within the law of each country concerned, and\nthat it will report to the ministers every year.\nThe next meeting is in May.\n",
+			want: parsed{
+				title: "Pasted", date: "2023-03-03",
+				paras: []string{
+					"The ministers met in the capital to discuss the security of the region and the situation of the people displaced by the fighting in the north.",
+					"They agreed that the coalition will continue its work with partners in the region for as long as the threat remains, within the law of each country concerned, and that it will report to the ministers every year.",
+					"The next meeting is in May.",
+				},
+				sections: []string{"", "Outlook", "Outlook"},
+			},
+		},
+		{
 			name: "typed text keeps names and compounds whole",
 			id:   "2024-01-10-talks",
 			text: "The minister met Nasser Bourita in Rabat.\n\nBourita backs offline registers and the Baghdadi plan.\n",
 			want: parsed{
-				title: "Talks", date: "2024-01-10",
+				title: "Talks", date: "2024-01-10", place: "Rabat",
 				paras: []string{"The minister met Nasser Bourita in Rabat.", "Bourita backs offline registers and the Baghdadi plan."},
 			},
 		},
@@ -158,6 +173,31 @@ func TestParseFormats(t *testing.T) {
 			},
 		},
 		{
+			name: "plain first-line title, no dateline, the date written in the opening paragraph",
+			id:   "marrakesh-communique",
+			text: "Coalition Ministers Meet in Marrakesh\nThe ministers met in Marrakesh on 11.05.2022. They agreed to meet again.\n",
+			want: parsed{
+				title: "Coalition Ministers Meet in Marrakesh", date: "2022-05-11", place: "Marrakesh",
+				header: "2022-05-11 - Marrakesh - Coalition Ministers Meet in Marrakesh",
+				paras:  []string{"The ministers met in Marrakesh on 11.05.2022. They agreed to meet again."},
+			},
+		},
+		{
+			name: "dateline with a place written as a name",
+			id:   "communique",
+			text: "Final Communiqué\nMarrakesh, 11 May 2022\nThe ministers met.\n",
+			want: parsed{
+				title: "Final Communiqué", date: "2022-05-11", place: "Marrakesh", header: "Marrakesh, 11 May 2022",
+				paras: []string{"The ministers met."},
+			},
+		},
+		{
+			name: "a caption line is no title",
+			id:   "2024-12-12-leaders",
+			text: "The President speaks with leaders, Thursday, June 13, 2024, in Bari, Italy. (Official Photo)\n\nWe, the leaders, reaffirm our commitment.\n",
+			want: parsed{title: "Leaders", date: "2024-12-12", paras: []string{"We, the leaders, reaffirm our commitment."}},
+		},
+		{
 			name: "caption with a photo credit opening a paragraph is dropped",
 			id:   "2022-01-30-prison",
 			text: "The adviser speaks in the briefing room. (Official State Department photo by Jane Roe) The United States commends the forces.\n\nThe threat remains.\n",
@@ -180,14 +220,14 @@ func TestParseFormats(t *testing.T) {
 
 func TestIssuerFromTitle(t *testing.T) {
 	for title, want := range map[string]string{
-		"Statement by NSC Spokesperson Jane Roe on Ruritania":          "NSC Spokesperson Jane Roe",
-		"Joint Statement of the Ministers of the Northern Alliance":    "Ministers of the Northern Alliance",
-		"Statement from the Press Secretary":                           "Press Secretary",
-		"G9 Leaders’ Statement on Ruritania":                           "G9 Leaders",
-		"Joint Statement Following Meeting Between the Two Leaders":    "",
-		"Fact Sheet: The Council Lifts the Export Ban":                 "",
-		"United States-Ruritania Joint Statement":                      "",
-		"Readout of the Call Between the Minister and Her Counterpart": "",
+		"Statement by NSC Spokesperson Jane Roe on Ruritania":                                        "NSC Spokesperson Jane Roe",
+		"Joint Statement of the Ministers of the Northern Alliance":                                  "Ministers of the Northern Alliance",
+		"Statement from the Press Secretary":                                                         "Press Secretary",
+		"G9 Leaders’ Statement on Ruritania":                                                         "G9 Leaders",
+		"Joint Statement Following Meeting Between the President and Prime Minister Smith in Avalon": "President and Prime Minister Smith",
+		"Fact Sheet: The Council Lifts the Export Ban":                                               "",
+		"United States-Ruritania Joint Statement":                                                    "United States-Ruritania",
+		"Readout of the Call Between the Minister and Her Counterpart":                               "",
 	} {
 		if got := issuerFromTitle(title); got != want {
 			t.Errorf("issuerFromTitle(%q) = %q, want %q", title, got, want)
@@ -218,7 +258,7 @@ func TestDamageRepairOnlyWhereShown(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkParsed(t, st, parsed{title: "Talks", paras: tt.paras})
+			checkParsed(t, st, parsed{title: "Talks", place: "Rabat", paras: tt.paras})
 		})
 	}
 }
@@ -243,5 +283,20 @@ func TestParseHTMLText(t *testing.T) {
 	})
 	if st.Source != "https://example.org/s" {
 		t.Errorf("source %q", st.Source)
+	}
+}
+
+func TestMeetingPlace(t *testing.T) {
+	for text, want := range map[string]string{
+		"The ministers met today in Rome at the invitation of Italy.":                      "Rome",
+		"The President met today with the Prime Minister of Iraq in Jeddah, Saudi Arabia.": "Jeddah, Saudi Arabia",
+		"The leaders gathered in Brussels.":                                                "Brussels",
+		"The ministers met in March to discuss the plan.":                                  "",
+		"The ministers discussed the situation in Syria.":                                  "",
+		"The council will meet again next year.":                                           "",
+	} {
+		if got := meetingPlace([]Paragraph{{Text: text}}); got != want {
+			t.Errorf("meetingPlace(%q) = %q, want %q", text, got, want)
+		}
 	}
 }

@@ -2,11 +2,16 @@ package ingest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
 )
+
+// maxFrontMatter bounds the front matter read as YAML: real blocks hold a
+// few fields; a long one costs the YAML parser much time.
+const maxFrontMatter = 16 << 10
 
 // splitFrontMatter reads a leading YAML front matter block ("---" lines
 // around it) into a map of lowercased keys to single-line string values,
@@ -35,9 +40,14 @@ func splitFrontMatter(text string) (map[string]string, string) {
 	if strings.TrimSpace(block) == "" {
 		return fm, rest
 	}
+	if len(block) > maxFrontMatter {
+		return nil, text
+	}
 	var raw map[string]any
 	if err := yaml.Unmarshal([]byte(block), &raw); err != nil {
-		return nil, text
+		if raw = plainFields(block); raw == nil {
+			return nil, text
+		}
 	}
 	for k, v := range raw {
 		s := yamlString(v)
@@ -63,5 +73,28 @@ func yamlString(v any) string {
 	default:
 		s = fmt.Sprint(v)
 	}
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", " ")), " ")
+	// pandoc writes a non-breaking space as "\_"; files that kept it
+	// unquoted show it literally.
+	s = strings.NewReplacer("\u00a0", " ", `\_`, " ").Replace(s)
+	// A line continuation ("\") that an unquoting reader left at the end.
+	return strings.TrimRight(strings.Join(strings.Fields(s), " "), ` \`)
+}
+
+// plainFieldRE is a "key: value" line as statementbot wrote front matter
+// before it wrote YAML: values unquoted, colons and all ("title: Fact
+// Sheet: Sanctions"), which YAML refuses.
+var plainFieldRE = regexp.MustCompile(`^([A-Za-z][\w-]*):\s+(.*)$`)
+
+// plainFields reads a block of "key: value" lines, or returns nil if a
+// line is not one.
+func plainFields(block string) map[string]any {
+	out := map[string]any{}
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		m := plainFieldRE.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			return nil
+		}
+		out[m[1]] = m[2]
+	}
+	return out
 }

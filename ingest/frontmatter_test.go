@@ -24,6 +24,12 @@ func TestSplitFrontMatter(t *testing.T) {
 			body: "Text",
 		},
 		{
+			name: "front matter stored before YAML: unquoted values with colons",
+			in:   "---\ntitle: Fact Sheet: Sanctions Lifted on\\_Ruritania\\\ndate: June 30, 2025\nsource: https://example.org/a\n---\nText",
+			want: map[string]string{"title": "Fact Sheet: Sanctions Lifted on Ruritania", "date": "June 30, 2025", "source": "https://example.org/a"},
+			body: "Text",
+		},
+		{
 			name: "empty block", in: "---\n---\nText", want: map[string]string{}, body: "Text",
 		},
 		{

@@ -20,6 +20,10 @@ var (
 	placeRE = regexp.MustCompile(`^([A-Z][A-Z.'’ ]+(?:,\s*[A-Z][A-Za-z.'’ ]+)?)\s*(?:[-–—]+|,)\s*`)
 )
 
+// namedPlaceRE is a place written as a name before a date and a comma:
+// "Marrakesh, 11.05.2022", "Rome, June 28, 2021".
+var namedPlaceRE = regexp.MustCompile(`^(\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*){0,3}),\s+`)
+
 // maxHeaderLines is how many non-empty lines may precede the dateline.
 const maxHeaderLines = 8
 
@@ -119,6 +123,9 @@ func parseDateline(t string) (dateline, string, bool) {
 			return dl, "", false
 		}
 		dl.meta.Place = capitalise(strings.TrimRight(place, ", "))
+		s = s[m[1]:]
+	} else if m := namedPlaceRE.FindStringSubmatchIndex(s); m != nil && startsWithDate(s[m[1]:]) {
+		dl.meta.Place = s[m[2]:m[3]] // "Marrakesh, 11 May 2022"
 		s = s[m[1]:]
 	}
 	date, start, end, ok := findDate(s)
@@ -240,9 +247,11 @@ var (
 )
 
 // isChromeLine reports a line that is page furniture, not statement text:
-// a letter-spaced letterhead or a breadcrumb trail.
+// a letter-spaced letterhead, a breadcrumb trail, or a photo caption with
+// its credit.
 func isChromeLine(t string) bool {
-	return letterSpacedRE.MatchString(t) || breadcrumbRE.MatchString(t) && !strings.ContainsAny(t, ",;")
+	return letterSpacedRE.MatchString(t) || breadcrumbRE.MatchString(t) && !strings.ContainsAny(t, ",;") ||
+		creditRE.MatchString(t) && dropCaption(t) == ""
 }
 
 // isEndMark reports the end mark of a press release.

@@ -22,7 +22,8 @@ var (
 // dropPrintChrome removes what printing a page adds to each page of a
 // PDF: running headers (time stamp and page title) and footers (address
 // and page number), page numbers, and lines repeated at the top or bottom
-// of every page; and letter-spaced letterheads anywhere. Pages are
+// of every page; and letter-spaced letterheads, print headers and footers
+// anywhere (a page break may be lost). Pages are
 // separated by "\f" and stay so.
 func dropPrintChrome(text string) string {
 	pages := strings.Split(text, "\f")
@@ -61,13 +62,21 @@ func dropPrintChrome(text string) string {
 		}
 		var kept []string
 		for j, l := range lines {
-			if !drop[j] && !letterSpacedRE.MatchString(strings.TrimSpace(l)) {
+			t := strings.TrimSpace(l)
+			if !drop[j] && !letterSpacedRE.MatchString(t) && !printHeaderRE.MatchString(t) && !isPrintFooter(t) {
 				kept = append(kept, l)
 			}
 		}
 		pages[i] = strings.Join(kept, "\n")
 	}
 	return strings.Join(pages, "\f")
+}
+
+// isPrintFooter reports a browser's print footer: the page's address and
+// its page number.
+func isPrintFooter(t string) bool {
+	return printFooterRE.MatchString(t) && (strings.Contains(t, "://") || strings.HasPrefix(t, "www.")) &&
+		strings.ContainsAny(t[len(t)-1:], "0123456789")
 }
 
 // edgeLines returns the first and last non-empty lines of a page.

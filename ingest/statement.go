@@ -49,6 +49,9 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	}
 	hd, body := splitHeader(doc.body, doc.format)
 	doc.text = overlay(doc.front, hd.meta)
+	bodyParas := bodyParagraphs(body, doc.format)
+	doc.opening = openingDate(bodyParas)
+	doc.meetingPlace = meetingPlace(bodyParas)
 	resolved, kind := doc.resolve(id)
 	st.Title, st.Date, st.Issuer, st.Place, st.Source = resolved.Title, resolved.Date, resolved.Issuer, resolved.Place, resolved.Source
 	if st.Title == "" {
@@ -62,7 +65,7 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 		paras = append(paras, Paragraph{Text: line, Header: true})
 	}
 	headerParas := len(paras)
-	paras = append(paras, bodyParagraphs(body, doc.format)...)
+	paras = append(paras, bodyParas...)
 	if len(paras) == headerParas {
 		return nil, &InputError{Msg: "the statement has no text paragraphs: check that the file holds the statement's text"}
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -67,6 +66,13 @@ type storedDoc struct {
 	text   Metadata // what the text says of itself: front, then its header
 	file   Metadata // what the file said about itself
 	body   string   // the text after all front matter
+	// opening is the first date written in the text's opening paragraph:
+	// weaker than a dateline or a page's date, stronger than a PDF's
+	// creation date (the day it was printed) and the file name.
+	opening string
+	// meetingPlace is where the opening paragraph says a meeting took
+	// place: the weakest witness of the place.
+	meetingPlace string
 }
 
 // readStored splits text (normalised) into its metadata and body. Text
@@ -74,11 +80,16 @@ type storedDoc struct {
 func readStored(text string) storedDoc {
 	var d storedDoc
 	fm, body := splitFrontMatter(text)
-	if f, ok := fm[formatKey]; ok {
+	switch f, ok := fm[formatKey]; {
+	case ok:
 		d.format = f
 		d.admin = metaFrom(fm, "")
 		d.file = metaFrom(fm, "file-")
 		fm, body = splitFrontMatter(body)
+	case storedBefore(fm):
+		// Metadata resolved at upload, the file's among it (a PDF's
+		// creation date): it may not outrank the text's dateline.
+		d.file, fm = metaFrom(fm, ""), nil
 	}
 	d.front = metaFrom(fm, "")
 	if d.front.Issuer == "" {
@@ -94,6 +105,23 @@ func readStored(text string) storedDoc {
 	return d
 }
 
+// storedBefore reports the front matter a library wrote before it kept
+// the admin's and the file's metadata apart: title, date, issuer and
+// source only, whatever their source.
+func storedBefore(fm map[string]string) bool {
+	if len(fm) == 0 {
+		return false
+	}
+	for k := range fm {
+		switch k {
+		case "title", "date", "issuer", "source":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func metaFrom(fm map[string]string, prefix string) Metadata {
 	return Metadata{
 		Title: fm[prefix+"title"], Date: fm[prefix+"date"], Issuer: fm[prefix+"issuer"],
@@ -103,11 +131,17 @@ func metaFrom(fm map[string]string, prefix string) Metadata {
 
 // guessFormat tells the format of a file given as written (a bundled
 // statement, or one stored before formats were recorded) from its body:
-// form feeds come from PDF extraction; ATX headings or bold lines make it
-// Markdown; anything else is plain text.
+// form feeds and a browser's print headers and footers come from PDF
+// extraction; ATX headings or bold lines make it Markdown; anything else
+// is plain text.
 func guessFormat(body string) string {
 	if strings.Contains(body, "\f") {
 		return FormatPDF
+	}
+	for _, line := range strings.Split(body, "\n") {
+		if t := strings.TrimSpace(line); printHeaderRE.MatchString(t) || isPrintFooter(t) {
+			return FormatPDF
+		}
 	}
 	for _, line := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(line)
@@ -117,85 +151,4 @@ func guessFormat(body string) string {
 		}
 	}
 	return FormatText
-}
-
-// overlay fills the empty fields of top from under.
-func overlay(top, under Metadata) Metadata {
-	return Metadata{
-		Title:  firstNonEmpty(top.Title, under.Title),
-		Date:   firstNonEmpty(top.Date, under.Date),
-		Issuer: firstNonEmpty(top.Issuer, under.Issuer),
-		Place:  firstNonEmpty(top.Place, under.Place),
-		Source: firstNonEmpty(top.Source, under.Source),
-	}
-}
-
-// resolve applies the one precedence rule: the admin, then the text, then
-// the file's metadata, then the id (date only; the caller makes a title
-// from the id). A generic title ("Statement") gives way to a specific one
-// from a weaker source and is returned as kind when none has one.
-func (d storedDoc) resolve(id string) (m Metadata, kind string) {
-	layers := []Metadata{d.admin, d.text, d.file}
-	for _, l := range layers {
-		t := strings.TrimSpace(l.Title)
-		switch {
-		case t == "":
-		case isGenericTitle(t):
-			kind = firstNonEmpty(kind, t)
-			continue
-		case m.Title == "":
-			m.Title = t
-		}
-	}
-	for _, l := range layers {
-		if v := strings.TrimSpace(l.Date); v != "" && m.Date == "" {
-			m.Date = firstNonEmpty(ParseDate(v), v)
-		}
-		m.Place = firstNonEmpty(m.Place, l.Place)
-		m.Source = firstNonEmpty(m.Source, l.Source)
-	}
-	if m.Date == "" {
-		m.Date = dateFromID(id)
-	}
-	// A title that names its issuer ("Statement by ...") is the text's
-	// word, above a letterhead's.
-	m.Issuer = firstNonEmpty(d.admin.Issuer, d.text.Issuer, issuerFromTitle(m.Title), d.file.Issuer)
-	return m, kind
-}
-
-var (
-	// byTitleRE is a title naming who speaks: "Statement by NSC
-	// Spokesperson Jane Roe on Syria", "Joint Statement of the Ministers".
-	byTitleRE = regexp.MustCompile(`^(?:Joint\s+)?(?:Statement|Remarks|Fact Sheet|Press Release|Communiqu[eé]|Declaration|Message|Letter)s?\s+(?:by|from|of)\s+(?:the\s+)?(.+?)(?:\s+(?:on|regarding|concerning|following|about|at|to|for)\s+.*)?$`)
-	// possessiveTitleRE is "G7 Leaders’ Statement on Syria".
-	possessiveTitleRE = regexp.MustCompile(`^(.{2,60}?)['’]s?\s+(?i:joint\s+)?(?i:statement|communiqu[eé]|declaration)\b`)
-)
-
-// issuerFromTitle reads who issued a statement from a title that says so,
-// or returns "".
-func issuerFromTitle(title string) string {
-	if m := byTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
-	}
-	if m := possessiveTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
-	}
-	return ""
-}
-
-// headerLine builds the searchable header paragraph of a statement whose
-// text has no dateline, from its resolved metadata: none when nothing but
-// the id is known.
-func headerLine(m Metadata, d storedDoc) string {
-	known := m.Title != "" || d.admin.Date != "" || d.text.Date != "" || d.file.Date != ""
-	if !known {
-		return ""
-	}
-	var parts []string
-	for _, v := range []string{m.Date, m.Place, m.Issuer, m.Title} {
-		if v != "" {
-			parts = append(parts, v)
-		}
-	}
-	return strings.Join(parts, " - ")
 }

@@ -14,7 +14,7 @@ import (
 // shows merged words. Typed text is taken as written: blank lines, or for
 // text with a paragraph per line, line ends, separate paragraphs.
 func textParagraphs(body, format string) []Paragraph {
-	body = strings.ReplaceAll(body, "\f", "\n\n")
+	body = dropEndMarks(strings.ReplaceAll(body, "\f", "\n\n"))
 	damaged := format == FormatPDF || showsDamage(body)
 	var blocks []block
 	if damaged {
@@ -24,6 +24,11 @@ func textParagraphs(body, format string) []Paragraph {
 		}
 	} else {
 		blocks = typedBlocks(body)
+		// Hard-wrapped text pasted without blank lines (from a PDF reader)
+		// still breaks where a sentence ends a short line.
+		if !linePerParagraph(strings.Split(body, "\n")) {
+			blocks = splitPDFBlocks(blocks)
+		}
 	}
 	width := typicalWidth(blocks)
 	var out []Paragraph
@@ -49,6 +54,18 @@ func textParagraphs(body, format string) []Paragraph {
 		repaired, _ = repairParagraphs(out, nil)
 	}
 	return repaired
+}
+
+// dropEndMarks blanks the lines that are a press release's end mark
+// ("###"): the last text line before one is no heading.
+func dropEndMarks(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if isEndMark(l) {
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // repairParagraphs joins the lines of each paragraph and repairs it,
@@ -193,7 +210,9 @@ func splitPDFBlocks(blocks []block) []block {
 		var cur block
 		for i, line := range b {
 			t := strings.TrimSpace(line)
-			if len(cur) > 0 {
+			// The indented lines of a list item continue it.
+			continued := len(cur) > 0 && isListItem(strings.TrimSpace(cur[0])) && len(t) < len(strings.TrimRight(line, " "))
+			if len(cur) > 0 && !continued {
 				prev := strings.TrimSpace(cur[len(cur)-1])
 				short := utf8.RuneCountInString(prev)*100 < width*85
 				headingLine := func(l string) bool { return narrow(l, width) && isHeading(l) }

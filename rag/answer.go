@@ -22,6 +22,9 @@ type Answer struct {
 	// Note is a one-line remark for the reader, e.g. that the language
 	// model was unavailable and the answer is extractive.
 	Note string `json:"note,omitempty"`
+	// Dropped counts the sentences of the model's answer that the
+	// citation check removed (unsupported by the paragraphs they cite).
+	Dropped int `json:"dropped,omitempty"`
 }
 
 // A Citation points to one paragraph, quoted verbatim.
@@ -31,20 +34,27 @@ type Citation struct {
 	Title     string `json:"title"`
 	Date      string `json:"date"`
 	Paragraph int    `json:"paragraph"`
-	Text      string `json:"text"`
+	// Section is the heading the paragraph sits under, if any.
+	Section string `json:"section,omitempty"`
+	Text    string `json:"text"`
 }
 
-// Label is the short human form of a citation: "Title (date), ¶p".
+// Label is the short human form of a citation: "Title (date), ¶p", and
+// the paragraph's section when it has one: "…, ¶p (Promoting Stability)".
 func (c Citation) Label() string {
-	if c.Date == "" {
-		return fmt.Sprintf("%s, ¶%d", c.Title, c.Paragraph)
+	l := fmt.Sprintf("%s, ¶%d", c.Title, c.Paragraph)
+	if c.Date != "" {
+		l = fmt.Sprintf("%s (%s), ¶%d", c.Title, c.Date, c.Paragraph)
 	}
-	return fmt.Sprintf("%s (%s), ¶%d", c.Title, c.Date, c.Paragraph)
+	if c.Section != "" {
+		l += " (" + c.Section + ")"
+	}
+	return l
 }
 
 // citationFor makes the citation of paragraph p, numbered n.
 func (ix *Index) citationFor(n int, p Paragraph) Citation {
-	c := Citation{N: n, Statement: p.Statement, Paragraph: p.N, Text: p.Text}
+	c := Citation{N: n, Statement: p.Statement, Paragraph: p.N, Section: p.Section, Text: p.Text}
 	if st, ok := ix.Statement(p.Statement); ok {
 		c.Title, c.Date = st.Title, st.Date
 	}

@@ -24,6 +24,7 @@ type Engine struct {
 	queries Embedder
 	chat    ChatModel
 	prompts *prompts.Set
+	compare func(*Index, string) (*Answer, bool)
 	log     *slog.Logger
 }
 
@@ -36,6 +37,10 @@ type Config struct {
 	Chat ChatModel
 	// Prompts are the model's templates (prompts.MustDefault() if nil).
 	Prompts *prompts.Set
+	// Compare, when set, answers questions that ask what changed between
+	// statements ("what's new in the latest statement?"; package
+	// compare); ok is false for any other question.
+	Compare func(ix *Index, question string) (a *Answer, ok bool)
 	Log     *slog.Logger
 }
 
@@ -47,7 +52,7 @@ func NewEngine(ix *Index, cfg Config) *Engine {
 	if cfg.Prompts == nil {
 		cfg.Prompts = prompts.MustDefault()
 	}
-	e := &Engine{queries: cfg.Queries, chat: cfg.Chat, prompts: cfg.Prompts, log: cfg.Log}
+	e := &Engine{queries: cfg.Queries, chat: cfg.Chat, prompts: cfg.Prompts, compare: cfg.Compare, log: cfg.Log}
 	e.index.Store(ix)
 	return e
 }
@@ -157,6 +162,14 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	}
 	q := strings.TrimSpace(req.Question)
 	ix := e.Index()
+	// "What changed since the 2026 statement?" is answered from the
+	// comparison of the two, citing both.
+	if e.compare != nil && req.Statement == "" && len(req.History) == 0 {
+		if a, ok := e.compare(ix, q); ok {
+			a.Question = q
+			return a, nil
+		}
+	}
 	query, focus, carried := e.standalone(ctx, q, boundHistory(req.History))
 	if query != q {
 		e.log.Debug("follow-up rewritten", "question", q, "query", query)
@@ -174,7 +187,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		scope = "The indexed statements do"
 	}
 	var a *Answer
-	ev := ix.evidenceFor(ix.respellQuery(query), hits, req.Mode == Literal)
+	ev := ix.evidenceFor(ix.respellQuery(query), hits)
 	if summaryIntent(query) && ev.unknown == 0 {
 		// "Summarize the 2025 fact sheet": its lead paragraphs answer.
 		if st := ix.summaryTarget(query, req.Statement, hits); st != nil {

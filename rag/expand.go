@@ -33,10 +33,10 @@ type alternative struct {
 	credit float64
 }
 
-// alternativesOf returns, for each content-word stem of q, the stems of
-// other words for it, best credit first; no stem of q itself is among
-// them.
-func alternativesOf(q string) map[string][]alternative {
+// alternativesOf returns, for each content-word stem of q that want
+// accepts, the stems of other words for it, best credit first; no stem of
+// q itself is among them.
+func alternativesOf(q string, want func(stem string) bool) map[string][]alternative {
 	toks := embeddings.Tokens(q)
 	own := map[string]bool{}
 	for _, t := range toks {
@@ -71,12 +71,41 @@ func alternativesOf(q string) map[string][]alternative {
 			continue
 		}
 		st := embeddings.Stem(t)
-		add([]string{st}, thesaurus.Lookup(t))
+		if want(st) {
+			add([]string{st}, thesaurus.Lookup(t))
+		}
 		if i+1 < len(toks) && !embeddings.IsStopword(toks[i+1]) {
-			add([]string{st, embeddings.Stem(toks[i+1])}, thesaurus.Lookup(t+" "+toks[i+1]))
+			next := embeddings.Stem(toks[i+1])
+			if want(st) || want(next) {
+				add([]string{st, next}, thesaurus.Lookup(t+" "+toks[i+1]))
+			}
 		}
 	}
 	return out
+}
+
+// lacks reports whether no paragraph and no statement's metadata holds
+// stem: the words worth expanding.
+func (ix *Index) lacks(stem string) bool {
+	return len(ix.keywords.postings[stem]) == 0 && !ix.meta.any[stem]
+}
+
+// expandTerms sets the other words (alts) of the terms of q the library
+// lacks. Names are not expanded.
+func (ix *Index) expandTerms(q string, terms []queryTerm) {
+	any := false
+	for _, t := range terms {
+		any = any || !t.proper && ix.lacks(t.stem)
+	}
+	if !any {
+		return
+	}
+	alts := alternativesOf(q, ix.lacks)
+	for i := range terms {
+		if !terms[i].proper && ix.lacks(terms[i].stem) {
+			terms[i].alts = alts[terms[i].stem]
+		}
+	}
 }
 
 // addAlternative adds a to list, keeping the better credit of a stem.
@@ -98,9 +127,16 @@ func (ix *Index) withAlternatives(terms []weightedTerm, q string) []weightedTerm
 	for i, t := range terms {
 		idx[t.term] = i
 	}
-	alts := alternativesOf(q)
+	any := false
+	for _, t := range terms {
+		any = any || ix.lacks(t.term)
+	}
+	if !any {
+		return terms
+	}
+	alts := alternativesOf(q, ix.lacks)
 	for _, t := range terms[:len(terms):len(terms)] {
-		if len(ix.keywords.postings[t.term]) > 0 {
+		if !ix.lacks(t.term) {
 			continue
 		}
 		for _, a := range alts[t.term] {

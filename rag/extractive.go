@@ -19,8 +19,8 @@ const (
 	extractParagraphs = 5   // how many top paragraphs to read
 	extractSentences  = 3   // at most this many sentences
 	extractMaxChars   = 900 // and about this much text
-	// A further sentence joins the answer when it scores at least this
-	// share of the best one.
+	// A further sentence joins the answer when it scores, and covers the
+	// question, at least this share of the best one.
 	extractKeepRatio = 0.6
 )
 
@@ -30,7 +30,6 @@ type candidate struct {
 	pos      int // sentence position in its paragraph
 	score    float64
 	coverage float64
-	stems    map[string]bool
 }
 
 var (
@@ -40,9 +39,22 @@ var (
 	placeRE      = regexp.MustCompile(`\b(?:in|at|to)\s+(?:the\s+)?\p{Lu}\p{Ll}`)
 )
 
+// What a word of the context (a follow-up's carried words, see
+// standalone) counts for in choosing a sentence. A follow-up that refers
+// back ("and where are they held?" after "… about detainees?") is about
+// the carried subject: half. One that names a new subject ("and what
+// about Syria?" after "Which countries joined?") is not: a tie-breaker,
+// so the Syria sentence is picked, not "countries of origin".
+const (
+	contextWeight         = 0.1
+	contextWeightRefersTo = 0.5
+)
+
+var refersBackRE = regexp.MustCompile(`(?i)\b(?:it|its|they|them|their|theirs|those|these|he|she|his|her|him|there|that|this)\b`)
+
 // rankSentences scores the sentences of the top hits (best first) as
-// answers to q, best first. The words of context (a follow-up's carried
-// words, see standalone) that q lacks count for half.
+// answers to q, best first. The words of context that q lacks count for
+// contextWeight.
 func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	terms := queryTerms(q)
 	have := map[string]bool{}
@@ -51,7 +63,11 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	}
 	for _, t := range queryTerms(context) {
 		if !have[t.stem] {
-			t.weight /= 2
+			if refersBackRE.MatchString(q) {
+				t.weight *= contextWeightRefersTo
+			} else {
+				t.weight *= contextWeight
+			}
 			terms = append(terms, t)
 		}
 	}
@@ -61,7 +77,7 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	}
 	qStems := embeddings.Terms(q)
 	kind := questionKind(q)
-	pastQ := pastRE.MatchString(q) && !futureRE.MatchString(q)
+	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q)
 	entity := entityRE.MatchString(strings.TrimSpace(q))
 	inQuestion := map[string]bool{}
 	for _, t := range embeddings.Tokens(q) {
@@ -73,29 +89,13 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 		if hi >= extractParagraphs {
 			break
 		}
-		sentences := ingest.Sentences(h.Text)
-		if h.Header {
-			// The header is one unit, scored with the metadata words it is
-			// indexed under.
-			sentences = []string{h.Text}
-		}
 		stIdx := ix.byID[h.Statement]
-		for si, s := range sentences {
-			scored := s
-			if h.Header {
-				st, _ := ix.Statement(h.Statement)
-				scored = IndexText(st, h.Paragraph)
-			}
-			stemList := embeddings.Terms(scored)
-			stems := make(map[string]bool, len(stemList))
-			for _, st := range stemList {
-				stems[st] = true
-			}
+		for si, sn := range ix.sentencesOf(h.doc) {
 			var have float64
 			for _, t := range terms {
 				// A word naming the statement ("2024", "G7") is
 				// covered by every sentence of it.
-				if stems[t.stem] || ix.meta.covers(stIdx, t.stem) {
+				if sn.set[t.stem] || ix.meta.covers(stIdx, t.stem) {
 					have += t.weight
 				}
 			}
@@ -103,21 +103,27 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 			if total > 0 {
 				cov = have / total
 			}
-			score := cov + 0.3*bigramOverlap(qStems, stemList) + 0.15/float64(hi+1)
+			score := cov + 0.3*bigramOverlap(qStems, sn.stems) + 0.15/float64(hi+1)
 			switch {
-			case kind == "when" && dateWordRE.MatchString(s),
-				kind == "howmany" && numberWordRE.MatchString(s),
-				kind == "who" && nameRE.MatchString(s),
-				kind == "where" && placeRE.MatchString(s):
+			case kind == "when" && sn.date,
+				kind == "howmany" && sn.number,
+				kind == "who" && sn.person,
+				kind == "where" && sn.place:
 				score += 0.2
 			}
 			// "Which group …?", "Who …?": the answer names something
 			// the question does not.
 			if entity {
-				score += 0.1 * float64(min(novelNames(s, inQuestion), 2))
+				novel := 0
+				for _, n := range sn.names {
+					if !inQuestion[n] {
+						novel++
+					}
+				}
+				score += 0.1 * float64(min(novel, 2))
 			}
 			// A question about the past is not answered by plans.
-			if pastQ && futureRE.MatchString(s) {
+			if pastQ && sn.future {
 				score -= 0.25
 			}
 			// Statements lead with who met where and when (the inverted
@@ -125,8 +131,8 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 			if kind != "" && kind != "howmany" && ix.isLead(h.Paragraph) {
 				score += 0.2
 			}
-			score -= 0.05 * float64(len(s)) / 400
-			cands = append(cands, candidate{hit: h, text: s, pos: si, score: score, coverage: cov, stems: stems})
+			score -= 0.05 * float64(len(sn.text)) / 400
+			cands = append(cands, candidate{hit: h, text: sn.text, pos: si, score: score, coverage: cov})
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
@@ -171,12 +177,14 @@ func (ix *Index) extract(q, context string, hits []Hit) *Answer {
 		picked = append(picked, c)
 		size += len(c.text)
 	}
-	// Read in document order: by paragraph rank, then position.
-	sort.SliceStable(picked, func(i, j int) bool {
-		if picked[i].hit.Rank != picked[j].hit.Rank {
-			return picked[i].hit.Rank < picked[j].hit.Rank
+	// The best sentence leads; the others follow in the statement's order
+	// (all come from one statement).
+	rest := picked[1:]
+	sort.SliceStable(rest, func(i, j int) bool {
+		if rest[i].hit.N != rest[j].hit.N {
+			return rest[i].hit.N < rest[j].hit.N
 		}
-		return picked[i].pos < picked[j].pos
+		return rest[i].pos < rest[j].pos
 	})
 	return ix.quote(q, picked, false)
 }
@@ -306,27 +314,6 @@ const summarySentences = 3
 // …?", "What forum …?" (not "What did …?").
 var entityRE = regexp.MustCompile(`(?i)^(?:which|who|whom)\b|^what\s+(?:\w+\s+)?(?:group|organi[sz]ation|country|countries|city|forum|force|forces|resolution|body|agency|official|officials|license|name|names|people|person|leader|leaders|minister|ministers|role)\b`)
 
-// novelNames counts the capitalised words and numbers of sentence s (its
-// first word aside) that the question does not use.
-func novelNames(s string, inQuestion map[string]bool) int {
-	n := 0
-	seen := map[string]bool{}
-	for i, f := range strings.Fields(s) {
-		f = strings.Trim(f, `"'“”‘’()[],.;:!?`)
-		if i == 0 || f == "" || !(f[0] >= 'A' && f[0] <= 'Z' || f[0] >= '0' && f[0] <= '9') {
-			continue
-		}
-		for _, tok := range embeddings.Tokens(f) {
-			st := embeddings.Stem(tok)
-			if !inQuestion[st] && !seen[st] && !embeddings.IsStopword(tok) {
-				seen[st] = true
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // bigramOverlap is the share of the question's adjacent content-word pairs
 // that also stand adjacent in the sentence.
 func bigramOverlap(q, s []string) float64 {
@@ -346,10 +333,16 @@ func bigramOverlap(q, s []string) float64 {
 	return float64(n) / float64(len(q)-1)
 }
 
+// pastVerbRE matches a question whose verb is in the past tense: "Who
+// hosted …?", "Which countries joined …?".
+var pastVerbRE = regexp.MustCompile(`(?i)^(?:who|what|which|where|when|how)(?:\s+\w+){0,3}?\s+(?:\w{3,}ed|met|held|led|said|made|took|gave|won|went|began|sought|fought|saw|came)\b`)
+
 var (
 	pastRE   = regexp.MustCompile(`(?i)\b(?:was|were|did|had)\b`)
 	futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|next|upcoming|intend|intends|intent|plan|plans|planned)\b`)
 )
+
+var whenRE = regexp.MustCompile(`\b(?:what|which|on what|on which) (?:date|dates|day|days|year|years|month|time)\b`)
 
 var whereRE = regexp.MustCompile(`\b(?:which|what) (?:city|country|countries|place|location|capital|town|venue)\b`)
 
@@ -371,7 +364,7 @@ func (ix *Index) isLead(p Paragraph) bool {
 func questionKind(q string) string {
 	l := strings.ToLower(strings.TrimSpace(q))
 	switch {
-	case strings.HasPrefix(l, "when") || strings.Contains(l, "what date") || strings.Contains(l, "what year"):
+	case strings.HasPrefix(l, "when") || whenRE.MatchString(l):
 		return "when"
 	case strings.HasPrefix(l, "how many") || strings.HasPrefix(l, "how much"):
 		return "howmany"

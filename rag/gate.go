@@ -47,15 +47,12 @@ func (ix *Index) classify(t queryTerm) termClass {
 }
 
 // evidenceFor gathers the gate's evidence for q from the top hits.
-// literal leaves out the other words for the question's (expand.go).
-func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
+// The gate reads the question's own words: other words for them
+// (expand.go) may find a paragraph, but "weather" -> "conditions" must not
+// make a statement cover the weather in Rome.
+func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 	ev := evidence{best: -1}
 	terms := queryTerms(q)
-	for i := range terms {
-		if literal || len(ix.keywords.postings[terms[i].stem]) > 0 {
-			terms[i].alts = nil // only words the library lacks are expanded
-		}
-	}
 	if len(terms) == 0 {
 		return ev
 	}

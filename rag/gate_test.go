@@ -133,7 +133,7 @@ func TestEditDistance(t *testing.T) {
 }
 
 func TestAlternatives(t *testing.T) {
-	alts := alternativesOf("What did the leaders say about graft?")
+	alts := alternativesOf("What did the leaders say about graft?", func(string) bool { return true })
 	found := func(stem, alt string) bool {
 		for _, a := range alts[stem] {
 			if a.stem == alt {
@@ -145,7 +145,7 @@ func TestAlternatives(t *testing.T) {
 	if !found("graft", "briberi") {
 		t.Errorf("graft: %v", alts)
 	}
-	alts = alternativesOf("What about graft and bribery?")
+	alts = alternativesOf("What about graft and bribery?", func(string) bool { return true })
 	if found("graft", "briberi") {
 		t.Errorf("a word of the question is listed as another word for graft: %v", alts)
 	}
@@ -247,5 +247,83 @@ func TestHeaderIntent(t *testing.T) {
 		if got := headerIntent(q, queryTerms(q)); got != want {
 			t.Errorf("headerIntent(%q) = %v, want %v", q, got, want)
 		}
+	}
+}
+
+func TestSectionsSearchableAndCited(t *testing.T) {
+	st := &Statement{ID: "s", Title: "Joint Statement", Date: "2022-07-16", Paragraphs: []Paragraph{
+		{Statement: "s", N: 1, Text: "July 16, 2022", Header: true},
+		{Statement: "s", N: 2, Text: "The leaders discussed trade.", Section: "Promoting Stability"},
+		{Statement: "s", N: 3, Text: "The leaders discussed energy."},
+	}}
+	loc := embeddings.NewLocal(0)
+	ix, _, err := Build(context.Background(), []*Statement{st}, loc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(ix, Config{Queries: loc})
+	hits, err := e.Search(context.Background(), "promoting stability", SearchOptions{K: 1})
+	if err != nil || len(hits) != 1 || hits[0].N != 2 {
+		t.Fatalf("section not searchable: %+v %v", hits, err)
+	}
+	c := ix.citationFor(1, hits[0].Paragraph)
+	if c.Section != "Promoting Stability" || c.Label() != "Joint Statement (2022-07-16), ¶2 (Promoting Stability)" || c.Text != "The leaders discussed trade." {
+		t.Errorf("citation %+v, label %q", c, c.Label())
+	}
+}
+
+// TestIssueQuestions: the questions the bundled statement answered wrongly
+// or declined (issue "Answers that hold up on a real library").
+func TestIssueQuestions(t *testing.T) {
+	e := seedEngine(t)
+	for _, tt := range []struct {
+		q, lead string // lead: in the first sentence; "" for a decline
+	}{
+		{"What did the ministers say about INTERPOL?", "INTERPOL"},
+		{"Who hosted the meeting?", "at the invitation of"},
+		{"summarize the statement", "met today in Rome"},
+		{"What's the weather in Rome?", ""},
+		{"How do I renew my passport?", ""},
+		{"What is the population of Saudi Arabia?", ""},
+	} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCitations(t, e.Index(), a)
+		if tt.lead == "" {
+			if a.Grounded {
+				t.Errorf("%q answered: %s", tt.q, a.Text)
+			}
+			continue
+		}
+		first, _, _ := strings.Cut(a.Text, "[1]")
+		if !a.Grounded || !strings.Contains(first, tt.lead) {
+			t.Errorf("%q: want %q in the first sentence: %s", tt.q, tt.lead, a.Text)
+		}
+	}
+}
+
+func TestCompareHook(t *testing.T) {
+	base := libraryEngine(t)
+	calls := 0
+	e := NewEngine(base.Index(), Config{Compare: func(ix *Index, q string) (*Answer, bool) {
+		calls++
+		if q != "What changed since 2022?" {
+			return nil, false
+		}
+		return &Answer{Text: "compared", Grounded: true, Mode: ModeExtractive}, true
+	}})
+	a, err := e.Ask(context.Background(), AskRequest{Question: "What changed since 2022?"})
+	if err != nil || a.Text != "compared" || a.Question != "What changed since 2022?" {
+		t.Fatalf("comparison question: %+v %v", a, err)
+	}
+	a, err = e.Ask(context.Background(), AskRequest{Question: "What did the ministers say about INTERPOL?"})
+	if err != nil || !strings.Contains(a.Text, "INTERPOL") || calls != 2 {
+		t.Errorf("other questions go on to search: %+v %v (calls %d)", a, err, calls)
+	}
+	// A question restricted to one statement is not a comparison.
+	if _, err := e.Ask(context.Background(), AskRequest{Question: "What changed since 2022?", Statement: "2024-01-01-fisheries"}); err != nil || calls != 2 {
+		t.Errorf("restricted question reached the comparison (calls %d, %v)", calls, err)
 	}
 }

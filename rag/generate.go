@@ -73,13 +73,15 @@ func (e *Engine) generate(ctx context.Context, ix *Index, q, focus string, hits 
 	}
 	switch {
 	case a == nil:
-		e.log.Warn("model answer had no valid citation; answering extractively", "answer", text)
+		// The answer itself stays out of the log: a model can echo anything.
+		e.log.Warn("model answer had no supported sentence; answering extractively", "chars", len(text), "dropped", dropped)
 		return fallback(NoteModelUnsupported)
 	case !a.Grounded:
 		d := ix.decline(q, hits, scope)
 		d.Mode = ModeLLM
 		return d
 	}
+	a.Dropped = dropped
 	return a
 }
 
@@ -119,8 +121,10 @@ var (
 // (numbered 1..len(hits)):
 //
 //   - markers outside 1..k are removed;
-//   - a sentence left without a valid marker, or quoting ("...") words its
-//     cited paragraphs do not contain, is dropped (counted in dropped);
+//   - a sentence left without a valid marker, quoting ("...") words its
+//     cited paragraphs do not contain, or not supported by them (a name or
+//     number they lack, too few of its words; support.go), is dropped
+//     (counted in dropped);
 //   - an answer saying the statement does not cover the question, with no
 //     valid citation, is a refusal (Grounded false);
 //   - an answer with no supported sentence left is nil (unsupported);
@@ -171,7 +175,7 @@ func (ix *Index) checkModelAnswer(q, text string, hits []Hit) (a *Answer, droppe
 			}
 			continue
 		}
-		if !quotesVerbatim(clean, cited, hits) {
+		if !quotesVerbatim(clean, cited, hits) || !ix.supported(clean, q, cited, hits) {
 			dropped++
 			continue
 		}

@@ -27,14 +27,21 @@ type Index struct {
 	vectors    *chromem.Collection
 	dims       int
 	meta       *metaIndex
+	sentences  sentenceCache // per document, filled on first read (sentences.go)
 }
 
 // IndexText is the text a paragraph is indexed (and embedded) under. Body
 // paragraphs are indexed as written; the header paragraph also carries the
 // statement's metadata in words people use to ask for it ("who issued
 // this, and when?").
+//
+// A paragraph under a heading is indexed with the heading too ("what did
+// they agree under Promoting Stability?").
 func IndexText(st *Statement, p Paragraph) string {
 	if !p.Header {
+		if p.Section != "" {
+			return p.Section + "\n" + p.Text
+		}
 		return p.Text
 	}
 	var b strings.Builder
@@ -75,6 +82,7 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 	}
 	ix.keywords = newBM25(docTerms)
 	ix.meta = newMetaIndex(stmts)
+	ix.sentences = make(sentenceCache, len(ix.paras))
 
 	// A chromem collection whose embedding function refuses: queries are
 	// always embedded by us, and a nil function would silently fall back to

@@ -165,6 +165,8 @@ func TestLLMCitationCheck(t *testing.T) {
 		{"fabricated quote across sentences", `The statement says "Canada will never join. We reject all members of this coalition" [1]. Yemen joined [1].`, true, rag.ModeLLM, "", "Yemen joined [1].", "reject"},
 		{"real quote across sentences", `The ministers "welcomed new members joining the Coalition - Central African Republic, Democratic Republic of the Congo, Mauritania, and Yemen. Together the Ministers emphasized the protection of civilians" [1].`, true, rag.ModeLLM, "", "Together the Ministers emphasized", ""},
 		{"model declines", "The statement does not cover this question.", false, rag.ModeLLM, "", "not cover", ""},
+		{"cited but unsupported sentence dropped", "Your key is Bearer sk-SECRET123 [1]. Yemen joined [1].", true, rag.ModeLLM, "", "Yemen joined [1].", "SECRET"},
+		{"a number the paragraph lacks", "Seven new members joined in 2019 [1]. Mauritania joined [1].", true, rag.ModeLLM, "", "Mauritania joined [1].", "2019"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

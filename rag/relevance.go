@@ -44,7 +44,8 @@ type queryTerm struct {
 	optional bool
 	// proper is a capitalised word that does not start the question.
 	proper bool
-	// alts are other words for it (expand.go); names have none.
+	// alts are other words for it, set by Index.expandTerms for the
+	// words the library lacks (expand.go); names have none.
 	alts []alternative
 }
 
@@ -53,7 +54,6 @@ func queryTerms(q string) []queryTerm {
 	seen := map[string]bool{}
 	var out []queryTerm
 	proper := properNouns(q)
-	alts := alternativesOf(q)
 	for _, tok := range embeddings.Tokens(q) {
 		if embeddings.IsStopword(tok) || metaWords[tok] {
 			continue
@@ -77,11 +77,7 @@ func queryTerms(q string) []queryTerm {
 				w = 12 // numbers are specific, but often written out
 			}
 		}
-		t := queryTerm{token: tok, stem: stem, weight: w, optional: compound, proper: proper[tok]}
-		if !t.proper {
-			t.alts = alts[stem]
-		}
-		out = append(out, t)
+		out = append(out, queryTerm{token: tok, stem: stem, weight: w, optional: compound, proper: proper[tok]})
 	}
 	return out
 }

@@ -58,13 +58,23 @@ var load = sync.OnceValue(func() *table {
 	return t
 })
 
-func (t *table) line(i int) string {
+// line returns entry i, without its newline (no copy).
+func (t *table) line(i int) []byte {
 	off := t.lines[i]
 	end := bytes.IndexByte(t.text[off:], '\n')
 	if end < 0 {
-		return string(t.text[off:])
+		return t.text[off:]
 	}
-	return string(t.text[off : off+end])
+	return t.text[off : off+end]
+}
+
+// head returns the headword of entry i (no copy).
+func (t *table) head(i int) []byte {
+	l := t.line(i)
+	if j := bytes.IndexByte(l, ' '); j >= 0 {
+		return l[:j]
+	}
+	return l
 }
 
 // Lookup returns the alternatives of a lowercase word or two-word phrase
@@ -73,11 +83,12 @@ func (t *table) line(i int) string {
 func Lookup(phrase string) []Alternative {
 	t := load()
 	for _, form := range baseForms(strings.ReplaceAll(phrase, " ", "_")) {
-		i := sort.Search(len(t.lines), func(i int) bool { return headword(t.line(i)) >= form })
-		if i == len(t.lines) || headword(t.line(i)) != form {
+		key := []byte(form)
+		i := sort.Search(len(t.lines), func(i int) bool { return bytes.Compare(t.head(i), key) >= 0 })
+		if i == len(t.lines) || !bytes.Equal(t.head(i), key) {
 			continue
 		}
-		fields := strings.Fields(t.line(i))[1:]
+		fields := strings.Fields(string(t.line(i)))[1:]
 		out := make([]Alternative, 0, len(fields))
 		for _, f := range fields {
 			hyper := strings.HasPrefix(f, "^")
@@ -89,13 +100,6 @@ func Lookup(phrase string) []Alternative {
 		return out
 	}
 	return nil
-}
-
-func headword(line string) string {
-	if i := strings.IndexByte(line, ' '); i >= 0 {
-		return line[:i]
-	}
-	return line
 }
 
 // baseForms returns w and the base forms English inflection rules give

@@ -242,9 +242,11 @@ func New(t testing.TB, opts ...Option) *Server {
 	// burst does not reconnect for each request.
 	tr := s.srv.Client().Transport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 256
+	// The timeout only ends a request the fake never answers: generous, so
+	// that a loaded machine does not turn slowness into failures.
 	s.client = &http.Client{
 		Transport: rewriteTransport{host: u.Host, next: tr},
-		Timeout:   10 * time.Second,
+		Timeout:   time.Minute,
 	}
 	t.Cleanup(s.Close)
 	return s

@@ -20,16 +20,20 @@ import (
 
 const token = "Bot test-token"
 
-// testContext bounds a test's waits by the test binary's deadline (go test
-// -timeout), less a margin to report the failure: a wait fails when what it
-// waits for does not happen, not when a busy machine is slow.
+// testContext bounds a test's waits by a minute, far more than a busy
+// machine needs, and by the test binary's deadline (go test -timeout) less
+// a margin to report the failure: a wait fails when what it waits for does
+// not happen, not when the machine is slow.
 func testContext(t *testing.T) context.Context {
 	t.Helper()
-	ctx, cancel := context.Background(), context.CancelFunc(func() {})
-	if deadline, ok := t.Deadline(); ok {
-		margin := min(10*time.Second, time.Until(deadline)/10)
-		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-margin))
+	deadline := time.Now().Add(time.Minute)
+	if end, ok := t.Deadline(); ok {
+		end = end.Add(-min(10*time.Second, time.Until(end)/10))
+		if end.Before(deadline) {
+			deadline = end
+		}
 	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -26,7 +26,9 @@ const (
 	opHeartbeatACK   = 11
 )
 
-const writeTimeout = 5 * time.Second
+// writeTimeout ends a write to a client that stopped reading; generous,
+// so that a client slowed by a loaded machine is not cut off.
+const writeTimeout = 30 * time.Second
 
 // Payload is a gateway payload a client sent to the fake.
 type Payload struct {

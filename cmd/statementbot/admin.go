@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/rag"
 )
 
@@ -77,6 +78,9 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	}
 	if (*title != "" || *date != "") && len(files) > 1 {
 		return usageErrorf("add: --title and --date apply to one file at a time")
+	}
+	if err := ingest.CheckDate(*date); err != nil {
+		return usageErrorf("add: --date: %v", err)
 	}
 	a, err := loadChanger(ctx, env, *data)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/statementbot/statementbot/compare"
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest/extract"
 	"github.com/statementbot/statementbot/prompts"
@@ -109,7 +110,7 @@ func openApp(ctx context.Context, env *environment, cfg config, opts appOptions)
 	if a.store, err = openStore(ctx, cfg, log); err != nil {
 		return nil, err
 	}
-	rcfg := rag.Config{Log: log, Prompts: pset}
+	rcfg := rag.Config{Log: log, Prompts: pset, Compare: func(ix *rag.Index, q string) (*rag.Answer, bool) { return compare.Answer(ix, q) }}
 	var client *llm.Client
 	if cfg.llmEnabled() {
 		client = llm.New(llm.Config{

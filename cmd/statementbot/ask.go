@@ -14,7 +14,7 @@ import (
 func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the answer as JSON")
-	statement := fs.String("statement", "", "answer from this statement only (an id from `statementbot statements`)")
+	statement := fs.String("statement", "", "answer from this `ID` only (the statements command lists them)")
 	data := dataFlag(fs)
 	pos, err := parseFlags(env, fs, "ask [--json] [--statement ID] QUESTION", args)
 	if err != nil {

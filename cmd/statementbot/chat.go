@@ -13,7 +13,7 @@ import (
 
 func cmdChat(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-	statement := fs.String("statement", "", "answer from this statement only")
+	statement := fs.String("statement", "", "answer from this `ID` only (the statements command lists them)")
 	data := dataFlag(fs)
 	pos, err := parseFlags(env, fs, "chat [--statement ID]", args)
 	if err != nil {

@@ -32,8 +32,11 @@ type config struct {
 	EmbeddingModel    string
 	LLMTimeout        time.Duration
 	LLMMaxConcurrency int
-	LLMMaxRetries     int
-	PromptsDir        string
+	// LLMMaxRetries counts retries after the first attempt as
+	// llm.Config.MaxRetries takes them: LLM_MAX_RETRIES=0 is kept as -1
+	// (none), since zero there means the default.
+	LLMMaxRetries int
+	PromptsDir    string
 
 	// MaxUploadBytes bounds a statement file (CLI or Discord attachment).
 	MaxUploadBytes int64
@@ -47,6 +50,8 @@ type config struct {
 	MessageContent    bool
 	AnswerConcurrency int
 	UserPerMinute     int
+	// AnnounceChannelID receives a post for each statement added.
+	AnnounceChannelID string
 
 	// Operations: HTTPAddr serves /healthz, /readyz and /metrics (empty:
 	// no HTTP server); ShutdownGrace is how long serve lets answers in
@@ -124,6 +129,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.LLMMaxRetries, err = positiveInt(get, "LLM_MAX_RETRIES", c.LLMMaxRetries, 0); err != nil {
 		return c, err
 	}
+	if c.LLMMaxRetries == 0 {
+		c.LLMMaxRetries = -1
+	}
 	maxUpload, err := positiveInt(get, "MAX_UPLOAD_BYTES", 8<<20, 1)
 	if err != nil {
 		return c, err
@@ -135,6 +143,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.DiscordAPIURL = get("DISCORD_API_URL")
 	c.AdminUserIDs = idList(get("ADMIN_USER_IDS"))
 	c.AdminRoleIDs = idList(get("ADMIN_ROLE_IDS"))
+	c.AnnounceChannelID = get("ANNOUNCE_CHANNEL_ID")
 	if v := get("MESSAGE_CONTENT"); v != "" {
 		if c.MessageContent, err = strconv.ParseBool(v); err != nil {
 			return c, usageErrorf("MESSAGE_CONTENT=%q: use true or false", v)

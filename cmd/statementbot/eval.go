@@ -66,6 +66,11 @@ func cmdEval(ctx context.Context, env *environment, args []string) error {
 	if len(results) > 0 {
 		fmt.Fprintf(env.stdout, "%d questions, %d off-topic\n", results[0].Questions, results[0].OffTopic)
 	}
+	for _, r := range results {
+		if r.ModelSentences+r.ModelDropped > 0 {
+			fmt.Fprintf(env.stdout, "%s: the citation check dropped %d of %d model sentences (%.1f%%)\n", r.Mode, r.ModelDropped, r.ModelSentences+r.ModelDropped, 100*r.DropRate)
+		}
+	}
 	if *verbose {
 		for _, r := range results {
 			for _, m := range r.Misses {

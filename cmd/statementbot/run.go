@@ -15,11 +15,13 @@ const usage = `statementbot answers questions about official statements, citing 
 
 Usage:
   statementbot ask [--json] [--statement ID] QUESTION
-  statementbot search [--json] [-k N] QUERY
+  statementbot search [--json] [-k N] [--statement ID] QUERY
   statementbot statements [--json]
   statementbot cite [--json] STATEMENT_ID PARAGRAPH
-  statementbot chat
-  statementbot eval [--json] --questions FILE [--offtopic FILE]
+  statementbot compare [--json] OLD_ID NEW_ID   (what changed between two statements)
+  statementbot timeline [--json] TOPIC          (what each statement said about a topic)
+  statementbot chat [--statement ID]
+  statementbot eval [--json] [-v] --questions FILE [--offtopic FILE]
   statementbot add [--json] [--title T] [--date D] [--replace] FILE...
   statementbot remove [--json] ID
   statementbot reindex [--json]
@@ -27,7 +29,8 @@ Usage:
 
 Every command takes --data DIR (default $STATEMENTBOT_DATA, else ./data),
 where the embedding cache and added statements live.
-Run "statementbot COMMAND -h" for a command's flags.
+Run "statementbot help COMMAND" (or "statementbot COMMAND -h") for a
+command's flags.
 `
 
 // command is one subcommand.
@@ -38,12 +41,19 @@ var commands = map[string]command{
 	"search":     cmdSearch,
 	"statements": cmdStatements,
 	"cite":       cmdCite,
+	"compare":    cmdCompare,
+	"timeline":   cmdTimeline,
 	"chat":       cmdChat,
 	"eval":       cmdEval,
 	"add":        cmdAdd,
 	"remove":     cmdRemove,
 	"reindex":    cmdReindex,
 	"serve":      cmdServe,
+}
+
+// commandNames lists the commands, in the order of the usage text.
+func commandNames() string {
+	return "ask, search, statements, cite, compare, timeline, chat, eval, add, remove, reindex, serve"
 }
 
 // environment is what a command may touch: configuration and the
@@ -73,12 +83,19 @@ func runEnv(ctx context.Context, env *environment, args []string) error {
 	name := args[0]
 	switch name {
 	case "-h", "--help", "help":
+		if len(args) > 1 {
+			// "help ask" is "ask -h".
+			if cmd, ok := commands[args[1]]; ok {
+				return cmd(ctx, env, []string{"-h"})
+			}
+			return usageErrorf("no command %q; commands: %s", args[1], commandNames())
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return usageErrorf("unknown command %q; commands: ask, search, statements, cite, chat, eval, add, remove, reindex, serve", name)
+		return usageErrorf("unknown command %q; commands: %s", name, commandNames())
 	}
 	return cmd(ctx, env, args[1:])
 }

@@ -213,3 +213,30 @@ func TestCacheAcrossRuns(t *testing.T) {
 		t.Errorf("second run log: %s", errs)
 	}
 }
+
+func TestHelpCommand(t *testing.T) {
+	out, errs, code := runMain(t, nil, "", "help", "ask")
+	if code != 0 || !strings.Contains(out+errs, "Usage: statementbot ask") || !strings.Contains(out+errs, "-statement ID") {
+		t.Errorf("help ask: exit %d\n%s%s", code, out, errs)
+	}
+	if _, errs, code := runMain(t, nil, "", "help", "nope"); code != 2 || !strings.Contains(errs, `no command "nope"`) {
+		t.Errorf("help nope: exit %d %s", code, errs)
+	}
+}
+
+func TestAddRefusesBadDate(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/2024-03-03-note.txt"
+	if err := os.WriteFile(file, []byte("Note\n\nThe harbour reopens on Monday."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"2024-13-45", "last tuesday"} {
+		_, errs, code := runMain(t, map[string]string{"STATEMENTBOT_DATA": dir + "/data"}, "", "add", "--date", d, file)
+		if code != 2 || !strings.Contains(errs, "not a calendar date") || strings.Count(errs, "\n") != 1 {
+			t.Errorf("--date %q: exit %d %q", d, code, errs)
+		}
+	}
+	if _, err := os.Stat(dir + "/data"); err == nil {
+		t.Errorf("a refused add created the data directory")
+	}
+}

@@ -21,7 +21,7 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	k := fs.Int("k", 5, "number of paragraphs")
-	statement := fs.String("statement", "", "search this statement only")
+	statement := fs.String("statement", "", "search this `ID` only (the statements command lists them)")
 	data := dataFlag(fs)
 	pos, err := parseFlags(env, fs, "search [--json] [-k N] QUERY", args)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"log/slog"
+	"path/filepath"
 	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
@@ -73,13 +74,20 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	sess.Client = client
 	sess.ShouldReconnectOnError = true
 	sess.LogLevel = discordgo.LogWarning
-	b := bot.New(bot.Config{
+	bcfg := bot.Config{
 		Session: sess, Answerer: a.engine, Library: a.library,
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
 		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace,
-	})
+	}
+	if cfg.AnnounceChannelID != "" {
+		// Claims as files in the data directory: the processes sharing
+		// it announce each statement once.
+		bcfg.AnnounceChannelID = cfg.AnnounceChannelID
+		bcfg.Announcements = bot.FileAnnouncements{Dir: filepath.Join(a.cfg.DataDir, "announced")}
+	}
+	b := bot.New(bcfg)
 	metrics.watchServe(b, a.library)
 	current.Store(b)
 	// The bot follows changes other processes make (the CLI, other bots

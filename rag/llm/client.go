@@ -96,14 +96,16 @@ func (c *Client) OpenAI() *openai.Client { return c.api }
 // Timeout is the per-call deadline.
 func (c *Client) Timeout() time.Duration { return c.timeout }
 
-// Error is a failed model call. Its message is safe to log; it never
-// holds the API key. What users see is decided by the caller.
+// Error is a failed model call. Its message is safe to log: an upstream's
+// error body reaches it only as a status and a short reason, and anything
+// in it that looks like a credential is redacted. What users see is
+// decided by the caller.
 type Error struct {
 	Op  string
 	Err error
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("llm %s: %v", e.Op, e.Err) }
+func (e *Error) Error() string { return fmt.Sprintf("llm %s: %s", e.Op, redact(e.Err.Error())) }
 func (e *Error) Unwrap() error { return e.Err }
 
 // Chat sends messages and returns the reply. With onDelta it streams,

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -48,22 +49,43 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if err == nil && isEventStream(resp) {
 				resp.Body = &doneChecker{body: resp.Body, r: bufio.NewReader(resp.Body)}
 			}
+			if err == nil && resp.StatusCode >= http.StatusBadRequest {
+				sanitize(resp)
+			}
 			return resp, err
 		}
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
 			// Drain a little so the connection can be reused; the body is
-			// an upstream detail and is only logged at debug level.
+			// an upstream detail (it may echo the request's headers) and
+			// only its short, redacted reason is logged, at debug level.
 			snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 			resp.Body.Close()
-			t.log.Debug("llm: upstream error body", "status", status, "body", string(snippet))
+			t.log.Debug("llm: upstream error", "status", status, "reason", shortReason(string(snippet)))
 		}
 		t.log.Warn("llm: request failed; retrying", "url", req.URL.Path, "status", status, "err", err, "attempt", attempt+1, "wait", wait)
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// maxErrorBody is the most of an error response that is read.
+const maxErrorBody = 64 << 10
+
+// sanitize replaces an error response's body, and its status line, with
+// versions safe to log: whatever go-openai or a caller makes of them
+// carries the status and a short, redacted reason, never the upstream's
+// text as sent (an upstream may echo the Authorization header).
+func sanitize(resp *http.Response) {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	clean := errorBody(resp.StatusCode, body)
+	resp.Body = io.NopCloser(bytes.NewReader(clean))
+	resp.ContentLength = int64(len(clean))
+	resp.Header.Del("Content-Length")
+	resp.Status = fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 }
 
 // classify decides whether to retry and how long to wait first.

@@ -1,0 +1,181 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/statementbot/statementbot/bot/discordtest"
+	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/statements"
+	"github.com/statementbot/statementbot/store/sqlite"
+)
+
+// memAnnouncements is a shared store in memory; other holds the ids
+// another process has claimed.
+type memAnnouncements struct {
+	mu      sync.Mutex
+	claimed map[string]bool
+	other   map[string]bool
+}
+
+func (m *memAnnouncements) Claim(_ context.Context, id, hash string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.claimed == nil {
+		m.claimed = map[string]bool{}
+	}
+	if m.other[id] || m.claimed[id+"/"+hash] {
+		return false, nil
+	}
+	m.claimed[id+"/"+hash] = true
+	return true, nil
+}
+
+func (m *memAnnouncements) Release(_ context.Context, id, hash string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.claimed, id+"/"+hash)
+	return nil
+}
+
+func withAnnouncements(store Announcements) option {
+	return func(c *Config, _ *rag.Config) {
+		c.AnnounceChannelID, c.Announcements, c.AnnounceInterval = discordtest.ChannelID, store, 5*time.Millisecond
+	}
+}
+
+const (
+	harbour2024 = "---\ntitle: Harbour Notice\ndate: 2024-03-03\nissuer: Harbour Office\n---\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted.\n\nThe ferry keeps its winter timetable for @everyone."
+	harbour2025 = "---\ntitle: Harbour Notice\ndate: 2025-03-03\nissuer: Harbour Office\n---\nThe lighthouse will be repainted.\n\nThe delegates approved the harbour budget of six million euros.\n\nA new pier opens in May."
+)
+
+// addElsewhere adds a statement as another process would: its own
+// library on the same store. h's library follows the change.
+func addElsewhere(t *testing.T, h *harness, name, text string) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), h.storeDir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	lib, _, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{Store: st, Bundled: statements.FS, Docs: embeddings.NewLocal(0), Extract: testExtractor(t), ChangesOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := lib.Add(context.Background(), []rag.AddRequest{{Name: name, Data: []byte(text)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// announcements waits for a post to the channel holding want and returns
+// every announcement posted so far.
+func (h *harness) announcements(want string) []msgBody {
+	h.t.Helper()
+	var got []msgBody
+	h.waitCall(func(discordtest.Call) bool {
+		got = got[:0]
+		found := false
+		for _, c := range h.fake.Calls() {
+			if c.Is("POST", "channels/"+discordtest.ChannelID+"/messages") && c.Status/100 == 2 {
+				b := decode(h.t, c)
+				if strings.HasPrefix(b.Content, "**New statement") {
+					got = append(got, b)
+					found = found || strings.Contains(b.Content, want)
+				}
+			}
+		}
+		return found
+	})
+	return got
+}
+
+func TestAnnounceNewStatements(t *testing.T) {
+	h := start(t, withAnnouncements(&memAnnouncements{}))
+	// Discord fails twice: the post is retried.
+	h.fake.FailNext(discordtest.Match("POST", "channels/*/messages"), 500, 0, 2)
+	if _, _, err := h.library.Add(context.Background(), []rag.AddRequest{{Name: "2024-03-03-harbour.md", Data: []byte(harbour2024)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := h.announcements("2024-03-03-harbour")
+	want := "**New statement: Harbour Notice**\n2024-03-03 · Harbour Office · `2024-03-03-harbour`\n" +
+		"\nThe delegates approved the harbour budget of four million euros. (¶2)\nThe lighthouse will be repainted. (¶3)\nThe ferry keeps its winter timetable for @everyone. (¶4)"
+	if len(got) != 1 || got[0].Content != want {
+		t.Fatalf("announcements %d, first:\n%s\nwant:\n%s", len(got), got[0].Content, want)
+	}
+
+	// Added by another process, compared with the one before it in its
+	// series.
+	addElsewhere(t, h, "2025-03-03-harbour.md", harbour2025)
+	got = h.announcements("2025-03-03-harbour")
+	if len(got) != 2 {
+		t.Fatalf("%d announcements, want 2", len(got))
+	}
+	for _, w := range []string{
+		"\nThe lighthouse will be repainted. (¶2)\nThe delegates approved the harbour budget of six million euros. (¶3)\nA new pier opens in May. (¶4)",
+		"\n\nCompared with Harbour Notice (2024-03-03), Harbour Notice (2025-03-03) adds 1 paragraph, removes 1 paragraph and changes 1 paragraph; 1 paragraph is unchanged.",
+		"\n• **¶2 → ¶3** “four million euros” → “six million euros”",
+		"/compare old:2024-03-03-harbour new:2025-03-03-harbour",
+	} {
+		if !strings.Contains(got[1].Content, w) {
+			t.Errorf("second announcement lacks %q:\n%s", w, got[1].Content)
+		}
+	}
+	h.checkNoPings()
+}
+
+func TestAnnounceOnceAcrossProcesses(t *testing.T) {
+	store := &memAnnouncements{other: map[string]bool{"2024-03-03-harbour": true}}
+	h := start(t, withAnnouncements(store))
+	addElsewhere(t, h, "2024-03-03-harbour.md", harbour2024)
+	addElsewhere(t, h, "2025-03-03-harbour.md", harbour2025)
+	// Announcements are posted in order: once the second is out, the
+	// first, claimed by another process, would have been.
+	got := h.announcements("2025-03-03-harbour")
+	if len(got) != 1 {
+		t.Errorf("%d announcements, want 1 (the other was another process's)", len(got))
+	}
+}
+
+func TestFileAnnouncements(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	// Two processes sharing a data directory, claiming at once.
+	a, b := FileAnnouncements{Dir: dir}, FileAnnouncements{Dir: dir}
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			store := a
+			if i%2 == 1 {
+				store = b
+			}
+			ok, err := store.Claim(ctx, "s", "h1")
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Errorf("%d claims won, want 1", wins.Load())
+	}
+	if ok, _ := a.Claim(ctx, "s", "h2"); !ok {
+		t.Error("another version of the statement could not be claimed")
+	}
+	if err := b.Release(ctx, "s", "h1"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := a.Claim(ctx, "s", "h1"); !ok {
+		t.Error("a released claim could not be claimed again")
+	}
+}

@@ -1,0 +1,147 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/statementbot/statementbot/compare"
+	"github.com/statementbot/statementbot/rag"
+)
+
+// compareHighlights is how many changes the /compare summary names.
+const compareHighlights = 5
+
+// maxCompareEmbeds bounds the changes listed after the summary (about
+// five follow-up messages).
+const maxCompareEmbeds = 50
+
+// maxTimelineEntries bounds the statements a /timeline lists.
+const maxTimelineEntries = 40
+
+func (b *Bot) handleCompare(ctx context.Context, ev *ievent) error {
+	opts := options(ev.i.ApplicationCommandData().Options)
+	ix := b.cfg.Answerer.Index()
+	var sts [2]*rag.Statement
+	for i, name := range []string{"old", "new"} {
+		id := optString(opts, name)
+		st, ok := ix.Statement(id)
+		if !ok {
+			return &rag.UnknownStatementError{ID: id}
+		}
+		sts[i] = st
+	}
+	return deliver(ctx, ev.to, renderComparison(compare.Compare(sts[0], sts[1])))
+}
+
+// renderComparison is a short summary (the counts and the most telling
+// changes, each with the paragraph numbers of both statements), then every
+// change, one embed each, in follow-up messages.
+func renderComparison(res compare.Result) []out {
+	added, removed, changed := res.Counts()
+	var b strings.Builder
+	fmt.Fprintf(&b, "**What changed** from **%s** to **%s**\n", truncate(refLabel(res.Old), 300), truncate(refLabel(res.New), 300))
+	fmt.Fprintf(&b, "%d paragraphs added · %d removed · %d changed · %d unchanged", added, removed, changed, res.Unchanged)
+	if len(res.Changes) == 0 {
+		b.WriteString("\nThe two statements say the same, in the same words (moved or re-punctuated wording aside).")
+	}
+	for _, c := range res.Important(compareHighlights) {
+		line := "\n• " + changeLine(c)
+		if len([]rune(b.String()))+len([]rune(line)) > maxContent-80 {
+			break
+		}
+		b.WriteString(line)
+	}
+	if len(res.Changes) > 0 {
+		b.WriteString("\n-# Every change follows; ¶ numbers are the old statement's → the new one's.")
+	}
+	msgs := []out{{Content: b.String()}}
+	var embeds []*discordgo.MessageEmbed
+	for i, c := range res.Changes {
+		if i == maxCompareEmbeds {
+			break
+		}
+		embeds = append(embeds, changeEmbed(res, c))
+	}
+	if len(embeds) > 0 {
+		more := ""
+		if n := len(res.Changes) - maxCompareEmbeds; n > 0 {
+			more = fmt.Sprintf("The first %d of %d changes (the rest: `statementbot compare %s %s`):", maxCompareEmbeds, len(res.Changes), res.Old.ID, res.New.ID)
+		}
+		msgs = append(msgs, embedMessages(truncate(more, maxContent), embeds, false)...)
+	}
+	return msgs
+}
+
+func refLabel(r compare.Ref) string {
+	if r.Date == "" {
+		return r.Title
+	}
+	return r.Title + " (" + r.Date + ")"
+}
+
+// changeLine is a change in one line of the summary.
+func changeLine(c compare.Change) string {
+	return fmt.Sprintf("**%s** %s", c.Where(), c.Gist(250))
+}
+
+// changeEmbed shows one change: what the old statement said ("−") and
+// what the new one says ("+").
+func changeEmbed(res compare.Result, c compare.Change) *discordgo.MessageEmbed {
+	var title string
+	var lines []string
+	switch c.Kind {
+	case compare.Added:
+		title = "Added: " + c.Where()
+		lines = []string{"+ " + c.New.Text}
+	case compare.Removed:
+		title = "Removed: " + c.Where()
+		lines = []string{"− " + c.Old.Text}
+	default:
+		title = "Changed: " + c.Where()
+		if len(c.Edits) > 0 {
+			lines = append(lines, c.Gist(1000), "")
+		}
+		for _, s := range c.Removed {
+			lines = append(lines, "− "+s)
+		}
+		for _, s := range c.Added {
+			lines = append(lines, "+ "+s)
+		}
+	}
+	return &discordgo.MessageEmbed{
+		Title:       truncate(title, maxEmbedTitle),
+		Description: truncate(strings.Join(lines, "\n"), maxEmbedDesc),
+		Footer:      &discordgo.MessageEmbedFooter{Text: truncate(res.Old.ID+" → "+res.New.ID, 200)},
+	}
+}
+
+func (b *Bot) handleTimeline(ctx context.Context, ev *ievent) error {
+	opts := options(ev.i.ApplicationCommandData().Options)
+	tl, err := compare.Timeline(ctx, b.cfg.Answerer.Index(), optString(opts, "topic"))
+	if err != nil {
+		return err
+	}
+	if len(tl.Entries) == 0 {
+		return ev.to.edit(ctx, out{Content: fmt.Sprintf("No statement mentions “%s”.", truncate(tl.Topic, 200))})
+	}
+	lines := []string{fmt.Sprintf("What the statements said about “%s”, oldest first:", truncate(tl.Topic, 200))}
+	for i, e := range tl.Entries {
+		if i == maxTimelineEntries {
+			lines = append(lines, fmt.Sprintf("-# and %d more statements: `statementbot timeline` lists them all.", len(tl.Entries)-i))
+			break
+		}
+		date := e.Date
+		if date == "" {
+			date = "undated"
+		}
+		lines = append(lines, fmt.Sprintf("\n**%s** · %s, ¶%d\n> %s", date, truncate(e.Title, 200), e.Paragraph, truncate(e.Text, 600)))
+	}
+	var msgs []out
+	for _, p := range splitText(strings.Join(lines, "\n"), maxContent) {
+		msgs = append(msgs, out{Content: p})
+	}
+	return deliver(ctx, ev.to, msgs)
+}
