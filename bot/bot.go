@@ -76,6 +76,10 @@ type Config struct {
 	// ticker paces the streaming edits (default: a time.Ticker of
 	// EditInterval); tests tick it themselves.
 	ticker tickerFunc
+	// endpointBudget is how long the interactions endpoint waits for a
+	// handler's initial response (default: Discord's 3 s; tests on a busy
+	// machine wait longer).
+	endpointBudget time.Duration
 	// draining, when set, is called once Run has stopped taking questions
 	// and waits for those in flight (a test seam).
 	draining func()
@@ -127,6 +131,9 @@ func New(cfg Config) *Bot {
 	}
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 10 * time.Second
+	}
+	if cfg.endpointBudget <= 0 {
+		cfg.endpointBudget = responseBudget
 	}
 	if cfg.AnnounceInterval <= 0 {
 		cfg.AnnounceInterval = defaultAnnounceInterval

@@ -39,26 +39,35 @@ func interactionUser(i *discordgo.Interaction) *discordgo.User {
 	return &discordgo.User{}
 }
 
-// onInteraction is the defer-first middleware: every command and button is
-// acknowledged at once (Discord allows 3 s), then handled in the
-// background with the token's lifetime as deadline. Autocomplete, which
-// cannot be deferred, is answered directly.
+// respondFunc sends an interaction's initial response: through the REST
+// API for the gateway, in the HTTP response for the interactions endpoint.
+type respondFunc func(*discordgo.InteractionResponse) error
+
+// onInteraction handles an interaction that came through the gateway.
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	received := time.Now()
 	i := ic.Interaction
+	b.handleInteraction(i, time.Now(), func(r *discordgo.InteractionResponse) error { return s.InteractionRespond(i, r) })
+}
+
+// handleInteraction is the defer-first middleware of both paths (gateway
+// and HTTP endpoint): every command and button is acknowledged at once
+// (Discord allows 3 s), then handled in the background with the token's
+// lifetime as deadline; follow-ups go through the interaction's webhook.
+// Autocomplete, which cannot be deferred, is answered directly. It reports
+// whether respond will be called (not for interaction types it ignores).
+func (b *Bot) handleInteraction(i *discordgo.Interaction, received time.Time, respond respondFunc) bool {
 	if b.stopping.Load() {
-		b.refuseStopping(s, i)
-		return
+		return b.refuseStopping(i, respond)
 	}
 	user := interactionUser(i)
 	log := b.log.With("interaction", i.ID, "user", user.ID, "channel", i.ChannelID)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		b.track(log, func() { b.autocomplete(i, log) }, nil)
-		return
+		b.track(log, func() { b.autocomplete(i, log, respond) }, nil)
+		return true
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
 	default:
-		return
+		return false
 	}
 	var name string
 	var h handler
@@ -72,20 +81,20 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		h = b.componentHandler(name)
 	}
 	log = log.With("command", name)
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := respond(&discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: ephemeralFlag(ephemeral)},
 	})
 	if err != nil {
 		log.Error("could not acknowledge the interaction", "err", err)
-		return
+		return true
 	}
 	deferred := time.Since(received)
 	if path, ok := questionCommands[name]; ok && i.Type == discordgo.InteractionApplicationCommand {
 		b.metrics.Latency(path, StageDeferral, deferred)
 	}
 	log.Debug("deferred", "took", deferred)
-	ev := &ievent{i: i, to: &interactionSink{s: s, i: i, ephemeral: ephemeral}, log: log, user: user.ID, received: received}
+	ev := &ievent{i: i, to: &interactionSink{s: b.s, i: i, ephemeral: ephemeral}, log: log, user: user.ID, received: received}
 	ctx, cancel := context.WithTimeout(b.ctx, interactionTTL)
 	b.track(log, func() {
 		defer cancel()
@@ -102,6 +111,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		defer pcancel()
 		b.show(pctx, log, ev.to, b.visible(fmt.Errorf("panic"), log))
 	})
+	return true
 }
 
 // questionCommands are the commands that ask a question, by the path
@@ -293,7 +303,7 @@ func (b *Bot) handleFeedback(ctx context.Context, ev *ievent) error {
 
 // autocomplete suggests statements (id and title) or paragraphs (number
 // and first words), at most 25, filtered by what was typed.
-func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
+func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger, respond respondFunc) {
 	data := i.ApplicationCommandData()
 	opts := options(data.Options)
 	var focused *discordgo.ApplicationCommandInteractionDataOption
@@ -328,7 +338,7 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
 	if len(choices) > maxChoices {
 		choices = choices[:maxChoices]
 	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := respond(&discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
 	})
@@ -340,12 +350,13 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
 // refuseStopping answers an interaction that arrives while the bot shuts
 // down: it takes no new questions, the user asks again (another replica,
 // or this one restarted, answers).
-func (b *Bot) refuseStopping(s *discordgo.Session, i *discordgo.Interaction) {
+func (b *Bot) refuseStopping(i *discordgo.Interaction, respond respondFunc) bool {
 	if i.Type != discordgo.InteractionApplicationCommand && i.Type != discordgo.InteractionMessageComponent {
-		return
+		return false
 	}
-	_ = s.InteractionRespond(i, &discordgo.InteractionResponse{
+	_ = respond(&discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Content: "I'm restarting — please ask again in a moment.", Flags: discordgo.MessageFlagsEphemeral},
 	})
+	return true
 }

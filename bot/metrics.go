@@ -46,6 +46,9 @@ type Metrics interface {
 	// RESTRetry counts a Discord REST call retried: after a 429
 	// ("rate-limit") or a transient failure ("transient").
 	RESTRetry(reason string)
+	// BadSignature counts a request to the interactions endpoint refused
+	// for a bad or missing signature (not logged: anyone can send them).
+	BadSignature()
 }
 
 // noMetrics counts nothing.
@@ -58,6 +61,7 @@ func (noMetrics) Latency(string, string, time.Duration) {}
 func (noMetrics) Answer(string, bool)                   {}
 func (noMetrics) Change(string, time.Duration, bool)    {}
 func (noMetrics) RESTRetry(string)                      {}
+func (noMetrics) BadSignature()                         {}
 
 // retryKey carries the retry counter to withRetry through a context.
 type retryKey struct{}

@@ -49,6 +49,7 @@ func (r *recorder) Answer(mode string, fallback bool) {
 }
 func (r *recorder) Change(action string, _ time.Duration, _ bool) {}
 func (r *recorder) RESTRetry(reason string)                       { r.bump(r.retries, reason) }
+func (r *recorder) BadSignature()                                 { r.bump(r.retries, "bad-signature") }
 
 // waitFor waits until the count under key in the map pick chooses is n.
 func (r *recorder) waitFor(ctx context.Context, t *testing.T, pick func(*recorder) map[string]int, key string, n int) {

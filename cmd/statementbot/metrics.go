@@ -21,6 +21,7 @@ type promMetrics struct {
 	changes    *prometheus.HistogramVec
 	retries    *prometheus.CounterVec
 	modelCalls *prometheus.CounterVec
+	badSigs    prometheus.Counter
 }
 
 var _ bot.Metrics = (*promMetrics)(nil)
@@ -52,8 +53,11 @@ func newPromMetrics() *promMetrics {
 		modelCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "statementbot_model_calls_total", Help: "Calls of the language model, by result (ok, error).",
 		}, []string{"result"}),
+		badSigs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "statementbot_interactions_bad_signature_total", Help: "Requests to POST /interactions refused for a bad or missing signature.",
+		}),
 	}
-	m.reg.MustRegister(m.questions, m.latency, m.answers, m.changes, m.retries, m.modelCalls,
+	m.reg.MustRegister(m.questions, m.latency, m.answers, m.changes, m.retries, m.modelCalls, m.badSigs,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
@@ -75,6 +79,8 @@ func (m *promMetrics) Change(action string, d time.Duration, ok bool) {
 }
 
 func (m *promMetrics) RESTRetry(reason string) { m.retries.WithLabelValues(reason).Inc() }
+
+func (m *promMetrics) BadSignature() { m.badSigs.Inc() }
 
 // gauge registers a gauge read from f at every scrape.
 func (m *promMetrics) gauge(name, help string, f func() float64) {
