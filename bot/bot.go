@@ -57,6 +57,10 @@ type Config struct {
 	MaxUploadBytes int64         // admin attachments (default 8 MiB)
 	// Download fetches an attachment; default: HTTP GET with a timeout.
 	Download func(ctx context.Context, url string, limit int64) ([]byte, error)
+	// EndpointBudget is how long the interactions endpoint waits for a
+	// handler's initial response before answering 503 (default: Discord's
+	// 3 s; tests on a busy machine wait longer).
+	EndpointBudget time.Duration
 	// Metrics counts questions, latencies and retries; nil counts nothing.
 	Metrics Metrics
 	// ShutdownGrace is how long Run, once its context ends, lets the
@@ -76,10 +80,6 @@ type Config struct {
 	// ticker paces the streaming edits (default: a time.Ticker of
 	// EditInterval); tests tick it themselves.
 	ticker tickerFunc
-	// endpointBudget is how long the interactions endpoint waits for a
-	// handler's initial response (default: Discord's 3 s; tests on a busy
-	// machine wait longer).
-	endpointBudget time.Duration
 	// draining, when set, is called once Run has stopped taking questions
 	// and waits for those in flight (a test seam).
 	draining func()
@@ -132,8 +132,8 @@ func New(cfg Config) *Bot {
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 10 * time.Second
 	}
-	if cfg.endpointBudget <= 0 {
-		cfg.endpointBudget = responseBudget
+	if cfg.EndpointBudget <= 0 {
+		cfg.EndpointBudget = responseBudget
 	}
 	if cfg.AnnounceInterval <= 0 {
 		cfg.AnnounceInterval = defaultAnnounceInterval

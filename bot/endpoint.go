@@ -75,7 +75,7 @@ func (b *Bot) InteractionsHandler(key ed25519.PublicKey) http.Handler {
 		// later): it runs beside this request, which waits for either.
 		handled := make(chan bool, 1)
 		go func() { handled <- b.handleInteraction(&i, received, respond) }()
-		budget := time.NewTimer(b.cfg.endpointBudget - time.Since(received))
+		budget := time.NewTimer(b.cfg.EndpointBudget - time.Since(received))
 		defer budget.Stop()
 		for {
 			select {

@@ -67,7 +67,7 @@ func TestInteractionPaths(t *testing.T) {
 	for _, p := range interactionPaths {
 		t.Run(p.name, func(t *testing.T) {
 			rec := newRecorder()
-			h := start(t, func(c *Config, _ *rag.Config) { c.Metrics = rec; c.endpointBudget = maxWait })
+			h := start(t, func(c *Config, _ *rag.Config) { c.Metrics = rec; c.EndpointBudget = maxWait })
 			e := newEndpoint(t, h.bot)
 
 			in := p.send(t, h, e, &discordgo.Interaction{
@@ -130,7 +130,7 @@ func TestInteractionPaths(t *testing.T) {
 // handler.
 func TestEndpointSignatures(t *testing.T) {
 	rec := newRecorder()
-	h := start(t, func(c *Config, _ *rag.Config) { c.Metrics = rec; c.endpointBudget = maxWait })
+	h := start(t, func(c *Config, _ *rag.Config) { c.Metrics = rec; c.EndpointBudget = maxWait })
 	e := newEndpoint(t, h.bot)
 	ctx := h.ctx()
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -58,6 +60,9 @@ type config struct {
 	// flight finish once asked to stop.
 	HTTPAddr      string
 	ShutdownGrace time.Duration
+	// DiscordPublicKey, with HTTPAddr, serves POST /interactions (Discord's
+	// HTTP interactions endpoint, requests signed with this key).
+	DiscordPublicKey ed25519.PublicKey
 }
 
 // llmEnabled: a key or a base URL switches the language model on.
@@ -156,6 +161,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	c.HTTPAddr = get("HTTP_ADDR")
+	if v := get("DISCORD_PUBLIC_KEY"); v != "" {
+		key, err := hex.DecodeString(v)
+		if err != nil || len(key) != ed25519.PublicKeySize {
+			return c, usageErrorf("DISCORD_PUBLIC_KEY: give the application's public key as shown in the Developer Portal (64 hex digits)")
+		}
+		if c.HTTPAddr == "" {
+			return c, usageErrorf("DISCORD_PUBLIC_KEY needs HTTP_ADDR: the interactions endpoint is served there")
+		}
+		c.DiscordPublicKey = key
+	}
 	c.ShutdownGrace = 10 * time.Second
 	if v := get("SHUTDOWN_GRACE"); v != "" {
 		d, err := time.ParseDuration(v)

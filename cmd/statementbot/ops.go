@@ -15,9 +15,13 @@ import (
 
 // opsHandler serves the operations endpoints: /healthz (the process is
 // alive), /readyz (ready reports whether it takes questions; 503 until
-// then) and /metrics (reg, in Prometheus's text format).
-func opsHandler(reg *prometheus.Registry, ready func() bool) http.Handler {
+// then) and /metrics (reg, in Prometheus's text format); and, when
+// interactions is not nil, POST /interactions.
+func opsHandler(reg *prometheus.Registry, ready func() bool, interactions http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	if interactions != nil {
+		mux.Handle("POST /interactions", interactions)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/statementbot/statementbot/bot"
 	"github.com/statementbot/statementbot/rag"
 )
 
@@ -66,6 +67,9 @@ type environment struct {
 	// listening, when set, is told the address serve's HTTP server is
 	// bound to, before the index is loaded (a test seam).
 	listening func(addr string)
+	// botConfig, when set, adjusts serve's bot configuration (a test
+	// seam).
+	botConfig func(*bot.Config)
 }
 
 // run is the whole program: main only calls it.

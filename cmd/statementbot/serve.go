@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"sync/atomic"
 
@@ -43,12 +44,25 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	// Ready once the index is loaded (the bot exists) and the bot is
 	// online; /healthz answers from the start.
 	var current atomic.Pointer[bot.Bot]
+	// The interactions endpoint, once the bot exists: 503 before.
+	var endpoint atomic.Pointer[http.Handler]
 	if cfg.HTTPAddr != "" {
 		log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel})).With("component", "http")
+		var interactions http.Handler
+		if cfg.DiscordPublicKey != nil {
+			interactions = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h := endpoint.Load()
+				if h == nil {
+					http.Error(w, "starting", http.StatusServiceUnavailable)
+					return
+				}
+				(*h).ServeHTTP(w, r)
+			})
+		}
 		ops, addr, err := startOps(cfg.HTTPAddr, opsHandler(metrics.reg, func() bool {
 			b := current.Load()
 			return b != nil && b.Ready()
-		}), log)
+		}, interactions), log)
 		if err != nil {
 			return err
 		}
@@ -57,7 +71,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 				log.Warn("stopping the HTTP server", "err", err)
 			}
 		}()
-		log.Info("serving /healthz, /readyz and /metrics", "addr", addr.String())
+		log.Info("serving /healthz, /readyz and /metrics", "addr", addr.String(), "interactions", interactions != nil)
 		if env.listening != nil {
 			env.listening(addr.String())
 		}
@@ -87,9 +101,16 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		bcfg.AnnounceChannelID = cfg.AnnounceChannelID
 		bcfg.Announcements = bot.FileAnnouncements{Dir: filepath.Join(a.cfg.DataDir, "announced")}
 	}
+	if env.botConfig != nil {
+		env.botConfig(&bcfg)
+	}
 	b := bot.New(bcfg)
 	metrics.watchServe(b, a.library)
 	current.Store(b)
+	if cfg.DiscordPublicKey != nil {
+		h := b.InteractionsHandler(cfg.DiscordPublicKey)
+		endpoint.Store(&h)
+	}
 	// The bot follows changes other processes make (the CLI, other bots
 	// on the same store).
 	go a.library.Follow(ctx)
