@@ -5,10 +5,14 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -182,4 +186,65 @@ func TestEndpointSignatures(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("zero signature: %d, want 401", resp.StatusCode)
 	}
+}
+
+// BenchmarkEndpointDeferLatency: 200 /ask posted at once to the HTTP
+// interactions endpoint, each signed as Discord signs. It reports the
+// time from a POST to its deferral response (what Discord's 3 s budget
+// counts), p50 and p99, next to BenchmarkDeferLatency's gateway figures;
+// every question must then be answered with its sources.
+func BenchmarkEndpointDeferLatency(b *testing.B) {
+	const n = 200
+	var lat []time.Duration
+	for b.Loop() {
+		h := start(b, highLimits, func(c *Config, _ *rag.Config) { c.EndpointBudget = maxWait })
+		pub, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := httptest.NewServer(h.bot.InteractionsHandler(pub))
+		url := srv.URL + "/interactions"
+		ins := make([]*discordgo.Interaction, n)
+		took := make([]time.Duration, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				at := time.Now()
+				in, reply, err := h.fake.PostInteraction(h.ctx(), url, priv, &discordgo.Interaction{
+					Type:   discordgo.InteractionApplicationCommand,
+					Member: &discordgo.Member{User: &discordgo.User{ID: fmt.Sprintf("%d", 5000+i), Username: "u"}},
+					Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+						opt("question", loadQuestions[i%len(loadQuestions)])}},
+				})
+				took[i] = time.Since(at)
+				if err != nil || reply.Status != http.StatusOK {
+					b.Errorf("post: %v %d %s", err, reply.Status, reply.Body)
+					return
+				}
+				ins[i] = in
+			})
+		}
+		wg.Wait()
+		if b.Failed() {
+			b.FailNow()
+		}
+		pending := map[string]bool{}
+		for _, in := range ins {
+			pending[in.Token] = true
+		}
+		if _, err := h.fake.WaitFor(h.ctx(), func(c discordtest.Call) bool {
+			if c.Is("PATCH", "webhooks/*/*/messages/@original") && c.Status == 200 && strings.Contains(string(c.Body), "**Sources**") {
+				delete(pending, strings.Split(c.Path, "/")[5])
+			}
+			return len(pending) == 0
+		}); err != nil {
+			b.Fatalf("%d of %d not answered: %v", len(pending), n, err)
+		}
+		srv.Close()
+		lat = append(lat, took...)
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(pct(lat, 50)), "p50-ms")
+	b.ReportMetric(ms(pct(lat, 99)), "p99-ms")
 }

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +135,45 @@ func TestShutdownGraceCancelsTheRest(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatalf("%d of %d answers cancelled after the grace period", k, n)
 		}
+	}
+}
+
+// TestDrainingRefusesNewQuestions: while Run waits for the answers in
+// flight, an /ask that still arrives (here through the HTTP endpoint,
+// which outlives the gateway) is told to ask again, not taken.
+func TestDrainingRefusesNewQuestions(t *testing.T) {
+	held := newHeldAnswerer(1)
+	draining := make(chan struct{})
+	h := start(t, withDraining(draining), func(c *Config, _ *rag.Config) {
+		c.Answerer = held
+		c.ShutdownGrace = time.Hour
+		c.EndpointBudget = maxWait
+	})
+	e := newEndpoint(t, h.bot)
+	askMany(h, held, 1)
+	h.cancel()
+	select {
+	case <-draining:
+	case <-h.ctx().Done():
+		t.Fatal("Run did not start draining")
+	}
+	_, reply, err := h.fake.PostInteraction(h.ctx(), e.url, e.priv, &discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommand,
+		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("question", "What is ISIS-K?")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp discordgo.InteractionResponse
+	if reply.Status != http.StatusOK || json.Unmarshal(reply.Body, &resp) != nil ||
+		resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data == nil || !strings.Contains(resp.Data.Content, "ask again") {
+		t.Errorf("while draining: %d %s, want a message asking to ask again", reply.Status, reply.Body)
+	}
+	close(held.release)
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if n := len(held.entered); n != 0 {
+		t.Errorf("%d questions taken while draining", n)
 	}
 }
