@@ -204,7 +204,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	case <-time.After(30 * time.Second):
 		return errors.New("connecting to Discord: no READY within 30 s")
 	}
-	if err := b.register(ctx); err != nil {
+	if err := b.register(withRetryCounter(ctx, b.metrics)); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while registering: a clean stop, as above
 		}
