@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -127,5 +129,35 @@ func TestReady(t *testing.T) {
 	}
 	if h.bot.Ready() {
 		t.Error("stopped bot still ready")
+	}
+}
+
+// failingAnswerer fails every question.
+type failingAnswerer struct{ Answerer }
+
+func (f *failingAnswerer) wrap(engine Answerer) { f.Answerer = engine }
+func (f *failingAnswerer) Ask(context.Context, rag.AskRequest) (*rag.Answer, error) {
+	return nil, errors.New("the model server is down")
+}
+
+// TestMetricsOutcomes: a question too long to take is counted declined,
+// one the answerer fails on is counted as an error; neither as answered.
+func TestMetricsOutcomes(t *testing.T) {
+	rec := newRecorder()
+	h := start(t, func(c *Config, _ *rag.Config) { c.Metrics = rec; c.Answerer = &failingAnswerer{} })
+	ctx := h.ctx()
+
+	in := h.command("ask", opt("question", strings.Repeat("why ", rag.MaxQuestionChars)))
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "limit") })
+	rec.waitFor(ctx, t, questions, PathSlash+"/"+OutcomeDeclined, 1)
+
+	in = h.command("ask", opt("question", "Which countries joined the Coalition?"))
+	h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "went wrong") })
+	rec.waitFor(ctx, t, questions, PathSlash+"/"+OutcomeError, 1)
+
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if n := rec.questions[PathSlash+"/"+OutcomeAnswered]; n != 0 {
+		t.Errorf("answered = %d, want 0", n)
 	}
 }
