@@ -68,6 +68,13 @@ func (b *Bot) InteractionsHandler(key ed25519.PublicKey) http.Handler {
 			case <-rp.written:
 				return nil
 			case <-r.Context().Done():
+				// The request ends once the response is written: written
+				// was closed first if it was written at all.
+				select {
+				case <-rp.written:
+					return nil
+				default:
+				}
 				return r.Context().Err()
 			}
 		}
