@@ -88,7 +88,7 @@ func (b *Bot) audit(ev *ievent, action string, target []string, summary string, 
 	if b.cfg.Store == nil {
 		return
 	}
-	if werr := b.cfg.Store.AppendAudit(context.WithoutCancel(b.ctx), rec); werr != nil && !errors.Is(werr, store.ErrReadOnly) {
+	if werr := b.cfg.Store.AppendAudit(b.ctx, rec); werr != nil && !errors.Is(werr, store.ErrReadOnly) {
 		ev.log.Error("audit log write failed", "err", werr)
 	}
 }
@@ -129,6 +129,7 @@ func (b *Bot) handleStatementAdmin(ctx context.Context, ev *ievent) error {
 		id := optString(opts, "id")
 		_ = ev.to.edit(ctx, out{Content: "Removing `" + id + "`…"})
 		stats, err := b.cfg.Library.Remove(ctx, id)
+		b.metrics.Change("remove", stats.Duration, err == nil)
 		b.audit(ev, "remove", []string{id}, stats.String(), err)
 		if err != nil {
 			return err
@@ -169,6 +170,7 @@ func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.Applicati
 		Meta: rag.Metadata{Title: optString(opts, "title"), Date: optString(opts, "date"), Source: "discord attachment " + att.Filename},
 	}
 	stats, ids, err := b.cfg.Library.Add(ctx, []rag.AddRequest{req}, b.progressEditor(ctx, ev, "Adding "+att.Filename))
+	b.metrics.Change("add", stats.Duration, err == nil)
 	b.audit(ev, "add", []string{att.Filename}, stats.String(), err)
 	if err != nil {
 		return err
@@ -183,6 +185,7 @@ func (b *Bot) handleReindex(ctx context.Context, ev *ievent) error {
 	}
 	_ = ev.to.edit(ctx, out{Content: "Reindexing…"})
 	stats, err := b.cfg.Library.Reindex(ctx, b.progressEditor(ctx, ev, "Reindexing"))
+	b.metrics.Change("reindex", stats.Duration, err == nil)
 	b.audit(ev, "reindex", nil, stats.String(), err)
 	if err != nil {
 		return err

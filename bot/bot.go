@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -57,6 +58,15 @@ type Config struct {
 	MaxUploadBytes int64         // admin attachments (default 8 MiB)
 	// Download fetches an attachment; default: HTTP GET with a timeout.
 	Download func(ctx context.Context, url string, limit int64) ([]byte, error)
+	// EndpointBudget is how long the interactions endpoint waits for a
+	// handler's initial response before answering 503 (default: Discord's
+	// 3 s; tests on a busy machine wait longer).
+	EndpointBudget time.Duration
+	// Metrics counts questions, latencies and retries; nil counts nothing.
+	Metrics Metrics
+	// ShutdownGrace is how long Run, once its context ends, lets the
+	// answers in flight finish before cancelling them (default 10 s).
+	ShutdownGrace time.Duration
 
 	// AnnounceChannelID, with Announcements, has each statement added
 	// to the library after the bot started (from Discord, the CLI or
@@ -71,25 +81,33 @@ type Config struct {
 	// ticker paces the streaming edits (default: a time.Ticker of
 	// EditInterval); tests tick it themselves.
 	ticker tickerFunc
+	// draining, when set, is called once Run has stopped taking questions
+	// and waits for those in flight (a test seam).
+	draining func()
 }
 
 // Bot is a running statementbot on Discord.
 type Bot struct {
-	cfg    Config
-	s      *discordgo.Session
-	log    *slog.Logger
-	limit  *userLimiter
-	gate   *gate
-	memory *memory
+	cfg     Config
+	s       *discordgo.Session
+	log     *slog.Logger
+	limit   *userLimiter
+	gate    *gate
+	memory  *memory
+	metrics Metrics
 
 	mu      sync.Mutex
 	botID   string
 	appID   string
 	threads map[string]bool // threads the bot started
 
-	ctx      context.Context // ends when Run returns
-	inflight sync.WaitGroup
-	online   chan struct{} // closed once the commands are registered
+	// ctx is the context of the work Run starts: it outlives Run's own
+	// context by the shutdown grace, so answers in flight can finish.
+	ctx       context.Context
+	inflight  sync.WaitGroup
+	online    chan struct{} // closed once the commands are registered
+	connected atomic.Bool   // the gateway session is up
+	stopping  atomic.Bool   // Run's context ended: no new questions
 }
 
 // New returns a bot; Run connects it.
@@ -109,6 +127,15 @@ func New(cfg Config) *Bot {
 	if cfg.ticker == nil {
 		cfg.ticker = timeTicker
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = noMetrics{}
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 10 * time.Second
+	}
+	if cfg.EndpointBudget <= 0 {
+		cfg.EndpointBudget = responseBudget
+	}
 	if cfg.AnnounceInterval <= 0 {
 		cfg.AnnounceInterval = defaultAnnounceInterval
 	}
@@ -119,6 +146,7 @@ func New(cfg Config) *Bot {
 		limit:   newUserLimiter(cfg.UserPerMinute, cfg.UserBurst),
 		gate:    newGate(cfg.MaxConcurrent),
 		memory:  newMemory(5000, cfg.Store, cfg.Log),
+		metrics: cfg.Metrics,
 		threads: map[string]bool{},
 		ctx:     context.Background(),
 		online:  make(chan struct{}),
@@ -126,11 +154,14 @@ func New(cfg Config) *Bot {
 }
 
 // Run opens the gateway, registers the commands and serves until ctx
-// ends; then it closes the session and lets answers in flight finish.
-// ctx ending is a clean stop wherever it happens, even while connecting
-// or registering: Run then returns nil.
+// ends; then it stops taking questions, closes the session and lets the
+// answers in flight finish for up to Config.ShutdownGrace (cancelling
+// what is left after it). ctx ending is a clean stop wherever it happens,
+// even while connecting or registering: Run then returns nil.
 func (b *Bot) Run(ctx context.Context) error {
-	b.ctx = ctx
+	work, stopWork := context.WithCancel(withRetryCounter(context.WithoutCancel(ctx), b.metrics))
+	defer stopWork()
+	b.ctx = work
 	announce := b.cfg.AnnounceChannelID != "" && b.cfg.Announcements != nil
 	var startIndex *rag.Index
 	if announce {
@@ -153,8 +184,11 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.appID = r.User.ID
 		}
 		b.mu.Unlock()
+		b.connected.Store(true)
 		once.Do(func() { close(ready) })
 	})
+	b.s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.connected.Store(true) })
+	b.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) })
 	b.s.AddHandler(b.onInteraction)
 	b.s.AddHandler(b.onMessage)
 	if err := b.s.Open(); err != nil {
@@ -163,15 +197,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("connecting to Discord: %w", err)
 	}
-	defer func() {
-		b.s.Close()
-		done := make(chan struct{})
-		go func() { b.inflight.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-		}
-	}()
+	defer b.drain(stopWork)
 	select {
 	case <-ready:
 	case <-ctx.Done():
@@ -179,7 +205,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	case <-time.After(30 * time.Second):
 		return errors.New("connecting to Discord: no READY within 30 s")
 	}
-	if err := b.register(ctx); err != nil {
+	if err := b.register(withRetryCounter(ctx, b.metrics)); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while registering: a clean stop, as above
 		}
@@ -239,12 +265,15 @@ func (b *Bot) track(log *slog.Logger, f func(), onPanic func()) {
 }
 
 // admit checks a question before any work: its length and the asker's
-// rate. The returned text, when not empty, is the refusal to show.
-func (b *Bot) admit(user, question string, log *slog.Logger) string {
+// rate. The returned text, when not empty, is the refusal to show; the
+// refusal is counted as the outcome of a question that came by path.
+func (b *Bot) admit(path, user, question string, log *slog.Logger) string {
 	if err := rag.CheckQuestion(question); err != nil {
+		b.metrics.Question(path, OutcomeDeclined)
 		return b.visible(err, log)
 	}
 	if ok, wait := b.limit.allow(user); !ok {
+		b.metrics.Question(path, OutcomeRateLimited)
 		return fmt.Sprintf("You're asking quickly — please wait %d s and ask again.", int(wait.Seconds())+1)
 	}
 	return ""
@@ -259,17 +288,34 @@ func (b *Bot) show(ctx context.Context, log *slog.Logger, to sink, text string) 
 	}
 }
 
+// question is one question asked of the bot.
+type question struct {
+	path      string // Path* constant: how it came
+	user      string // the asker's Discord id
+	text      string
+	statement string // the statement it is limited to, if any
+	history   []rag.Turn
+	admitted  bool      // the caller already ran admit
+	received  time.Time // when it arrived
+}
+
 // askQuestion is the shared path of /ask, the context-menu command,
-// mentions and DMs: admit, queue, stream, deliver, remember. admitted is
-// true when the caller already ran admit.
-func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, question, statement string, history []rag.Turn, admitted bool) {
-	question = stripMentions(question)
-	if !admitted {
-		if refusal := b.admit(user, question, log); refusal != "" {
+// mentions and DMs: admit, queue, stream, deliver, remember, count.
+func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q question) {
+	question := stripMentions(q.text)
+	if !q.admitted {
+		if refusal := b.admit(q.path, q.user, question, log); refusal != "" {
 			b.show(ctx, log, to, refusal)
 			return
 		}
 	}
+	outcome := OutcomeError
+	defer func() {
+		// The latency first: a scrape that sees the question counted
+		// sees its latency too.
+		b.metrics.Latency(q.path, StageAnswer, time.Since(q.received))
+		b.metrics.Question(q.path, outcome)
+	}()
 	release, err := b.gate.acquire(ctx, func(pos int) {
 		b.show(ctx, log, to, fmt.Sprintf("⏳ Queued (position %d) — many questions right now; yours is next in line soon.", pos))
 	})
@@ -285,7 +331,7 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, 
 
 	ticks, stopTicks := b.cfg.ticker(b.cfg.EditInterval)
 	st := startStreamer(ctx, to, ticks)
-	a, err := b.cfg.Answerer.Ask(ctx, rag.AskRequest{Question: question, Statement: statement, History: history, OnDelta: st.add})
+	a, err := b.cfg.Answerer.Ask(ctx, rag.AskRequest{Question: question, Statement: q.statement, History: q.history, OnDelta: st.add})
 	st.close()
 	stopTicks()
 	free()
@@ -293,11 +339,16 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, user, 
 		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
 		return
 	}
+	b.metrics.Answer(a.Mode, a.Note != "")
 	key := newKey()
 	b.memory.put(context.WithoutCancel(ctx), key, to.channel(), answerRecord{Question: question, Answer: a})
 	if err := deliver(ctx, to, renderAnswer(a, key)); err != nil {
 		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
 		return
+	}
+	outcome = OutcomeAnswered
+	if !a.Grounded {
+		outcome = OutcomeDeclined
 	}
 	log.Info("answered", "mode", a.Mode, "grounded", a.Grounded, "citations", len(a.Citations))
 }
@@ -354,3 +405,45 @@ func threadName(q string) string {
 	}
 	return q
 }
+
+// drain is Run's shutdown: no new questions, the gateway closed, the
+// answers in flight given the grace period to finish, then cancelled.
+func (b *Bot) drain(stopWork context.CancelFunc) {
+	b.stopping.Store(true)
+	b.connected.Store(false)
+	_ = b.s.Close()
+	if b.cfg.draining != nil {
+		b.cfg.draining()
+	}
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	grace := time.NewTimer(b.cfg.ShutdownGrace)
+	defer grace.Stop()
+	select {
+	case <-done:
+		return
+	case <-grace.C:
+	}
+	b.log.Warn("shutdown grace over; cancelling the answers still in flight")
+	stopWork()
+	last := time.NewTimer(5 * time.Second) // a handler deaf to its context must not hold the exit
+	defer last.Stop()
+	select {
+	case <-done:
+	case <-last.C:
+	}
+}
+
+// Ready reports whether the bot takes questions: online (connected, its
+// commands registered) and not stopping.
+func (b *Bot) Ready() bool {
+	select {
+	case <-b.online:
+	default:
+		return false
+	}
+	return b.connected.Load() && !b.stopping.Load()
+}
+
+// QueueDepth is the number of questions waiting for an answering slot.
+func (b *Bot) QueueDepth() int { return b.gate.depth() }

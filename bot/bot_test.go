@@ -3,8 +3,10 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +31,26 @@ type harness struct {
 	library  *rag.Library
 	store    *sqlite.Store
 	storeDir string
+
+	wait     context.Context    // bounds stop's wait; lives through the cleanups
+	cancel   context.CancelFunc // ends Run's context
+	done     chan error         // Run's result
+	stopOnce sync.Once
+	runErr   error
+}
+
+// stop ends Run's context and returns what Run returned (once; later
+// calls return the same).
+func (h *harness) stop() error {
+	h.stopOnce.Do(func() {
+		h.cancel()
+		select {
+		case h.runErr = <-h.done:
+		case <-h.wait.Done():
+			h.runErr = errors.New("Run did not return")
+		}
+	})
+	return h.runErr
 }
 
 type option func(*Config, *rag.Config)
@@ -81,21 +103,15 @@ func start(t testing.TB, opts ...option) *harness {
 	// As serve does: the library follows changes other processes make.
 	followed := make(chan struct{})
 	go func() { defer close(followed); lib.Follow(ctx) }()
-	stopWait := waitContext(t) // made now: its cancel runs after the cleanup below
+	wait := waitContext(t) // made now: its cancel runs after the cleanup below
+	h := &harness{t: t, fake: fake, bot: b, engine: engine, library: lib, store: st, storeDir: storeDir, wait: wait, cancel: cancel, done: done}
 	t.Cleanup(func() {
 		defer st.Close()
 		defer func() { <-followed }()
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-stopWait.Done():
-			t.Error("Run did not return")
+		if err := h.stop(); err != nil {
+			t.Errorf("Run: %v", err)
 		}
 	})
-	h := &harness{t: t, fake: fake, bot: b, engine: engine, library: lib, store: st, storeDir: storeDir}
 	h.waitCall(func(c discordtest.Call) bool { return c.Is("PUT", "applications/*/guilds/*/commands") })
 	// The PUT is recorded before its response is written: wait for Run to
 	// have it, so that the test starts with the bot online.

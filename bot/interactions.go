@@ -18,10 +18,11 @@ const interactionTTL = 14 * time.Minute
 
 // ievent is one interaction being handled.
 type ievent struct {
-	i    *discordgo.Interaction
-	to   *interactionSink
-	log  *slog.Logger
-	user string
+	i        *discordgo.Interaction
+	to       *interactionSink
+	log      *slog.Logger
+	user     string
+	received time.Time
 }
 
 // handler handles a deferred interaction; a returned error is shown to the
@@ -38,22 +39,35 @@ func interactionUser(i *discordgo.Interaction) *discordgo.User {
 	return &discordgo.User{}
 }
 
-// onInteraction is the defer-first middleware: every command and button is
-// acknowledged at once (Discord allows 3 s), then handled in the
-// background with the token's lifetime as deadline. Autocomplete, which
-// cannot be deferred, is answered directly.
+// respondFunc sends an interaction's initial response: through the REST
+// API for the gateway, in the HTTP response for the interactions endpoint.
+type respondFunc func(*discordgo.InteractionResponse) error
+
+// onInteraction handles an interaction that came through the gateway.
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	received := time.Now()
 	i := ic.Interaction
+	b.handleInteraction(i, time.Now(), func(r *discordgo.InteractionResponse) error { return s.InteractionRespond(i, r) })
+}
+
+// handleInteraction is the defer-first middleware of both paths (gateway
+// and HTTP endpoint): every command and button is acknowledged at once
+// (Discord allows 3 s), then handled in the background with the token's
+// lifetime as deadline; follow-ups go through the interaction's webhook.
+// Autocomplete, which cannot be deferred, is answered directly. It reports
+// whether respond will be called (not for interaction types it ignores).
+func (b *Bot) handleInteraction(i *discordgo.Interaction, received time.Time, respond respondFunc) bool {
+	if b.stopping.Load() {
+		return b.refuseStopping(i, respond)
+	}
 	user := interactionUser(i)
 	log := b.log.With("interaction", i.ID, "user", user.ID, "channel", i.ChannelID)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		b.track(log, func() { b.autocomplete(i, log) }, nil)
-		return
+		b.track(log, func() { b.autocomplete(i, log, respond) }, nil)
+		return true
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent:
 	default:
-		return
+		return false
 	}
 	var name string
 	var h handler
@@ -67,17 +81,21 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		h = b.componentHandler(name)
 	}
 	log = log.With("command", name)
-	err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := respond(&discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: ephemeralFlag(ephemeral)},
 	})
 	if err != nil {
 		log.Error("could not acknowledge the interaction", "err", err)
-		return
+		return true
 	}
-	log.Debug("deferred", "took", time.Since(received))
-	ev := &ievent{i: i, to: &interactionSink{s: s, i: i, ephemeral: ephemeral}, log: log, user: user.ID}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), interactionTTL)
+	deferred := time.Since(received)
+	if path, ok := questionCommands[name]; ok && i.Type == discordgo.InteractionApplicationCommand {
+		b.metrics.Latency(path, StageDeferral, deferred)
+	}
+	log.Debug("deferred", "took", deferred)
+	ev := &ievent{i: i, to: &interactionSink{s: b.s, i: i, ephemeral: ephemeral}, log: log, user: user.ID, received: received}
+	ctx, cancel := context.WithTimeout(b.ctx, interactionTTL)
 	b.track(log, func() {
 		defer cancel()
 		if h == nil {
@@ -89,11 +107,16 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		}
 	}, func() {
 		// ctx is cancelled by now: tell the user on a context of its own.
-		pctx, pcancel := context.WithTimeout(context.WithoutCancel(b.ctx), 10*time.Second)
+		pctx, pcancel := context.WithTimeout(b.ctx, 10*time.Second)
 		defer pcancel()
 		b.show(pctx, log, ev.to, b.visible(fmt.Errorf("panic"), log))
 	})
+	return true
 }
+
+// questionCommands are the commands that ask a question, by the path
+// Metrics counts them under.
+var questionCommands = map[string]string{cmdAsk: PathSlash, cmdAskMessage: PathMessageCommand}
 
 func (b *Bot) commandHandler(name string) handler {
 	switch name {
@@ -135,7 +158,7 @@ func (b *Bot) componentHandler(id string) handler {
 
 func (b *Bot) handleAsk(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
-	b.askQuestion(ctx, ev.log, ev.to, ev.user, optString(opts, "question"), optString(opts, "statement"), nil, false)
+	b.askQuestion(ctx, ev.log, ev.to, question{path: PathSlash, user: ev.user, text: optString(opts, "question"), statement: optString(opts, "statement"), received: ev.received})
 	return nil
 }
 
@@ -151,7 +174,7 @@ func (b *Bot) handleAskMessage(ctx context.Context, ev *ievent) error {
 	if strings.TrimSpace(q) == "" {
 		return &rag.InputError{Msg: "That message has no text I can read as a question (it may hold only images or embeds)."}
 	}
-	b.askQuestion(ctx, ev.log, ev.to, ev.user, questionFromMessage(q), "", nil, false)
+	b.askQuestion(ctx, ev.log, ev.to, question{path: PathMessageCommand, user: ev.user, text: questionFromMessage(q), received: ev.received})
 	return nil
 }
 
@@ -280,7 +303,7 @@ func (b *Bot) handleFeedback(ctx context.Context, ev *ievent) error {
 
 // autocomplete suggests statements (id and title) or paragraphs (number
 // and first words), at most 25, filtered by what was typed.
-func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
+func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger, respond respondFunc) {
 	data := i.ApplicationCommandData()
 	opts := options(data.Options)
 	var focused *discordgo.ApplicationCommandInteractionDataOption
@@ -315,11 +338,25 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger) {
 	if len(choices) > maxChoices {
 		choices = choices[:maxChoices]
 	}
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	err := respond(&discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
 	})
 	if err != nil {
 		log.Warn("autocomplete failed", "err", err)
 	}
+}
+
+// refuseStopping answers an interaction that arrives while the bot shuts
+// down: it takes no new questions, the user asks again (another replica,
+// or this one restarted, answers).
+func (b *Bot) refuseStopping(i *discordgo.Interaction, respond respondFunc) bool {
+	if i.Type != discordgo.InteractionApplicationCommand && i.Type != discordgo.InteractionMessageComponent {
+		return false
+	}
+	_ = respond(&discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: "I'm restarting — please ask again in a moment.", Flags: discordgo.MessageFlagsEphemeral},
+	})
+	return true
 }

@@ -111,6 +111,13 @@ func (g *gate) acquire(ctx context.Context, queued func(position int)) (release 
 	}
 }
 
+// depth is the number of callers waiting for a slot.
+func (g *gate) depth() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.waiting)
+}
+
 func (g *gate) release() {
 	g.mu.Lock()
 	defer g.mu.Unlock()

@@ -17,8 +17,12 @@ const historyMessages = 20
 // onMessage answers a DM, a mention, a reply to the bot, or a message in a
 // thread the bot started. Mentions in a channel get their own thread.
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+	received := time.Now()
 	m := mc.Message
 	botID, _ := b.ids()
+	if b.stopping.Load() {
+		return
+	}
 	if m.Author == nil || m.Author.Bot || m.Author.ID == botID || m.WebhookID != "" || botID == "" {
 		return
 	}
@@ -40,13 +44,13 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 			// A bare mention, or content hidden without the intent.
 			b.track(b.log, func() {
 				to := &messageSink{s: s, ch: m.ChannelID, replyTo: m.Reference()}
-				b.show(context.WithoutCancel(b.ctx), b.log, to, "Hi! Ask me something about the statements, e.g. “Which countries joined the Coalition?” — or use /help.")
+				b.show(b.ctx, b.log, to, "Hi! Ask me something about the statements, e.g. “Which countries joined the Coalition?” — or use /help.")
 			}, nil)
 		}
 		return
 	}
 	log := b.log.With("message", m.ID, "user", m.Author.ID, "channel", m.ChannelID)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), interactionTTL)
+	ctx, cancel := context.WithTimeout(b.ctx, interactionTTL)
 	b.track(log, func() {
 		defer cancel()
 		_ = s.ChannelTyping(m.ChannelID, discordgo.WithContext(ctx))
@@ -54,7 +58,8 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		to := &messageSink{s: s, ch: m.ChannelID, replyTo: m.Reference()}
 		// Refuse before starting a thread: a flood of mentions must not
 		// become a flood of threads.
-		if refusal := b.admit(m.Author.ID, q, log); refusal != "" {
+		path := messagePath(dm, inOurThread, replyToBot)
+		if refusal := b.admit(path, m.Author.ID, q, log); refusal != "" {
 			b.show(ctx, log, to, refusal)
 			return
 		}
@@ -76,8 +81,22 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 				log.Info("could not start a thread; answering in the channel", "err", err)
 			}
 		}
-		b.askQuestion(ctx, log, to, m.Author.ID, q, "", history, true)
+		b.askQuestion(ctx, log, to, question{path: path, user: m.Author.ID, text: q, history: history, admitted: true, received: received})
 	}, nil)
+}
+
+// messagePath is the path a message's question came by, in the order
+// onMessage tells them apart.
+func messagePath(dm, inOurThread, replyToBot bool) string {
+	switch {
+	case dm:
+		return PathDM
+	case inOurThread:
+		return PathThread
+	case replyToBot:
+		return PathReply
+	}
+	return PathMention
 }
 
 // isOurThread reports whether channel is a thread the bot started.

@@ -60,9 +60,13 @@ func withRetry(ctx context.Context, call func() error) error {
 			}
 			wait = rl.RetryAfter
 			limited += wait
+			countRetry(ctx, "rate-limit")
 		case transient(err):
 			delay *= 2
 			attempt++
+			if attempt < 4 {
+				countRetry(ctx, "transient")
+			}
 		default:
 			return err
 		}

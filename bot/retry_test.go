@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -84,4 +85,29 @@ func TestLongRateLimitOnAnswer(t *testing.T) {
 		t.Errorf("%d edits of the rate-limited reply, want 1", edits)
 	}
 	h.checkNoPings()
+}
+
+// TestWithRetryCountsRetries: each retry, not each call, is counted in
+// the context's Metrics, by reason.
+func TestWithRetryCountsRetries(t *testing.T) {
+	rec := newRecorder()
+	ctx := withRetryCounter(context.Background(), rec)
+	errs := []error{
+		&discordgo.RESTError{Response: &http.Response{StatusCode: http.StatusServiceUnavailable}},
+		tooManyRequests(time.Millisecond),
+		nil,
+	}
+	calls := 0
+	err := withRetry(ctx, func() error { calls++; return errs[calls-1] })
+	if err != nil || calls != 3 {
+		t.Fatalf("%d calls, err %v; want 3 calls and success", calls, err)
+	}
+	if rec.retries["transient"] != 1 || rec.retries["rate-limit"] != 1 {
+		t.Errorf("retries = %v, want one of each", rec.retries)
+	}
+	// Without a counter in the context nothing is counted, nothing fails.
+	calls = 0
+	if err := withRetry(context.Background(), func() error { calls++; return errs[calls-1] }); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -195,6 +195,9 @@ type interactionState struct {
 	acked      bool
 	originalID string
 	followups  int
+	// responded, for an interaction posted to an endpoint, is closed
+	// once the endpoint's response has been applied.
+	responded chan struct{}
 }
 
 // New starts a fake Discord on a loopback httptest server and registers

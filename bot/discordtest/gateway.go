@@ -473,8 +473,19 @@ func (s *Server) DispatchMessage(m *discordgo.Message) (*discordgo.Message, erro
 // interaction as dispatched; pass it to InteractionRespond in REST-only
 // tests.
 func (s *Server) DispatchInteraction(i *discordgo.Interaction) (*discordgo.Interaction, error) {
-	in := *i
 	s.mu.Lock()
+	in := s.fillInteractionLocked(i)
+	s.mu.Unlock()
+	if err := s.DispatchEvent("INTERACTION_CREATE", &in); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// fillInteractionLocked is i with DispatchInteraction's defaults, its
+// invoker's channel known to the fake. s.mu is held.
+func (s *Server) fillInteractionLocked(i *discordgo.Interaction) discordgo.Interaction {
+	in := *i
 	if in.ID == "" {
 		in.ID = s.newID()
 	}
@@ -533,9 +544,5 @@ func (s *Server) DispatchInteraction(i *discordgo.Interaction) (*discordgo.Inter
 		invoker = in.User
 	}
 	s.ensureChannelLocked(in.ChannelID, in.GuildID, invoker)
-	s.mu.Unlock()
-	if err := s.DispatchEvent("INTERACTION_CREATE", &in); err != nil {
-		return nil, err
-	}
-	return &in, nil
+	return in
 }

@@ -202,6 +202,9 @@ func (s *Server) route(c *Call) (response, []event) {
 	if !public && c.Header.Get("Authorization") == "" {
 		return errResp(http.StatusUnauthorized, 0, "401: Unauthorized"), nil
 	}
+	if segs[0] == "webhooks" && len(segs) >= 3 {
+		s.awaitResponse(segs[2])
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()

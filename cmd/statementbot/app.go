@@ -67,7 +67,7 @@ func loadApp(ctx context.Context, env *environment, dataDir string) (*app, error
 			return nil, usageErrorf("the data directory %s does not exist: check --data or STATEMENTBOT_DATA (add creates it)", cfg.DataDir)
 		}
 	}
-	return openApp(ctx, env, cfg)
+	return openApp(ctx, env, cfg, appOptions{})
 }
 
 // loadChanger is loadApp for add, remove and reindex: it opens the library
@@ -99,8 +99,14 @@ func loadChanger(ctx context.Context, env *environment, dataDir string) (*app, e
 	return a, nil
 }
 
+// appOptions adjust what openApp wires.
+type appOptions struct {
+	// wrapChat, when set, wraps the language model (to count its calls).
+	wrapChat func(rag.ChatModel) rag.ChatModel
+}
+
 // openApp opens the library and builds the index.
-func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
+func openApp(ctx context.Context, env *environment, cfg config, opts appOptions) (*app, error) {
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	a := &app{cfg: cfg, log: log}
 	// PDFium (WebAssembly) starts on the first PDF only; its compiled code
@@ -123,6 +129,9 @@ func openApp(ctx context.Context, env *environment, cfg config) (*app, error) {
 			Logger: log,
 		})
 		rcfg.Chat = client
+		if opts.wrapChat != nil {
+			rcfg.Chat = opts.wrapChat(client)
+		}
 	}
 
 	var ix *rag.Index

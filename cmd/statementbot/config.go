@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,6 +54,15 @@ type config struct {
 	UserPerMinute     int
 	// AnnounceChannelID receives a post for each statement added.
 	AnnounceChannelID string
+
+	// Operations: HTTPAddr serves /healthz, /readyz and /metrics (empty:
+	// no HTTP server); ShutdownGrace is how long serve lets answers in
+	// flight finish once asked to stop.
+	HTTPAddr      string
+	ShutdownGrace time.Duration
+	// DiscordPublicKey, with HTTPAddr, serves POST /interactions (Discord's
+	// HTTP interactions endpoint, requests signed with this key).
+	DiscordPublicKey ed25519.PublicKey
 }
 
 // llmEnabled: a key or a base URL switches the language model on.
@@ -148,6 +159,25 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.UserPerMinute, err = positiveInt(get, "USER_RATE_PER_MINUTE", 6, 1); err != nil {
 		return c, err
+	}
+	c.HTTPAddr = get("HTTP_ADDR")
+	if v := get("DISCORD_PUBLIC_KEY"); v != "" {
+		key, err := hex.DecodeString(v)
+		if err != nil || len(key) != ed25519.PublicKeySize {
+			return c, usageErrorf("DISCORD_PUBLIC_KEY: give the application's public key as shown in the Developer Portal (64 hex digits)")
+		}
+		if c.HTTPAddr == "" {
+			return c, usageErrorf("DISCORD_PUBLIC_KEY needs HTTP_ADDR: the interactions endpoint is served there")
+		}
+		c.DiscordPublicKey = key
+	}
+	c.ShutdownGrace = 10 * time.Second
+	if v := get("SHUTDOWN_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, usageErrorf("SHUTDOWN_GRACE=%q: use a duration such as 10s or 1m", v)
+		}
+		c.ShutdownGrace = d
 	}
 	return c, nil
 }

@@ -130,6 +130,9 @@ func TestConfigErrors(t *testing.T) {
 		{map[string]string{"EMBEDDING_PROVIDER": "magic"}, "EMBEDDING_PROVIDER"},
 		{map[string]string{"EMBEDDING_PROVIDER": "openai"}, "needs OPENAI_API_KEY"},
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{map[string]string{"SHUTDOWN_GRACE": "-1s"}, "SHUTDOWN_GRACE"},
+		{map[string]string{"DISCORD_PUBLIC_KEY": "abc", "HTTP_ADDR": ":0"}, "DISCORD_PUBLIC_KEY"},
+		{map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}, "needs HTTP_ADDR"},
 	} {
 		_, errs, code := runMain(t, tt.env, "", "statements")
 		if code != 2 || !strings.Contains(errs, tt.msg) {

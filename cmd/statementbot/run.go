@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/statementbot/statementbot/bot"
 	"github.com/statementbot/statementbot/rag"
 )
 
@@ -63,11 +64,22 @@ type environment struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// listening, when set, is told the address serve's HTTP server is
+	// bound to, before the index is loaded (a test seam).
+	listening func(addr string)
+	// botConfig, when set, adjusts serve's bot configuration (a test
+	// seam).
+	botConfig func(*bot.Config)
 }
 
 // run is the whole program: main only calls it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	return runEnv(ctx, &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}, args)
+}
+
+// runEnv is run in a given environment.
+func runEnv(ctx context.Context, env *environment, args []string) error {
+	stdout, stderr := env.stdout, env.stderr
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageErrorf("no command given")

@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"log/slog"
+	"net/http"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -38,7 +40,43 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if !cfg.LogLevelSet {
 		cfg.LogLevel = slog.LevelInfo // a server logs what it does
 	}
-	a, err := openApp(ctx, env, cfg)
+	metrics := newPromMetrics()
+	// Ready once the index is loaded (the bot exists) and the bot is
+	// online; /healthz answers from the start.
+	var current atomic.Pointer[bot.Bot]
+	// The interactions endpoint, once the bot exists: 503 before.
+	var endpoint atomic.Pointer[http.Handler]
+	if cfg.HTTPAddr != "" {
+		log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel})).With("component", "http")
+		var interactions http.Handler
+		if cfg.DiscordPublicKey != nil {
+			interactions = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h := endpoint.Load()
+				if h == nil {
+					http.Error(w, "starting", http.StatusServiceUnavailable)
+					return
+				}
+				(*h).ServeHTTP(w, r)
+			})
+		}
+		ops, addr, err := startOps(cfg.HTTPAddr, opsHandler(metrics.reg, func() bool {
+			b := current.Load()
+			return b != nil && b.Ready()
+		}, interactions), log)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := ops.stop(); err != nil {
+				log.Warn("stopping the HTTP server", "err", err)
+			}
+		}()
+		log.Info("serving /healthz, /readyz and /metrics", "addr", addr.String(), "interactions", interactions != nil)
+		if env.listening != nil {
+			env.listening(addr.String())
+		}
+	}
+	a, err := openApp(ctx, env, cfg, appOptions{wrapChat: metrics.countChat})
 	if err != nil {
 		return err
 	}
@@ -55,6 +93,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
+		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace,
 	}
 	if cfg.AnnounceChannelID != "" {
 		// Claims as files in the data directory: the processes sharing
@@ -62,7 +101,16 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		bcfg.AnnounceChannelID = cfg.AnnounceChannelID
 		bcfg.Announcements = bot.FileAnnouncements{Dir: filepath.Join(a.cfg.DataDir, "announced")}
 	}
+	if env.botConfig != nil {
+		env.botConfig(&bcfg)
+	}
 	b := bot.New(bcfg)
+	metrics.watchServe(b, a.library)
+	current.Store(b)
+	if cfg.DiscordPublicKey != nil {
+		h := b.InteractionsHandler(cfg.DiscordPublicKey)
+		endpoint.Store(&h)
+	}
 	// The bot follows changes other processes make (the CLI, other bots
 	// on the same store).
 	go a.library.Follow(ctx)
