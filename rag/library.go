@@ -217,17 +217,9 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 	}
 	stats.Reused = len(hashes) - len(missing)
 	if len(missing) > 0 && l.st != nil {
-		stored, err := l.st.Vectors(ctx, l.docs.Name(), l.docs.Model(), missing)
+		rest, err := l.storedVectors(ctx, missing, vecs)
 		if err != nil {
-			return stats, fmt.Errorf("reading vectors: %w", err)
-		}
-		rest := missing[:0]
-		for _, h := range missing {
-			if v, ok := stored[h]; ok {
-				vecs[h] = v
-			} else {
-				rest = append(rest, h)
-			}
+			return stats, err
 		}
 		stats.Reused += len(missing) - len(rest)
 		missing = rest
@@ -316,4 +308,22 @@ func (l *Library) keepVectors(ctx context.Context, gen int64, vecs map[string][]
 		return next
 	}
 	return gen
+}
+
+// storedVectors fills vecs with the store's vectors for the hashes in
+// missing and returns those it lacks (reusing missing's array).
+func (l *Library) storedVectors(ctx context.Context, missing []string, vecs map[string][]float32) ([]string, error) {
+	stored, err := l.st.Vectors(ctx, l.docs.Name(), l.docs.Model(), missing)
+	if err != nil {
+		return nil, fmt.Errorf("reading vectors: %w", err)
+	}
+	rest := missing[:0]
+	for _, h := range missing {
+		if v, ok := stored[h]; ok {
+			vecs[h] = v
+		} else {
+			rest = append(rest, h)
+		}
+	}
+	return rest, nil
 }

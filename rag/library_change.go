@@ -126,19 +126,10 @@ func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []stor
 		}
 	}
 	if len(missing) > 0 {
-		stored, err := l.st.Vectors(ctx, l.docs.Name(), l.docs.Model(), missing)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading vectors: %w", err)
+		var err error
+		if missing, err = l.storedVectors(ctx, missing, vecs); err != nil {
+			return nil, nil, err
 		}
-		rest := missing[:0]
-		for _, h := range missing {
-			if v, ok := stored[h]; ok {
-				vecs[h] = v
-			} else {
-				rest = append(rest, h)
-			}
-		}
-		missing = rest
 	}
 	if len(missing) > 0 {
 		var hashes []string

@@ -49,18 +49,27 @@ func dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", "", "data directory for the index and cache (default $STATEMENTBOT_DATA or ./data)")
 }
 
+// configFor loads the configuration; dataDir, from --data, wins.
+func configFor(env *environment, dataDir string) (config, error) {
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	return cfg, nil
+}
+
 // loadApp loads the configuration (dataDir, from --data, wins) and opens
 // the app, for the commands that only read. A data directory named
 // (--data or STATEMENTBOT_DATA) that does not exist is refused rather
 // than created: it is most likely mistyped. The default ./data is
 // created, so a fresh clone answers at once.
 func loadApp(ctx context.Context, env *environment, dataDir string) (*app, error) {
-	cfg, err := loadConfig(env.getenv)
+	cfg, err := configFor(env, dataDir)
 	if err != nil {
 		return nil, err
-	}
-	if dataDir != "" {
-		cfg.DataDir = dataDir
 	}
 	if dataDir != "" || env.getenv("STATEMENTBOT_DATA") != "" {
 		if _, err := os.Stat(cfg.DataDir); errors.Is(err, fs.ErrNotExist) {
@@ -73,12 +82,9 @@ func loadApp(ctx context.Context, env *environment, dataDir string) (*app, error
 // loadChanger is loadApp for add, remove and reindex: it opens the library
 // to change the corpus only, building no index and no engine.
 func loadChanger(ctx context.Context, env *environment, dataDir string) (*app, error) {
-	cfg, err := loadConfig(env.getenv)
+	cfg, err := configFor(env, dataDir)
 	if err != nil {
 		return nil, err
-	}
-	if dataDir != "" {
-		cfg.DataDir = dataDir
 	}
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	a := &app{cfg: cfg, log: log, changesOnly: true}
