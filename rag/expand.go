@@ -9,8 +9,9 @@ import (
 // "corruption", "jail" for "prison", "poison gas" for "chemical weapons".
 // Each content word of a question that no indexed paragraph uses (and each
 // pair of adjacent words, for two-word lemmas) is looked up in WordNet
-// (package thesaurus); its synonyms and more general words join the search
-// and count toward coverage, weighted below the question's own words. A
+// (package thesaurus); its synonyms and more general words join the
+// keyword search, weighted below the question's own words (the relevance
+// gate reads only the question's own words: gate.go). A
 // word the library uses is not expanded: the statements say it that way,
 // and expanding it ("countries" -> "nations") only adds noise.
 //
@@ -88,24 +89,6 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 // stem: the words worth expanding.
 func (ix *Index) lacks(stem string) bool {
 	return len(ix.keywords.postings[stem]) == 0 && !ix.meta.any[stem]
-}
-
-// expandTerms sets the other words (alts) of the terms of q the library
-// lacks. Names are not expanded.
-func (ix *Index) expandTerms(q string, terms []queryTerm) {
-	any := false
-	for _, t := range terms {
-		any = any || !t.proper && ix.lacks(t.stem)
-	}
-	if !any {
-		return
-	}
-	alts := alternativesOf(q, ix.lacks)
-	for i := range terms {
-		if !terms[i].proper && ix.lacks(terms[i].stem) {
-			terms[i].alts = alts[terms[i].stem]
-		}
-	}
 }
 
 // addAlternative adds a to list, keeping the better credit of a stem.

@@ -44,9 +44,6 @@ type queryTerm struct {
 	optional bool
 	// proper is a capitalised word that does not start the question.
 	proper bool
-	// alts are other words for it, set by Index.expandTerms for the
-	// words the library lacks (expand.go); names have none.
-	alts []alternative
 }
 
 // queryTerms returns the distinct content words of q with their weights.
@@ -109,8 +106,7 @@ func isNumber(s string) bool {
 
 // coverage is the weighted share of terms found in document doc, or in
 // the metadata of its statement (a question's "2021" or "Rome" names the
-// statement; its paragraphs need not repeat them). A term found only
-// through another word for it counts for that word's credit.
+// statement; its paragraphs need not repeat them).
 func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 	var have, total float64
 	st := ix.byID[ix.paras[doc].Statement]
@@ -122,15 +118,7 @@ func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 		total += t.weight
 		if found {
 			have += t.weight
-			continue
 		}
-		credit := 0.0
-		for _, a := range t.alts {
-			if a.credit > credit && ix.keywords.has(a.stem, doc) {
-				credit = a.credit
-			}
-		}
-		have += credit * t.weight
 	}
 	if total == 0 {
 		return 0
