@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/statementbot/statementbot/bot"
 	"github.com/statementbot/statementbot/rag"
@@ -58,7 +59,7 @@ func newPromMetrics() *promMetrics {
 		}),
 	}
 	m.reg.MustRegister(m.questions, m.latency, m.answers, m.changes, m.retries, m.modelCalls, m.badSigs,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
