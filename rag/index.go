@@ -256,15 +256,13 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	useKW := opt.Retrieval != VectorOnly
 	useVec := opt.Retrieval != KeywordOnly && !isZero(vector)
 	terms := unitWeights(words.Terms(query))
-	if len(opt.Carried) > 0 {
-		carried := map[string]bool{}
-		for _, t := range words.Terms(strings.Join(opt.Carried, " ")) {
-			carried[t] = true
-		}
-		for i := range terms {
-			if carried[terms[i].term] {
-				terms[i].weight = carriedWeight
-			}
+	carried := map[string]bool{}
+	for _, t := range words.Terms(strings.Join(opt.Carried, " ")) {
+		carried[t] = true
+	}
+	for i := range terms {
+		if carried[terms[i].term] {
+			terms[i].weight = carriedWeight
 		}
 	}
 	if opt.Retrieval != Literal {
@@ -286,6 +284,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	}
 	var kwList, vecList []int32
 	seen := map[int32]bool{}
+	cosine := map[int32]float64{} // as the vector search found it
 	for n, sp := range spans {
 		depth := min(candidates(k), int(sp.hi-sp.lo))
 		if n > 0 {
@@ -297,12 +296,13 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 			}
 		}
 		if useVec {
-			docs, err := ix.nearest(ctx, vector, depth, sp.lo, sp.hi)
+			found, err := ix.nearest(ctx, vector, depth, sp.lo, sp.hi)
 			if err != nil {
 				return nil, err
 			}
-			for _, d := range docs {
-				vecList = appendNew(vecList, seen, d)
+			for _, f := range found {
+				cosine[f.doc] = f.score
+				vecList = appendNew(vecList, seen, f.doc)
 			}
 		}
 	}
@@ -310,16 +310,16 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		return nil, nil
 	}
 
-	// Every candidate gets both scores, whichever retriever found it.
+	// Every candidate gets both scores, whichever retriever found it (the
+	// two lists share no document).
 	cands := make([]fusedDoc, 0, len(seen))
 	byDoc := make(map[int32]int, len(seen))
 	for _, d := range append(append([]int32(nil), kwList...), vecList...) {
-		if _, dup := byDoc[d]; dup {
-			continue
-		}
 		byDoc[d] = len(cands)
 		c := fusedDoc{doc: d, keyword: ix.keywords.score(terms, d)}
-		if len(vector) == ix.dims {
+		if sim, ok := cosine[d]; ok {
+			c.cosine = sim
+		} else if len(vector) == ix.dims {
 			c.cosine = ix.similarity(ctx, vector, d)
 		}
 		cands = append(cands, c)
@@ -344,22 +344,16 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	}
 	normalise(ranked)
 
+	// The coverage boost is the follow-up's own: carried words found the
+	// conversation's paragraphs already.
 	qterms := queryTerms(query)
-	if len(opt.Carried) > 0 {
-		carried := map[string]bool{}
-		for _, t := range words.Terms(strings.Join(opt.Carried, " ")) {
-			carried[t] = true
+	own := qterms[:0]
+	for _, t := range qterms {
+		if !carried[t.stem] {
+			own = append(own, t)
 		}
-		// The coverage boost is the follow-up's own: carried words
-		// found the conversation's paragraphs already.
-		own := qterms[:0]
-		for _, t := range qterms {
-			if !carried[t.stem] {
-				own = append(own, t)
-			}
-		}
-		qterms = own
 	}
+	qterms = own
 	header := headerIntent(query, qterms)
 	for i := range ranked {
 		p := ix.paras[ranked[i].doc]
@@ -405,9 +399,9 @@ const coverageBoost = 1.0
 // (which are normalised to at most 1).
 const metaBoost = 0.3
 
-// nearest returns the documents in [lo, hi) most similar to vector, best
-// first.
-func (ix *Index) nearest(ctx context.Context, vector []float32, n int, lo, hi int32) ([]int32, error) {
+// nearest returns the documents in [lo, hi) most similar to vector, with
+// their similarity, best first.
+func (ix *Index) nearest(ctx context.Context, vector []float32, n int, lo, hi int32) ([]scoredDoc, error) {
 	var where map[string]string
 	if lo != 0 || hi != int32(len(ix.paras)) {
 		where = map[string]string{"statement": ix.paras[lo].Statement}
@@ -416,7 +410,7 @@ func (ix *Index) nearest(ctx context.Context, vector []float32, n int, lo, hi in
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	return docsOf(res), nil
+	return res, nil
 }
 
 func appendNew(list []int32, seen map[int32]bool, d int32) []int32 {
