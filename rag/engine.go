@@ -178,7 +178,10 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	if acrossIntent(query) {
 		k = acrossParagraphs
 	}
-	hits, err := e.search(ctx, ix, query, SearchOptions{K: k, Statement: req.Statement, Retrieval: req.Retrieval, Carried: carried})
+	// Respelled once ("Marrakech" -> "Marrakesh"): the search and the gate
+	// read the same words.
+	respelled := ix.respellQuery(query)
+	hits, err := e.search(ctx, ix, query, SearchOptions{K: k, Statement: req.Statement, Retrieval: req.Retrieval, Carried: carried, respelled: respelled})
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +190,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		scope = "The indexed statements do"
 	}
 	var a *Answer
-	ev := ix.evidenceFor(ix.respellQuery(query), hits)
+	ev := ix.evidenceFor(respelled, hits)
 	if summaryIntent(query) && ev.unknown == 0 {
 		// "Summarize the 2025 fact sheet": its lead paragraphs answer.
 		if st := ix.summaryTarget(query, req.Statement, hits); st != nil {

@@ -195,6 +195,9 @@ type SearchOptions struct {
 	// a conversation (followup.go): they count carriedWeight of the
 	// query's own words.
 	Carried []string
+	// respelled, when set, is the query already respelled (Engine.Ask
+	// does it once for the search and the gate).
+	respelled string
 }
 
 // carriedWeight is what a word carried into a follow-up counts for.
@@ -252,7 +255,11 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	if len(vector) > 0 && len(vector) != ix.dims {
 		return nil, fmt.Errorf("search: query vector has %d dimensions, the index %d (was the index built with another embedder?)", len(vector), ix.dims)
 	}
-	query = ix.respellQuery(query)
+	if opt.respelled != "" {
+		query = opt.respelled
+	} else {
+		query = ix.respellQuery(query)
+	}
 	useKW := opt.Retrieval != VectorOnly
 	useVec := opt.Retrieval != KeywordOnly && !isZero(vector)
 	terms := unitWeights(words.Terms(query))
