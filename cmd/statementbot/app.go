@@ -88,15 +88,14 @@ func loadChanger(ctx context.Context, env *environment, dataDir string) (*app, e
 	}
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	a := &app{cfg: cfg, log: log, changesOnly: true}
-	a.extractor = extract.New(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache", "wazero")})
+	a.extractor = newExtractor(cfg, log)
 	if a.store, err = openStore(ctx, cfg, log); err != nil {
 		a.close()
 		return nil, err
 	}
 	var emb rag.NamedEmbedder = embeddings.NewLocal(0)
 	if cfg.EmbeddingProvider == "openai" {
-		client := llm.New(llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIKey, Model: cfg.ChatModel, Timeout: cfg.LLMTimeout, Logger: log})
-		emb = embeddings.NewOpenAI(client.OpenAI(), cfg.EmbeddingModel, 0, cfg.LLMTimeout)
+		emb = embeddings.NewOpenAI(newClient(cfg, log).OpenAI(), cfg.EmbeddingModel, 0, cfg.LLMTimeout)
 	}
 	if _, err := a.openLibrary(ctx, emb); err != nil {
 		a.close()
@@ -115,9 +114,7 @@ type appOptions struct {
 func openApp(ctx context.Context, env *environment, cfg config, opts appOptions) (*app, error) {
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	a := &app{cfg: cfg, log: log}
-	// PDFium (WebAssembly) starts on the first PDF only; its compiled code
-	// is cached under the data directory.
-	a.extractor = extract.New(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache", "wazero"), MaxTextBytes: int(cfg.MaxUploadBytes), Log: log})
+	a.extractor = newExtractor(cfg, log)
 
 	pset, err := prompts.Load(cfg.PromptsDir)
 	if err != nil {
@@ -129,11 +126,7 @@ func openApp(ctx context.Context, env *environment, cfg config, opts appOptions)
 	rcfg := rag.Config{Log: log, Prompts: pset, Compare: func(ix *rag.Index, q string) (*rag.Answer, bool) { return compare.Answer(ix, q) }}
 	var client *llm.Client
 	if cfg.llmEnabled() {
-		client = llm.New(llm.Config{
-			BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIKey, Model: cfg.ChatModel,
-			Timeout: cfg.LLMTimeout, MaxRetries: cfg.LLMMaxRetries, MaxConcurrency: cfg.LLMMaxConcurrency,
-			Logger: log,
-		})
+		client = newClient(cfg, log)
 		rcfg.Chat = client
 		if opts.wrapChat != nil {
 			rcfg.Chat = opts.wrapChat(client)
@@ -163,6 +156,23 @@ func openApp(ctx context.Context, env *environment, cfg config, opts appOptions)
 	a.engine = rag.NewEngine(ix, rcfg)
 	a.library.SetEngine(a.engine)
 	return a, nil
+}
+
+// newExtractor reads uploads for add (CLI) and /statement add (serve)
+// alike. PDFium (WebAssembly) starts on the first PDF only; its compiled
+// code is cached under the data directory.
+func newExtractor(cfg config, log *slog.Logger) *extract.Extractor {
+	return extract.New(extract.Options{CacheDir: filepath.Join(cfg.DataDir, "cache", "wazero"), MaxTextBytes: int(cfg.MaxUploadBytes), Log: log})
+}
+
+// newClient is the OpenAI-compatible client for answers and remote
+// embeddings.
+func newClient(cfg config, log *slog.Logger) *llm.Client {
+	return llm.New(llm.Config{
+		BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIKey, Model: cfg.ChatModel,
+		Timeout: cfg.LLMTimeout, MaxRetries: cfg.LLMMaxRetries, MaxConcurrency: cfg.LLMMaxConcurrency,
+		Logger: log,
+	})
 }
 
 func (a *app) mode(client *llm.Client) string {
