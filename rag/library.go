@@ -175,14 +175,24 @@ func (l *Library) Statements() []string {
 func (l *Library) refresh(ctx context.Context, progress Progress) (BuildStats, error) {
 	l.reload.Lock()
 	defer l.reload.Unlock()
+	isCurrent := func(gen int64) bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.live != nil && l.gen >= gen
+	}
+	// The generation first: a whole snapshot is read only when it moved.
+	gen, err := l.st.Generation(ctx)
+	if err != nil {
+		return BuildStats{}, fmt.Errorf("reading the corpus: %w", err)
+	}
+	if isCurrent(gen) {
+		return BuildStats{}, nil
+	}
 	snap, err := l.st.Snapshot(ctx)
 	if err != nil {
 		return BuildStats{}, fmt.Errorf("reading the corpus: %w", err)
 	}
-	l.mu.Lock()
-	current := l.live != nil && l.gen >= snap.Generation
-	l.mu.Unlock()
-	if current {
+	if isCurrent(snap.Generation) {
 		return BuildStats{}, nil
 	}
 	stmts := make([]*Statement, len(snap.Statements))
