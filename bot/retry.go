@@ -41,6 +41,9 @@ func callOptions(ctx context.Context) []discordgo.RequestOption {
 // itself retries 502 a few times, but not 500/503/504) and 429s after
 // their retry_after, if that is at most maxRateLimitWait; a longer one is
 // returned as a *rateLimitedError. Waiting ends with ctx.
+// minRateLimitWait is the least a 429 is waited for.
+const minRateLimitWait = 50 * time.Millisecond
+
 func withRetry(ctx context.Context, call func() error) error {
 	delay := 200 * time.Millisecond
 	var err error
@@ -58,15 +61,18 @@ func withRetry(ctx context.Context, call func() error) error {
 			if limited+rl.RetryAfter > maxRateLimitWait {
 				return &rateLimitedError{retryAfter: rl.RetryAfter, err: err}
 			}
-			wait = rl.RetryAfter
+			// A retry_after of zero still waits a little and counts,
+			// so a stream of 429s cannot retry without end.
+			wait = max(rl.RetryAfter, minRateLimitWait)
 			limited += wait
 			countRetry(ctx, "rate-limit")
 		case transient(err):
 			delay *= 2
 			attempt++
-			if attempt < 4 {
-				countRetry(ctx, "transient")
+			if attempt == 4 {
+				return err // no retry follows: no wait either
 			}
+			countRetry(ctx, "transient")
 		default:
 			return err
 		}
