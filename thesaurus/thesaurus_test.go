@@ -22,15 +22,9 @@ func TestLookup(t *testing.T) {
 		{"jail", "jailhouse", false},
 		{"refugees", "exile", true},             // plural to its base form
 		{"poison gas", "chemical weapon", true}, // a two-word lemma
-		{"attacking", "attack", false},
+		{"attacked", "onslaught", false},        // no headword of its own: found through "attack"
 	} {
 		alts := Lookup(tt.word)
-		if tt.word == "attacking" {
-			if alts == nil {
-				t.Errorf("Lookup(%q): no base form found", tt.word)
-			}
-			continue
-		}
 		if !has(alts, tt.alt, tt.hyper) {
 			t.Errorf("Lookup(%q) = %v, want %q (hypernym %v)", tt.word, alts, tt.alt, tt.hyper)
 		}
