@@ -133,12 +133,13 @@ func summaryLines(st *rag.Statement) []string {
 		n    int
 		text string
 	}
-	var firsts, rest []sent
+	var all, firsts, rest []sent // all in the statement's order
 	for _, p := range st.Paragraphs {
 		if p.Header {
 			continue
 		}
 		for i, s := range ingest.Sentences(p.Text) {
+			all = append(all, sent{p.N, s})
 			if i == 0 {
 				firsts = append(firsts, sent{p.N, s})
 			} else {
@@ -155,14 +156,9 @@ func summaryLines(st *rag.Statement) []string {
 		picked[s] = true
 	}
 	var lines []string
-	for _, p := range st.Paragraphs {
-		if p.Header {
-			continue
-		}
-		for _, s := range ingest.Sentences(p.Text) {
-			if picked[sent{p.N, s}] {
-				lines = append(lines, fmt.Sprintf("%s (¶%d)", truncate(s, 300), p.N))
-			}
+	for _, s := range all {
+		if picked[s] {
+			lines = append(lines, fmt.Sprintf("%s (¶%d)", truncate(s.text, 300), s.n))
 		}
 	}
 	return lines
