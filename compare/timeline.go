@@ -71,15 +71,9 @@ func Timeline(ctx context.Context, src Searcher, topic string) (TopicTimeline, e
 			break
 		}
 	}
-	dates := map[string]time.Time{}
-	for _, st := range src.Statements() {
-		if d, ok := isoDate(st.Date); ok {
-			dates[st.ID] = d
-		}
-	}
 	slices.SortFunc(tl.Entries, func(a, b Entry) int {
-		da, oka := dates[a.Statement]
-		db, okb := dates[b.Statement]
+		da, oka := isoDate(a.Date)
+		db, okb := isoDate(b.Date)
 		switch {
 		case oka && okb:
 			if c := da.Compare(db); c != 0 {
