@@ -18,7 +18,8 @@ import (
 // evidence is what the gate decides on.
 type evidence struct {
 	coverage     float64 // weighted share of the question's content words the best paragraph covers
-	topical      int     // ordinary words of the question (not names, not statement words) in its text
+	topical      int     // ordinary words of the question (not names, not statement words) in the top paragraphs' text
+	anchored     float64 // the best coverage of a paragraph whose text holds an ordinary word of the question (any paragraph when it has none)
 	ordinary     int     // ordinary words in the question
 	unknown      int     // names and words the library never mentions, nor anything spelled like them
 	unknownNames int     // of which names
@@ -78,10 +79,13 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 		if i == extractParagraphs {
 			break
 		}
-		if h.Header && !header {
+		if headerLike(h.Paragraph) && !header {
 			continue // a place name in the dateline answers nothing
 		}
 		cov := ix.coverage(terms, h.doc)
+		if cov > ev.anchored && (ev.ordinary == 0 || ix.holdsOrdinary(terms, h.doc)) {
+			ev.anchored = cov
+		}
 		if ev.best >= 0 && cov <= ev.coverage {
 			continue
 		}
@@ -96,13 +100,24 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 			if i == extractParagraphs {
 				break
 			}
-			if (!h.Header || header) && ix.keywords.has(t.stem, h.doc) {
+			if (!headerLike(h.Paragraph) || header) && ix.keywords.has(t.stem, h.doc) {
 				ev.topical++
 				break
 			}
 		}
 	}
 	return ev
+}
+
+// holdsOrdinary reports whether the text of doc holds an ordinary word of
+// the question.
+func (ix *Index) holdsOrdinary(terms []queryTerm, doc int32) bool {
+	for _, t := range terms {
+		if !t.optional && ix.classify(t) == ordinaryWord && ix.keywords.has(t.stem, doc) {
+			return true
+		}
+	}
+	return false
 }
 
 // Gate thresholds, in one place. Chosen with the feature dump of every
@@ -142,7 +157,7 @@ func (ev evidence) answerable() bool {
 	if ev.best < 0 {
 		return false
 	}
-	a := ev.coverage >= minCoverage+unknownCoverage*float64(ev.unknown) && (ev.topical >= 1 || ev.ordinary == 0)
+	a := ev.anchored >= minCoverage+unknownCoverage*float64(ev.unknown)
 	b := ev.coverage >= minCoverageB && ev.topical >= 2 && ev.similarity >= minSimilarityB
 	c := ev.coverage >= highCoverage+unknownCoverage*float64(ev.unknownNames)
 	d := ev.factoid && ev.unknownNames == 0 && ev.topical >= 1 && ev.coverage >= minCoverageD

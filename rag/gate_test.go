@@ -23,7 +23,7 @@ func libraryEngine(t testing.TB) *Engine {
 			"The ministers of the Forum met today in Riyadh and renewed their commitment to regional stability.\n\n" +
 			"The ministers welcomed the return of displaced families to their homes.\n\n" +
 			"In Africa, the ministers agreed to expand support to civilian courts in West Africa."},
-		{"2024-01-01-fisheries", "Fisheries Notice\n\nJanuary 1, 2024 - Halifax - Fisheries Office\n\nThe cod quota rises by ten percent this year.\n\nSalmon rivers stay closed to anglers."},
+		{"2024-01-01-fisheries", "Fisheries Notice\n\nJanuary 1, 2024 - Halifax - Fisheries Office\n\nThe cod quota rises by ten percent this year.\n\nSalmon rivers stay closed to anglers.\n\nMarie Tremblay, Director General"},
 	}
 	var stmts []*Statement
 	for _, x := range texts {
@@ -59,6 +59,12 @@ func TestGateDecisions(t *testing.T) {
 		{"How do I renew my passport?", false, ""},
 		{"What is the population of Marrakesh?", false, ""},
 		{"What did the ministers say about the Taliban?", false, ""},
+		// The Riyadh paragraphs cover the name, another the ordinary word:
+		// no one paragraph answers.
+		{"What is the quota in Riyadh?", false, ""},
+		// The signature names the notice; the answer is the body's.
+		{"What did Marie Tremblay say about salmon rivers?", true, "2024-01-01-fisheries"},
+		{"According to the notice Marie Tremblay issued, what happens to salmon rivers?", true, "2024-01-01-fisheries"},
 	} {
 		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
 		if err != nil {
@@ -70,6 +76,9 @@ func TestGateDecisions(t *testing.T) {
 		}
 		if tt.statement != "" && a.Citations[0].Statement != tt.statement {
 			t.Errorf("%q: led by %s, want %s: %s", tt.q, a.Citations[0].Statement, tt.statement, a.Text)
+		}
+		if tt.answer && bare(a.Citations[0].Text) {
+			t.Errorf("%q: led by a paragraph of names only: %s", tt.q, a.Text)
 		}
 	}
 }

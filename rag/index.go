@@ -371,7 +371,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		if meta != nil {
 			ranked[i].score += metaBoost * meta[ix.byID[p.Statement]]
 		}
-		if p.Header && !header {
+		if headerLike(p) && !header {
 			ranked[i].score -= 2 // below every body paragraph
 		}
 	}

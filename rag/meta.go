@@ -36,12 +36,25 @@ func metaText(st *Statement) string {
 		b.WriteString(s)
 		b.WriteByte('\n')
 	}
+	// A short paragraph of names and dates — a signature block ("Joseph
+	// R. Biden, Jr. Emmanuel Macron"), a dateline — names the statement
+	// as its metadata does (bare.go).
+	for _, p := range st.Paragraphs {
+		if !p.Header && bare(p.Text) && len(strings.Fields(p.Text)) <= maxSignatureWords {
+			b.WriteString(p.Text)
+			b.WriteByte('\n')
+		}
+	}
 	if d, ok := statementDate(st); ok {
 		// "2021", "june", "28": the forms people use to name a date.
 		b.WriteString(d.Format("2006 January 2"))
 	}
 	return b.String()
 }
+
+// maxSignatureWords bounds the bare paragraphs taken as metadata: a
+// signature block or a dateline, not a list of names.
+const maxSignatureWords = 16
 
 func statementDate(st *Statement) (time.Time, bool) {
 	d, err := time.Parse("2006-01-02", st.Date)

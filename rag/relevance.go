@@ -134,6 +134,13 @@ func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 // leaders?" and "Who met, according to the joint statement?" ask about
 // what the statement says, not about the statement.
 func headerIntent(q string, terms []queryTerm) bool {
+	// "According to the joint statement Biden and Macron issued in Rome,
+	// where …?": the opening phrase names the statement; the question
+	// follows it.
+	if m := sourcePhraseRE.FindStringIndex(q); m != nil {
+		q = q[m[1]:]
+		terms = queryTerms(q)
+	}
 	for _, t := range terms {
 		switch t.stem {
 		case "issu", "publish", "releas", "date", "sourc", "author", "dat", "sign":
@@ -142,6 +149,10 @@ func headerIntent(q string, terms []queryTerm) bool {
 	}
 	return aboutDocumentRE.MatchString(strings.TrimSpace(q))
 }
+
+// sourcePhraseRE matches an opening phrase that names where the answer is
+// to be found, up to its comma.
+var sourcePhraseRE = regexp.MustCompile(`(?i)^\s*(?:according to|as (?:stated|said|set out) in|in|per|under)\s[^,;?]{3,}?,\s*`)
 
 // aboutDocumentRE matches who/when/where questions whose subject is the
 // statement itself ("When was this statement made?"), not one that only
