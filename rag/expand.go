@@ -1,6 +1,8 @@
 package rag
 
 import (
+	"strings"
+
 	"github.com/statementbot/statementbot/thesaurus"
 	"github.com/statementbot/statementbot/words"
 )
@@ -24,6 +26,11 @@ import (
 // lacks, synonyms at 0.4, gives the same key facts as literal on every
 // set (0.812 corpus, 0.900 bundled) and recall@3 0.833 vs 0.854 on the
 // corpus: on these sets it buys nothing yet.
+//
+// The other words also count, at their credit, in the coverage that ranks
+// the candidates (not in the gate's), and a lemma of two words is also
+// looked for joined ("cease-fire" -> "ceasefire", as words.Tokens indexes
+// hyphenated words): corpus recall@1 0.667 -> 0.688, key facts unchanged.
 const (
 	synonymCredit  = 0.4 // a synonym found counts for this share of the word
 	hypernymCredit = 0.0 // more general words: off (see above)
@@ -54,7 +61,13 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 			if credit == 0 {
 				continue
 			}
-			for _, w := range a.Words {
+			ws := a.Words
+			if len(ws) > 1 {
+				// "cease-fire" is also written "ceasefire" (words.Tokens
+				// indexes a hyphenated word joined as well).
+				ws = append(ws[:len(ws):len(ws)], strings.Join(ws, ""))
+			}
+			for _, w := range ws {
 				if words.IsStopword(w) {
 					continue
 				}
@@ -133,4 +146,22 @@ func (ix *Index) withAlternatives(terms []weightedTerm, q string) []weightedTerm
 		}
 	}
 	return terms
+}
+
+// withTermAlternatives sets the other words of the terms of q the index
+// lacks, for coverage in ranking.
+func (ix *Index) withTermAlternatives(terms []queryTerm, q string) {
+	any := false
+	for _, t := range terms {
+		any = any || ix.lacks(t.stem)
+	}
+	if !any {
+		return
+	}
+	alts := alternativesOf(q, ix.lacks)
+	for i := range terms {
+		if ix.lacks(terms[i].stem) {
+			terms[i].alts = alts[terms[i].stem]
+		}
+	}
 }

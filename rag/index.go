@@ -362,6 +362,9 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	}
 	qterms = own
 	header := headerIntent(query, qterms)
+	if opt.Retrieval != Literal {
+		ix.withTermAlternatives(qterms, query)
+	}
 	for i := range ranked {
 		p := ix.paras[ranked[i].doc]
 		// How much of the question the paragraph holds, each word

@@ -44,6 +44,9 @@ type queryTerm struct {
 	optional bool
 	// proper is a capitalised word that does not start the question.
 	proper bool
+	// alts are other words for it (expand.go), set only where the
+	// search may use them; found, one counts for its credit of the word.
+	alts []alternative
 }
 
 // queryTerms returns the distinct content words of q with their weights.
@@ -118,7 +121,15 @@ func (ix *Index) coverage(terms []queryTerm, doc int32) float64 {
 		total += t.weight
 		if found {
 			have += t.weight
+			continue
 		}
+		credit := 0.0
+		for _, a := range t.alts {
+			if a.credit > credit && ix.keywords.has(a.stem, doc) {
+				credit = a.credit
+			}
+		}
+		have += credit * t.weight
 	}
 	if total == 0 {
 		return 0
