@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/words"
 )
 
@@ -21,14 +22,61 @@ import (
 // dropped it); the unsupported sentences there have none.
 const minSupport = 1.0 / 3
 
-// supported reports whether sentence (markers removed) is supported by the
-// paragraphs numbered cited.
-func (ix *Index) supported(sentence, q string, cited []int, hits []Hit) bool {
-	var sets []map[string]bool // the stems of the cited paragraphs' sentences
-	for _, n := range cited {
-		for _, sn := range ix.sentencesOf(hits[n-1].doc) {
-			sets = append(sets, sn.set)
+// citable are the numbered texts (from 1) a model's sentences may cite.
+type citable interface {
+	count() int
+	text(n int) string
+	// sentenceStems are the content-word stem sets of text n's sentences.
+	sentenceStems(n int) []map[string]bool
+}
+
+// hitSources are the hits of an answer prompt, analysed by the index.
+type hitSources struct {
+	ix   *Index
+	hits []Hit
+}
+
+func (h hitSources) count() int        { return len(h.hits) }
+func (h hitSources) text(n int) string { return h.hits[n-1].Text }
+func (h hitSources) sentenceStems(n int) []map[string]bool {
+	var sets []map[string]bool
+	for _, sn := range h.ix.sentencesOf(h.hits[n-1].doc) {
+		sets = append(sets, sn.set)
+	}
+	return sets
+}
+
+// textSources are texts outside the index, analysed as the index
+// analyses its paragraphs' sentences.
+type textSources struct {
+	texts []string
+	stems [][]map[string]bool
+}
+
+func newTextSources(texts []string) textSources {
+	src := textSources{texts: texts, stems: make([][]map[string]bool, len(texts))}
+	for i, t := range texts {
+		for _, s := range ingest.Sentences(t) {
+			set := map[string]bool{}
+			for _, st := range words.Terms(s) {
+				set[st] = true
+			}
+			src.stems[i] = append(src.stems[i], set)
 		}
+	}
+	return src
+}
+
+func (t textSources) count() int                            { return len(t.texts) }
+func (t textSources) text(n int) string                     { return t.texts[n-1] }
+func (t textSources) sentenceStems(n int) []map[string]bool { return t.stems[n-1] }
+
+// supported reports whether sentence (markers removed) is supported by the
+// sources numbered cited.
+func supported(sentence, q string, cited []int, src citable) bool {
+	var sets []map[string]bool // the stems of the cited sources' sentences
+	for _, n := range cited {
+		sets = append(sets, src.sentenceStems(n)...)
 	}
 	question := map[string]bool{}
 	for _, t := range words.Tokens(q) {
