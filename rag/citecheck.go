@@ -78,7 +78,8 @@ type CheckedSentence struct {
 
 // CheckSources checks text, written by a model citing sources as [n]
 // (n from 1), as answers are checked (checkSentences): it returns the
-// sentences kept and how many were dropped. about is what the model was
+// sentences kept and how many were dropped. Figures written in words
+// count as figures: a cited source must have them. about is what the model was
 // told besides the sources (names, dates and words there count as known).
 // A reply that declines, citing nothing, keeps no sentence and counts as
 // one dropped.

@@ -13,6 +13,8 @@ import (
 // paragraph 1 too). Supported means: every number and every name
 // (capitalised word after the first) it uses occurs in a cited paragraph
 // or in the question, and at least minSupport of its content words do.
+// Texts checked through CheckSources hold figures in words ("seven
+// million") to the same rule.
 
 // minSupport is the share of a sentence's content words that must occur
 // in its cited paragraphs or the question. Paraphrase is the model's job,
@@ -28,6 +30,11 @@ type citable interface {
 	text(n int) string
 	// sentenceStems are the content-word stem sets of text n's sentences.
 	sentenceStems(n int) []map[string]bool
+	// figuresInWords holds figures written in words ("seven", "million")
+	// to the rule for figures: a cited text must have them. Answers may
+	// count what a paragraph lists ("Four countries joined"); a reworded
+	// comparison, whose point is changed figures, may not.
+	figuresInWords() bool
 }
 
 // hitSources are the hits of an answer prompt, analysed by the index.
@@ -36,8 +43,9 @@ type hitSources struct {
 	hits []Hit
 }
 
-func (h hitSources) count() int        { return len(h.hits) }
-func (h hitSources) text(n int) string { return h.hits[n-1].Text }
+func (h hitSources) count() int           { return len(h.hits) }
+func (h hitSources) text(n int) string    { return h.hits[n-1].Text }
+func (h hitSources) figuresInWords() bool { return false }
 func (h hitSources) sentenceStems(n int) []map[string]bool {
 	var sets []map[string]bool
 	for _, sn := range h.ix.sentencesOf(h.hits[n-1].doc) {
@@ -70,6 +78,7 @@ func newTextSources(texts []string) textSources {
 func (t textSources) count() int                            { return len(t.texts) }
 func (t textSources) text(n int) string                     { return t.texts[n-1] }
 func (t textSources) sentenceStems(n int) []map[string]bool { return t.stems[n-1] }
+func (t textSources) figuresInWords() bool                  { return true }
 
 // supported reports whether sentence (markers removed) is supported by the
 // sources numbered cited.
@@ -99,7 +108,8 @@ func supported(sentence, q string, cited []int, src citable) bool {
 		if word == "" {
 			continue
 		}
-		specific := strings.IndexFunc(word, unicode.IsDigit) >= 0 || i > 0 && unicode.IsUpper([]rune(word)[0])
+		specific := strings.IndexFunc(word, unicode.IsDigit) >= 0 || i > 0 && unicode.IsUpper([]rune(word)[0]) ||
+			src.figuresInWords() && numberWordRE.MatchString(word)
 		for _, t := range words.Tokens(word) {
 			if words.IsStopword(t) {
 				continue

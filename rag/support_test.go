@@ -44,15 +44,15 @@ func TestCheckSources(t *testing.T) {
 		"Before: The delegates approved the harbour budget of four million euros. After: The delegates approved the harbour budget of six million euros.",
 		"A new pier opens in May.",
 	}
-	text := `The harbour budget rises from four to six million euros [1]. A new pier opens in May [2]. ` +
+	text := `The harbour budget rises from four to six million euros [1]. It rises to seven million euros [1]. A new pier opens in May [2]. ` +
 		`A casino opens in June [2]. The pier "opens in spring" [2]. Nothing else changes. The budget grows [3].`
 	kept, dropped := CheckSources("Harbour Notice (2024-03-03) and Harbour Notice (2025-03-03)", text, sources)
 	want := []CheckedSentence{
 		{Text: "The harbour budget rises from four to six million euros", Punct: ".", Cited: []int{1}},
 		{Text: "A new pier opens in May", Punct: ".", Cited: []int{2}},
 	}
-	if !reflect.DeepEqual(kept, want) || dropped != 4 {
-		t.Errorf("kept %+v, dropped %d; want %+v, 4 dropped", kept, dropped, want)
+	if !reflect.DeepEqual(kept, want) || dropped != 5 {
+		t.Errorf("kept %+v, dropped %d; want %+v, 5 dropped", kept, dropped, want)
 	}
 	if kept, dropped := CheckSources("", "The changes are not covered by the statement.", sources); kept != nil || dropped != 1 {
 		t.Errorf("a declining reply: kept %+v, dropped %d", kept, dropped)
