@@ -87,6 +87,7 @@ func (b *Bot) watchAnnouncements(ctx context.Context) {
 		pending = b.postPending(ctx, ix, pending)
 		select {
 		case <-ctx.Done():
+			b.postPending(ctx, ix, pending) // gives them back
 			return
 		case <-ticker.C:
 		}
@@ -117,29 +118,34 @@ func (b *Bot) claimNew(ctx context.Context, ix *rag.Index, pending []pendingAnno
 }
 
 // postPending posts the pending announcements and returns those to try
-// again on the next round.
+// again on the next round. Once ctx ends none is started (each is given
+// back for the next bot to post), but one being posted is finished within
+// the shutdown grace (b.ctx): given back unposted, a post that did reach
+// Discord would be posted again.
 func (b *Bot) postPending(ctx context.Context, ix *rag.Index, pending []pendingAnnouncement) []pendingAnnouncement {
 	var again []pendingAnnouncement
 	for _, p := range pending {
 		st, ok := ix.Statement(p.v.ID)
-		if !ok || st.Hash != p.v.Hash {
-			// Removed or replaced before it could be announced.
+		if !ok || st.Hash != p.v.Hash || ctx.Err() != nil {
+			// Removed or replaced before it could be announced, or
+			// stopping.
 			b.release(ctx, p)
 			continue
 		}
 		msg := announcement(ix, st)
-		err := withRetry(ctx, func() error {
+		post := b.ctx
+		err := withRetry(post, func() error {
 			_, err := b.s.ChannelMessageSendComplex(b.cfg.AnnounceChannelID, &discordgo.MessageSend{
 				Content: msg, AllowedMentions: noMentions(),
-			}, callOptions(ctx)...)
+			}, callOptions(post)...)
 			return err
 		})
 		if err == nil {
 			b.log.Info("announced a new statement", "statement", st.ID, "channel", b.cfg.AnnounceChannelID)
 			continue
 		}
-		if ctx.Err() != nil {
-			// Stopping: the next process to start posts it.
+		if post.Err() != nil {
+			// Cut by the end of the shutdown grace: the next bot posts it.
 			b.release(ctx, p)
 			continue
 		}

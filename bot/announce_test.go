@@ -23,8 +23,9 @@ func withAnnouncements() option {
 }
 
 const (
-	harbour2024 = "---\ntitle: Harbour Notice\ndate: 2024-03-03\nissuer: Harbour Office\n---\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted.\n\nThe ferry keeps its winter timetable for @everyone."
-	harbour2025 = "---\ntitle: Harbour Notice\ndate: 2025-03-03\nissuer: Harbour Office\n---\nThe lighthouse will be repainted.\n\nThe delegates approved the harbour budget of six million euros.\n\nA new pier opens in May."
+	harbour2024   = "---\ntitle: Harbour Notice\ndate: 2024-03-03\nissuer: Harbour Office\n---\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted.\n\nThe ferry keeps its winter timetable for @everyone."
+	harbourAutumn = "---\ntitle: Harbour Notice\ndate: 2024-09-09\nissuer: Harbour Office\n---\nThe autumn regatta is cancelled."
+	harbour2025   = "---\ntitle: Harbour Notice\ndate: 2025-03-03\nissuer: Harbour Office\n---\nThe lighthouse will be repainted.\n\nThe delegates approved the harbour budget of six million euros.\n\nA new pier opens in May."
 )
 
 // addElsewhere adds a statement as another process would: its own
@@ -101,18 +102,23 @@ func TestAnnounceNewStatements(t *testing.T) {
 	h.checkNoPings()
 }
 
-// TestAnnounceAfterRestart: statements added while no bot ran are
-// announced by the next bot to start, except one another process has
-// claimed; the bundled statement, there when announcements began, never.
+// TestAnnounceAfterRestart: a statement announced is not announced again
+// by the next bot to start; statements added while no bot ran are, except
+// one another process has claimed; the bundled statement, there when
+// announcements began, never.
 func TestAnnounceAfterRestart(t *testing.T) {
 	first := start(t, withAnnouncements())
+	addElsewhere(t, first, "2024-03-03-harbour.md", harbour2024)
+	if got := first.announcements("2024-03-03-harbour"); len(got) != 1 {
+		t.Fatalf("first bot: %d announcements, want 1", len(got))
+	}
 	if err := first.stop(); err != nil {
 		t.Fatal(err)
 	}
 	// While no bot runs: one statement is added and claimed by another
 	// process, then another is added.
-	addElsewhere(t, first, "2024-03-03-harbour.md", harbour2024)
-	claimed, err := first.store.Statement(context.Background(), "", "2024-03-03-harbour")
+	addElsewhere(t, first, "2024-09-09-harbour.md", harbourAutumn)
+	claimed, err := first.store.Statement(context.Background(), "", "2024-09-09-harbour")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,11 +128,11 @@ func TestAnnounceAfterRestart(t *testing.T) {
 	addElsewhere(t, first, "2025-03-03-harbour.md", harbour2025)
 
 	second := startOn(t, first.storeDir, withAnnouncements())
-	// Announcements are posted oldest added first: once the second is
-	// out, the bundled one and the first would have been.
+	// Announcements are posted oldest added first: once the last is out,
+	// any other would have been.
 	got := second.announcements("2025-03-03-harbour")
 	if len(got) != 1 {
-		t.Errorf("%d announcements, want 1 (the bundled statement predates the announcements; the 2024 one was another process's):\n%v", len(got), got)
+		t.Errorf("second bot: %d announcements, want 1 (the bundled statement predates the announcements, the first was announced before the restart, the autumn one was another process's):\n%v", len(got), got)
 	}
 	if pending, err := second.store.Unannounced(context.Background(), ""); err != nil || len(pending) != 0 {
 		t.Errorf("unannounced after the restart: %v, err %v", pending, err)
