@@ -132,7 +132,7 @@ func (b *Bot) postPending(ctx context.Context, ix *rag.Index, pending []pendingA
 			b.release(ctx, p)
 			continue
 		}
-		msg := announcement(ix, st)
+		msg := b.announcement(b.ctx, ix, st)
 		post := b.ctx
 		err := withRetry(post, func() error {
 			_, err := b.s.ChannelMessageSendComplex(b.cfg.AnnounceChannelID, &discordgo.MessageSend{
@@ -211,10 +211,11 @@ func summaryLines(st *rag.Statement) []string {
 // announcement is the message announcing st: its title, date and
 // issuer, a summary of up to five sentences (the first of each body
 // paragraph) citing their paragraphs, and what changed since the previous
-// statement of its series, when there is one; within Discord's limit.
-func announcement(ix *rag.Index, st *rag.Statement) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "**New statement: %s**\n", truncate(st.Title, 300))
+// statement of its series, when there is one (reworded when it can be);
+// within Discord's limit.
+func (b *Bot) announcement(ctx context.Context, ix *rag.Index, st *rag.Statement) string {
+	var msg strings.Builder
+	fmt.Fprintf(&msg, "**New statement: %s**\n", truncate(st.Title, 300))
 	var meta []string
 	for _, s := range []string{st.Date, st.Issuer, st.Place} {
 		if s != "" {
@@ -222,17 +223,21 @@ func announcement(ix *rag.Index, st *rag.Statement) string {
 		}
 	}
 	meta = append(meta, "`"+st.ID+"`")
-	b.WriteString(strings.Join(meta, " · ") + "\n")
+	msg.WriteString(strings.Join(meta, " · ") + "\n")
 	for _, l := range summaryLines(st) {
-		b.WriteString("\n" + l)
+		msg.WriteString("\n" + l)
 	}
 	if prev := compare.Previous(ix.Statements(), st); prev != nil {
 		res := compare.Compare(prev, st)
-		fmt.Fprintf(&b, "\n\n%s", truncate(res.Headline(), 600))
-		for _, c := range res.Important(3) {
-			fmt.Fprintf(&b, "\n• **%s** %s", c.Where(), c.Gist(200))
+		fmt.Fprintf(&msg, "\n\n%s", truncate(res.Headline(), 600))
+		if prose := b.reword(ctx, res); prose != "" {
+			fmt.Fprintf(&msg, " %s", truncate(prose, 1000))
+		} else {
+			for _, c := range res.Important(3) {
+				fmt.Fprintf(&msg, "\n• **%s** %s", c.Where(), c.Gist(200))
+			}
 		}
-		fmt.Fprintf(&b, "\n-# Every change: /compare old:%s new:%s", prev.ID, st.ID)
+		fmt.Fprintf(&msg, "\n-# Every change: /compare old:%s new:%s", prev.ID, st.ID)
 	}
-	return truncate(b.String(), maxContent)
+	return truncate(msg.String(), maxContent)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/statementbot/statementbot/bot/discordtest"
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/rag/llm/llmtest"
 	"github.com/statementbot/statementbot/statements"
 	"github.com/statementbot/statementbot/store"
 	"github.com/statementbot/statementbot/store/sqlite"
@@ -138,4 +139,20 @@ func TestAnnounceAfterRestart(t *testing.T) {
 		t.Errorf("unannounced after the restart: %v, err %v", pending, err)
 	}
 	second.checkNoPings()
+}
+
+// TestAnnounceReworded: with a model, an announcement's comparison is its
+// prose, checked against the changes.
+func TestAnnounceReworded(t *testing.T) {
+	srv := llmtest.New(t)
+	h := start(t, withAnnouncements(), withReword(srv, harbourProse))
+	addElsewhere(t, h, "2024-03-03-harbour.md", harbour2024)
+	addElsewhere(t, h, "2025-03-03-harbour.md", harbour2025)
+	got := h.announcements("2025-03-03-harbour")
+	last := got[len(got)-1].Content
+	want := "1 paragraph is unchanged. The harbour budget rises from four million euros to six million euros (¶2 → ¶3). A new pier opens in May (new ¶4).\n-# Every change: /compare old:2024-03-03-harbour new:2025-03-03-harbour"
+	if !strings.Contains(last, want) || strings.Contains(last, "•") {
+		t.Errorf("announcement lacks %q, or lists the changes:\n%s", want, last)
+	}
+	h.checkNoPings()
 }

@@ -78,6 +78,10 @@ type Config struct {
 	// AnnounceInterval is how often the index is checked for new
 	// statements (default 2 s).
 	AnnounceInterval time.Duration
+	// Reword, when set, words the most telling changes of /compare
+	// summaries and announcements as prose (a language model's, checked);
+	// nil, or a failed rewording, lists them as computed.
+	Reword Rewording
 
 	// ticker paces the streaming edits (default: a time.Ticker of
 	// EditInterval); tests tick it themselves.

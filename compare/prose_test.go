@@ -30,6 +30,7 @@ func TestProse(t *testing.T) {
 		{"supported", []llmtest.Reply{{Content: good}}, res.Headline() +
 			" The harbour budget grows from four million euros to six million euros [1][2]. A new pier opens in May [3]. The ferry's winter timetable is no longer mentioned [4]."},
 		{"invented change", []llmtest.Reply{{Content: good + " The harbour also gets a casino worth 90 million euros [2]."}}, ""},
+		{"invented thing", []llmtest.Reply{{Content: good + " A casino opens on the pier [2]."}}, ""},
 		{"invented figure", []llmtest.Reply{{Content: "The harbour budget grows from four million euros to seven million euros [1]."}}, ""},
 		{"no citation", []llmtest.Reply{{Content: "The budget grew and a pier was added."}}, ""},
 		{"wrong citation", []llmtest.Reply{{Content: "A new pier opens in May [1]."}}, ""},

@@ -77,14 +77,13 @@ type CheckedSentence struct {
 }
 
 // CheckSources checks text, written by a model citing sources as [n]
-// (n from 1), as answers are checked (checkSentences): it returns the
-// sentences kept and how many were dropped. Figures written in words
-// count as figures: a cited source must have them. about is what the model was
-// told besides the sources (names, dates and words there count as known).
-// A reply that declines, citing nothing, keeps no sentence and counts as
-// one dropped.
-func CheckSources(about, text string, sources []string) (kept []CheckedSentence, dropped int) {
-	kept, dropped, declined := checkSentences(about, text, newTextSources(sources))
+// (n from 1), as answers are checked (checkSentences), by rules r: it
+// returns the sentences kept and how many were dropped. about is what the
+// model was told besides the sources, and the words its writing may use
+// anyway: they count as found. A reply that declines, citing nothing,
+// keeps no sentence and counts as one dropped.
+func CheckSources(about, text string, sources []string, r Rules) (kept []CheckedSentence, dropped int) {
+	kept, dropped, declined := checkSentences(about, text, newTextSources(sources, r))
 	if declined {
 		return nil, 1
 	}

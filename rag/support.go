@@ -13,8 +13,7 @@ import (
 // paragraph 1 too). Supported means: every number and every name
 // (capitalised word after the first) it uses occurs in a cited paragraph
 // or in the question, and at least minSupport of its content words do.
-// Texts checked through CheckSources hold figures in words ("seven
-// million") to the same rule.
+// Texts checked through CheckSources may be held to more (Rules).
 
 // minSupport is the share of a sentence's content words that must occur
 // in its cited paragraphs or the question. Paraphrase is the model's job,
@@ -30,12 +29,24 @@ type citable interface {
 	text(n int) string
 	// sentenceStems are the content-word stem sets of text n's sentences.
 	sentenceStems(n int) []map[string]bool
-	// figuresInWords holds figures written in words ("seven", "million")
-	// to the rule for figures: a cited text must have them. Answers may
-	// count what a paragraph lists ("Four countries joined"); a reworded
-	// comparison, whose point is changed figures, may not.
-	figuresInWords() bool
+	// rules are how strict the check is: answers may count what a
+	// paragraph lists ("Four countries joined") and paraphrase freely
+	// (answerRules); other writing may be held to more.
+	rules() Rules
 }
+
+// Rules tighten the support check.
+type Rules struct {
+	// FiguresInWords holds figures written in words ("seven", "million")
+	// to the rule for figures: a cited text must have them.
+	FiguresInWords bool
+	// MinShare is the share of a sentence's content words that its cited
+	// texts (or the question) must hold.
+	MinShare float64
+}
+
+// answerRules are the rules of model answers.
+var answerRules = Rules{MinShare: minSupport}
 
 // hitSources are the hits of an answer prompt, analysed by the index.
 type hitSources struct {
@@ -43,9 +54,9 @@ type hitSources struct {
 	hits []Hit
 }
 
-func (h hitSources) count() int           { return len(h.hits) }
-func (h hitSources) text(n int) string    { return h.hits[n-1].Text }
-func (h hitSources) figuresInWords() bool { return false }
+func (h hitSources) count() int        { return len(h.hits) }
+func (h hitSources) text(n int) string { return h.hits[n-1].Text }
+func (h hitSources) rules() Rules      { return answerRules }
 func (h hitSources) sentenceStems(n int) []map[string]bool {
 	var sets []map[string]bool
 	for _, sn := range h.ix.sentencesOf(h.hits[n-1].doc) {
@@ -55,14 +66,15 @@ func (h hitSources) sentenceStems(n int) []map[string]bool {
 }
 
 // textSources are texts outside the index, analysed as the index
-// analyses its paragraphs' sentences.
+// analyses its paragraphs' sentences, checked by rules r.
 type textSources struct {
 	texts []string
 	stems [][]map[string]bool
+	r     Rules
 }
 
-func newTextSources(texts []string) textSources {
-	src := textSources{texts: texts, stems: make([][]map[string]bool, len(texts))}
+func newTextSources(texts []string, r Rules) textSources {
+	src := textSources{texts: texts, stems: make([][]map[string]bool, len(texts)), r: r}
 	for i, t := range texts {
 		for _, s := range ingest.Sentences(t) {
 			set := map[string]bool{}
@@ -78,7 +90,7 @@ func newTextSources(texts []string) textSources {
 func (t textSources) count() int                            { return len(t.texts) }
 func (t textSources) text(n int) string                     { return t.texts[n-1] }
 func (t textSources) sentenceStems(n int) []map[string]bool { return t.stems[n-1] }
-func (t textSources) figuresInWords() bool                  { return true }
+func (t textSources) rules() Rules                          { return t.r }
 
 // supported reports whether sentence (markers removed) is supported by the
 // sources numbered cited.
@@ -109,7 +121,7 @@ func supported(sentence, q string, cited []int, src citable) bool {
 			continue
 		}
 		specific := strings.IndexFunc(word, unicode.IsDigit) >= 0 || i > 0 && unicode.IsUpper([]rune(word)[0]) ||
-			src.figuresInWords() && numberWordRE.MatchString(word)
+			src.rules().FiguresInWords && numberWordRE.MatchString(word)
 		for _, t := range words.Tokens(word) {
 			if words.IsStopword(t) {
 				continue
@@ -124,5 +136,5 @@ func supported(sentence, q string, cited []int, src citable) bool {
 			}
 		}
 	}
-	return content == 0 || float64(found) >= minSupport*float64(content)
+	return content == 0 || float64(found) >= src.rules().MinShare*float64(content)
 }

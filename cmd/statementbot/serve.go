@@ -92,7 +92,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
-		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace,
+		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace, Reword: a.prose,
 	}
 	switch {
 	case cfg.AnnounceChannelID != "" && a.store == nil:
