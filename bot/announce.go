@@ -55,6 +55,9 @@ type pendingAnnouncement struct {
 // posted) and reports whether this bot may announce.
 func (b *Bot) startAnnouncements(ctx context.Context) bool {
 	started, err := b.cfg.Announcements.StartAnnouncements(ctx, announceLibrary)
+	if err != nil && ctx.Err() != nil {
+		return false // stopped while starting: Run returns cleanly
+	}
 	if err != nil {
 		b.log.Error("could not start announcements; not announcing new statements", "err", err)
 		return false
