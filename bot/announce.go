@@ -2,11 +2,7 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,20 +11,28 @@ import (
 	"github.com/statementbot/statementbot/compare"
 	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/store"
 )
 
-// Announcements records the statements announced in the announcement
-// channel, shared by every process serving one library: a statement is
-// posted once, by the process whose Claim succeeds, and not again after a
-// restart.
+// Announcements decides, for every process on one store, which
+// statements are announced in the announcement channel and by whom
+// (store.Store is one; see store/announce.go): announcements begin once,
+// with the statements stored then counted as announced; each statement
+// version stored after that — added from Discord, the CLI, another
+// process, or while no bot ran — is posted by the one process whose claim
+// wins, and not again after a restart.
 type Announcements interface {
-	// Claim records statement id (its text identified by hash) as
-	// announced and reports whether this call recorded it: false when it
-	// was claimed before, by this process or another.
-	Claim(ctx context.Context, id, hash string) (bool, error)
-	// Release forgets a claim whose post failed for good.
-	Release(ctx context.Context, id, hash string) error
+	StartAnnouncements(ctx context.Context, library string) (started bool, err error)
+	Unannounced(ctx context.Context, library string) ([]store.StatementVersion, error)
+	ClaimAnnouncement(ctx context.Context, v store.StatementVersion) (won bool, err error)
+	ReleaseAnnouncement(ctx context.Context, v store.StatementVersion) error
 }
+
+var _ Announcements = store.Store(nil)
+
+// announceLibrary is the library whose statements are announced: the
+// shared one.
+const announceLibrary = ""
 
 // defaultAnnounceInterval is how often the bot looks for a new index.
 const defaultAnnounceInterval = 2 * time.Second
@@ -42,68 +46,109 @@ const announceSummarySentences = 5
 
 // pendingAnnouncement is a claimed statement not yet posted.
 type pendingAnnouncement struct {
-	id, hash string
-	tries    int
+	v     store.StatementVersion
+	tries int
 }
 
-// watchAnnouncements posts, to the announcement channel, each statement
-// that appears in the index after known (the index when the bot
-// started): added from Discord, the CLI or another process, once its
-// index reaches this one. It returns when ctx ends.
-func (b *Bot) watchAnnouncements(ctx context.Context, known *rag.Index) {
+// startAnnouncements begins the announcements in the store (once for
+// every process and restart; the statements stored before are not
+// posted) and reports whether this bot may announce.
+func (b *Bot) startAnnouncements(ctx context.Context) bool {
+	started, err := b.cfg.Announcements.StartAnnouncements(ctx, announceLibrary)
+	if err != nil && ctx.Err() != nil {
+		return false // stopped while starting: Run returns cleanly
+	}
+	if err != nil {
+		b.log.Error("could not start announcements; not announcing new statements", "err", err)
+		return false
+	}
+	if started {
+		b.log.Info("announcements begin: statements added from now on are announced", "channel", b.cfg.AnnounceChannelID)
+	}
+	return true
+}
+
+// watchAnnouncements posts, to the announcement channel, the statements
+// the store holds unannounced, once this process's index has them: at
+// start (those added while no bot ran) and whenever the index changes.
+// It returns when ctx ends.
+func (b *Bot) watchAnnouncements(ctx context.Context) {
 	ticker := time.NewTicker(b.cfg.AnnounceInterval)
 	defer ticker.Stop()
-	ids := statementIDs(known)
+	var scanned *rag.Index // the index last checked against the store
 	var pending []pendingAnnouncement
 	for {
+		ix := b.cfg.Answerer.Index()
+		if ix != scanned {
+			var err error
+			if pending, err = b.claimNew(ctx, ix, pending); err != nil {
+				b.log.Warn("could not read the statements to announce; trying again", "err", err)
+			} else {
+				scanned = ix
+			}
+		}
+		pending = b.postPending(ctx, ix, pending)
 		select {
 		case <-ctx.Done():
+			b.postPending(ctx, ix, pending) // gives them back
 			return
 		case <-ticker.C:
 		}
-		ix := b.cfg.Answerer.Index()
-		if ix != known {
-			for _, st := range ix.Statements() {
-				if ids[st.ID] {
-					continue
-				}
-				ok, err := b.cfg.Announcements.Claim(ctx, st.ID, st.Hash)
-				switch {
-				case err != nil:
-					b.log.Warn("could not claim an announcement; not posting it", "statement", st.ID, "err", err)
-				case ok:
-					pending = append(pending, pendingAnnouncement{id: st.ID, hash: st.Hash})
-				}
-			}
-			known, ids = ix, statementIDs(ix)
-		}
-		pending = b.postPending(ctx, ix, pending)
 	}
 }
 
+// claimNew claims the unannounced statements that ix holds (a statement
+// this index does not hold yet is claimed once it does) and returns them
+// after pending, oldest added first.
+func (b *Bot) claimNew(ctx context.Context, ix *rag.Index, pending []pendingAnnouncement) ([]pendingAnnouncement, error) {
+	vs, err := b.cfg.Announcements.Unannounced(ctx, announceLibrary)
+	if err != nil {
+		return pending, err
+	}
+	for _, v := range vs {
+		if st, ok := ix.Statement(v.ID); !ok || st.Hash != v.Hash {
+			continue
+		}
+		won, err := b.cfg.Announcements.ClaimAnnouncement(ctx, v)
+		switch {
+		case err != nil:
+			return pending, err
+		case won:
+			pending = append(pending, pendingAnnouncement{v: v})
+		}
+	}
+	return pending, nil
+}
+
 // postPending posts the pending announcements and returns those to try
-// again on the next round.
+// again on the next round. Once ctx ends none is started (each is given
+// back for the next bot to post), but one being posted is finished within
+// the shutdown grace (b.ctx): given back unposted, a post that did reach
+// Discord would be posted again.
 func (b *Bot) postPending(ctx context.Context, ix *rag.Index, pending []pendingAnnouncement) []pendingAnnouncement {
 	var again []pendingAnnouncement
 	for _, p := range pending {
-		st, ok := ix.Statement(p.id)
-		if !ok || st.Hash != p.hash {
-			// Removed or replaced before it could be announced.
+		st, ok := ix.Statement(p.v.ID)
+		if !ok || st.Hash != p.v.Hash || ctx.Err() != nil {
+			// Removed or replaced before it could be announced, or
+			// stopping.
 			b.release(ctx, p)
 			continue
 		}
-		msg := announcement(ix, st)
-		err := withRetry(ctx, func() error {
+		msg := b.announcement(b.ctx, ix, st)
+		post := b.ctx
+		err := withRetry(post, func() error {
 			_, err := b.s.ChannelMessageSendComplex(b.cfg.AnnounceChannelID, &discordgo.MessageSend{
 				Content: msg, AllowedMentions: noMentions(),
-			}, callOptions(ctx)...)
+			}, callOptions(post)...)
 			return err
 		})
 		if err == nil {
 			b.log.Info("announced a new statement", "statement", st.ID, "channel", b.cfg.AnnounceChannelID)
 			continue
 		}
-		if ctx.Err() != nil {
+		if post.Err() != nil {
+			// Cut by the end of the shutdown grace: the next bot posts it.
 			b.release(ctx, p)
 			continue
 		}
@@ -119,9 +164,11 @@ func (b *Bot) postPending(ctx context.Context, ix *rag.Index, pending []pendingA
 	return again
 }
 
+// release gives a claim back, so that a process starting later (or this
+// one, at its next index change) posts it.
 func (b *Bot) release(ctx context.Context, p pendingAnnouncement) {
-	if err := b.cfg.Announcements.Release(context.WithoutCancel(ctx), p.id, p.hash); err != nil {
-		b.log.Warn("could not release an announcement claim", "statement", p.id, "err", err)
+	if err := b.cfg.Announcements.ReleaseAnnouncement(context.WithoutCancel(ctx), p.v); err != nil {
+		b.log.Warn("could not release an announcement claim", "statement", p.v.ID, "err", err)
 	}
 }
 
@@ -164,21 +211,14 @@ func summaryLines(st *rag.Statement) []string {
 	return lines
 }
 
-func statementIDs(ix *rag.Index) map[string]bool {
-	ids := map[string]bool{}
-	for _, st := range ix.Statements() {
-		ids[st.ID] = true
-	}
-	return ids
-}
-
 // announcement is the message announcing st: its title, date and
 // issuer, a summary of up to five sentences (the first of each body
 // paragraph) citing their paragraphs, and what changed since the previous
-// statement of its series, when there is one; within Discord's limit.
-func announcement(ix *rag.Index, st *rag.Statement) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "**New statement: %s**\n", truncate(st.Title, 300))
+// statement of its series, when there is one (reworded when it can be);
+// within Discord's limit.
+func (b *Bot) announcement(ctx context.Context, ix *rag.Index, st *rag.Statement) string {
+	var msg strings.Builder
+	fmt.Fprintf(&msg, "**New statement: %s**\n", truncate(st.Title, 300))
 	var meta []string
 	for _, s := range []string{st.Date, st.Issuer, st.Place} {
 		if s != "" {
@@ -186,54 +226,21 @@ func announcement(ix *rag.Index, st *rag.Statement) string {
 		}
 	}
 	meta = append(meta, "`"+st.ID+"`")
-	b.WriteString(strings.Join(meta, " · ") + "\n")
+	msg.WriteString(strings.Join(meta, " · ") + "\n")
 	for _, l := range summaryLines(st) {
-		b.WriteString("\n" + l)
+		msg.WriteString("\n" + l)
 	}
 	if prev := compare.Previous(ix.Statements(), st); prev != nil {
 		res := compare.Compare(prev, st)
-		fmt.Fprintf(&b, "\n\n%s", truncate(res.Headline(), 600))
-		for _, c := range res.Important(3) {
-			fmt.Fprintf(&b, "\n• **%s** %s", c.Where(), c.Gist(200))
+		fmt.Fprintf(&msg, "\n\n%s", truncate(res.Headline(), 600))
+		if prose := b.reword(ctx, res); prose != "" {
+			fmt.Fprintf(&msg, " %s", truncate(prose, 1000))
+		} else {
+			for _, c := range res.Important(3) {
+				fmt.Fprintf(&msg, "\n• **%s** %s", c.Where(), c.Gist(200))
+			}
 		}
-		fmt.Fprintf(&b, "\n-# Every change: /compare old:%s new:%s", prev.ID, st.ID)
+		fmt.Fprintf(&msg, "\n-# Every change: /compare old:%s new:%s", prev.ID, st.ID)
 	}
-	return truncate(b.String(), maxContent)
-}
-
-// FileAnnouncements keeps the claims as files in dir, one per statement
-// version, created exclusively: processes sharing the directory (one
-// host, one data directory) announce each statement once.
-type FileAnnouncements struct{ Dir string }
-
-var _ Announcements = FileAnnouncements{}
-
-func (f FileAnnouncements) path(id, hash string) string {
-	return filepath.Join(f.Dir, shortHash(id+"\x00"+hash, 16))
-}
-
-// Claim implements Announcements.
-func (f FileAnnouncements) Claim(_ context.Context, id, hash string) (bool, error) {
-	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
-		return false, fmt.Errorf("announcements: %w", err)
-	}
-	file, err := os.OpenFile(f.path(id, hash), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("announcements: %w", err)
-	}
-	// The file's existence is the claim; its text is for people.
-	_, _ = fmt.Fprintf(file, "%s\n%s\n", id, time.Now().UTC().Format(time.RFC3339))
-	_ = file.Close()
-	return true, nil
-}
-
-// Release implements Announcements.
-func (f FileAnnouncements) Release(_ context.Context, id, hash string) error {
-	if err := os.Remove(f.path(id, hash)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("announcements: %w", err)
-	}
-	return nil
+	return truncate(msg.String(), maxContent)
 }

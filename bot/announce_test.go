@@ -3,55 +3,30 @@ package bot
 import (
 	"context"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/statementbot/statementbot/bot/discordtest"
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/rag/llm/llmtest"
 	"github.com/statementbot/statementbot/statements"
+	"github.com/statementbot/statementbot/store"
 	"github.com/statementbot/statementbot/store/sqlite"
 )
 
-// memAnnouncements is a shared store in memory; other holds the ids
-// another process has claimed.
-type memAnnouncements struct {
-	mu      sync.Mutex
-	claimed map[string]bool
-	other   map[string]bool
-}
-
-func (m *memAnnouncements) Claim(_ context.Context, id, hash string) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.claimed == nil {
-		m.claimed = map[string]bool{}
-	}
-	if m.other[id] || m.claimed[id+"/"+hash] {
-		return false, nil
-	}
-	m.claimed[id+"/"+hash] = true
-	return true, nil
-}
-
-func (m *memAnnouncements) Release(_ context.Context, id, hash string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.claimed, id+"/"+hash)
-	return nil
-}
-
-func withAnnouncements(store Announcements) option {
+// withAnnouncements announces in the test channel, with the claims in
+// the harness's store.
+func withAnnouncements() option {
 	return func(c *Config, _ *rag.Config) {
-		c.AnnounceChannelID, c.Announcements, c.AnnounceInterval = discordtest.ChannelID, store, 5*time.Millisecond
+		c.AnnounceChannelID, c.Announcements, c.AnnounceInterval = discordtest.ChannelID, c.Store.(Announcements), 5*time.Millisecond
 	}
 }
 
 const (
-	harbour2024 = "---\ntitle: Harbour Notice\ndate: 2024-03-03\nissuer: Harbour Office\n---\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted.\n\nThe ferry keeps its winter timetable for @everyone."
-	harbour2025 = "---\ntitle: Harbour Notice\ndate: 2025-03-03\nissuer: Harbour Office\n---\nThe lighthouse will be repainted.\n\nThe delegates approved the harbour budget of six million euros.\n\nA new pier opens in May."
+	harbour2024   = "---\ntitle: Harbour Notice\ndate: 2024-03-03\nissuer: Harbour Office\n---\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted.\n\nThe ferry keeps its winter timetable for @everyone."
+	harbourAutumn = "---\ntitle: Harbour Notice\ndate: 2024-09-09\nissuer: Harbour Office\n---\nThe autumn regatta is cancelled."
+	harbour2025   = "---\ntitle: Harbour Notice\ndate: 2025-03-03\nissuer: Harbour Office\n---\nThe lighthouse will be repainted.\n\nThe delegates approved the harbour budget of six million euros.\n\nA new pier opens in May."
 )
 
 // addElsewhere adds a statement as another process would: its own
@@ -95,7 +70,7 @@ func (h *harness) announcements(want string) []msgBody {
 }
 
 func TestAnnounceNewStatements(t *testing.T) {
-	h := start(t, withAnnouncements(&memAnnouncements{}))
+	h := start(t, withAnnouncements())
 	// Discord fails twice: the post is retried.
 	h.fake.FailNext(discordtest.Match("POST", "channels/*/messages"), 500, 0, 2)
 	if _, _, err := h.library.Add(context.Background(), []rag.AddRequest{{Name: "2024-03-03-harbour.md", Data: []byte(harbour2024)}}, nil); err != nil {
@@ -128,54 +103,56 @@ func TestAnnounceNewStatements(t *testing.T) {
 	h.checkNoPings()
 }
 
-func TestAnnounceOnceAcrossProcesses(t *testing.T) {
-	store := &memAnnouncements{other: map[string]bool{"2024-03-03-harbour": true}}
-	h := start(t, withAnnouncements(store))
-	addElsewhere(t, h, "2024-03-03-harbour.md", harbour2024)
-	addElsewhere(t, h, "2025-03-03-harbour.md", harbour2025)
-	// Announcements are posted in order: once the second is out, the
-	// first, claimed by another process, would have been.
-	got := h.announcements("2025-03-03-harbour")
-	if len(got) != 1 {
-		t.Errorf("%d announcements, want 1 (the other was another process's)", len(got))
+// TestAnnounceAfterRestart: a statement announced is not announced again
+// by the next bot to start; statements added while no bot ran are, except
+// one another process has claimed; the bundled statement, there when
+// announcements began, never.
+func TestAnnounceAfterRestart(t *testing.T) {
+	first := start(t, withAnnouncements())
+	addElsewhere(t, first, "2024-03-03-harbour.md", harbour2024)
+	if got := first.announcements("2024-03-03-harbour"); len(got) != 1 {
+		t.Fatalf("first bot: %d announcements, want 1", len(got))
 	}
-}
-
-func TestFileAnnouncements(t *testing.T) {
-	dir := t.TempDir()
-	ctx := context.Background()
-	// Two processes sharing a data directory, claiming at once.
-	a, b := FileAnnouncements{Dir: dir}, FileAnnouncements{Dir: dir}
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			store := a
-			if i%2 == 1 {
-				store = b
-			}
-			ok, err := store.Claim(ctx, "s", "h1")
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				wins.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if wins.Load() != 1 {
-		t.Errorf("%d claims won, want 1", wins.Load())
-	}
-	if ok, _ := a.Claim(ctx, "s", "h2"); !ok {
-		t.Error("another version of the statement could not be claimed")
-	}
-	if err := b.Release(ctx, "s", "h1"); err != nil {
+	if err := first.stop(); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := a.Claim(ctx, "s", "h1"); !ok {
-		t.Error("a released claim could not be claimed again")
+	// While no bot runs: one statement is added and claimed by another
+	// process, then another is added.
+	addElsewhere(t, first, "2024-09-09-harbour.md", harbourAutumn)
+	claimed, err := first.store.Statement(context.Background(), "", "2024-09-09-harbour")
+	if err != nil {
+		t.Fatal(err)
 	}
+	if won, err := first.store.ClaimAnnouncement(context.Background(), store.StatementVersion{ID: claimed.ID, Hash: claimed.Hash}); err != nil || !won {
+		t.Fatalf("claiming as another process: won %v, err %v", won, err)
+	}
+	addElsewhere(t, first, "2025-03-03-harbour.md", harbour2025)
+
+	second := startOn(t, first.storeDir, withAnnouncements())
+	// Announcements are posted oldest added first: once the last is out,
+	// any other would have been.
+	got := second.announcements("2025-03-03-harbour")
+	if len(got) != 1 {
+		t.Errorf("second bot: %d announcements, want 1 (the bundled statement predates the announcements, the first was announced before the restart, the autumn one was another process's):\n%v", len(got), got)
+	}
+	if pending, err := second.store.Unannounced(context.Background(), ""); err != nil || len(pending) != 0 {
+		t.Errorf("unannounced after the restart: %v, err %v", pending, err)
+	}
+	second.checkNoPings()
+}
+
+// TestAnnounceReworded: with a model, an announcement's comparison is its
+// prose, checked against the changes.
+func TestAnnounceReworded(t *testing.T) {
+	srv := llmtest.New(t)
+	h := start(t, withAnnouncements(), withReword(srv, harbourProse))
+	addElsewhere(t, h, "2024-03-03-harbour.md", harbour2024)
+	addElsewhere(t, h, "2025-03-03-harbour.md", harbour2025)
+	got := h.announcements("2025-03-03-harbour")
+	last := got[len(got)-1].Content
+	want := "1 paragraph is unchanged. The harbour budget rises from four million euros to six million euros (¶2 → ¶3). A new pier opens in May (new ¶4).\n-# Every change: /compare old:2024-03-03-harbour new:2025-03-03-harbour"
+	if !strings.Contains(last, want) || strings.Contains(last, "•") {
+		t.Errorf("announcement lacks %q, or lists the changes:\n%s", want, last)
+	}
+	h.checkNoPings()
 }

@@ -69,14 +69,19 @@ type Config struct {
 	ShutdownGrace time.Duration
 
 	// AnnounceChannelID, with Announcements, has each statement added
-	// to the library after the bot started (from Discord, the CLI or
-	// another process, once it reaches this process's index) posted to
-	// that channel, once across processes and restarts.
+	// to the library (from Discord, the CLI or another process, also
+	// while no bot ran, once it reaches this process's index) posted to
+	// that channel, once across processes and restarts; those stored
+	// before the first bot with a channel started are not posted.
 	AnnounceChannelID string
 	Announcements     Announcements
 	// AnnounceInterval is how often the index is checked for new
 	// statements (default 2 s).
 	AnnounceInterval time.Duration
+	// Reword, when set, words the most telling changes of /compare
+	// summaries and announcements as prose (a language model's, checked);
+	// nil, or a failed rewording, lists them as computed.
+	Reword Rewording
 
 	// ticker paces the streaming edits (default: a time.Ticker of
 	// EditInterval); tests tick it themselves.
@@ -163,10 +168,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stopWork()
 	b.ctx = work
 	announce := b.cfg.AnnounceChannelID != "" && b.cfg.Announcements != nil
-	var startIndex *rag.Index
 	if announce {
-		// Statements added from now on are announced.
-		startIndex = b.cfg.Answerer.Index()
+		// Before going online: statements stored from now on are announced.
+		announce = b.startAnnouncements(ctx)
 	}
 	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if b.cfg.MessageContent {
@@ -215,7 +219,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID)
 	close(b.online)
 	if announce {
-		b.track(b.log, func() { b.watchAnnouncements(ctx, startIndex) }, nil)
+		b.track(b.log, func() { b.watchAnnouncements(ctx) }, nil)
 	}
 	<-ctx.Done()
 	return nil

@@ -70,9 +70,15 @@ func withModel(srv *llmtest.Server) option {
 // measures it against Discord's 3 s.
 func start(t testing.TB, opts ...option) *harness {
 	t.Helper()
+	return startOn(t, t.TempDir(), opts...)
+}
+
+// startOn is start on the store in storeDir (new or another harness's),
+// as another process would be.
+func startOn(t testing.TB, storeDir string, opts ...option) *harness {
+	t.Helper()
 	fake := discordtest.New(t, discordtest.WithInteractionDeadline(0))
 	local := embeddings.NewLocal(0)
-	storeDir := t.TempDir()
 	st, err := sqlite.Open(context.Background(), storeDir, sqlite.Options{PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

@@ -33,13 +33,45 @@ func (b *Bot) handleCompare(ctx context.Context, ev *ievent) error {
 		}
 		sts[i] = st
 	}
-	return deliver(ctx, ev.to, renderComparison(compare.Compare(sts[0], sts[1])))
+	res := compare.Compare(sts[0], sts[1])
+	return deliver(ctx, ev.to, renderComparison(res, b.reword(ctx, res)))
+}
+
+// Rewording words a comparison's most telling changes as prose, each
+// sentence with the changes it is about (compare.Prose is one); ok is
+// false when it cannot.
+type Rewording interface {
+	Reword(ctx context.Context, res compare.Result) (sentences []compare.Sentence, ok bool)
+}
+
+var _ Rewording = (*compare.Prose)(nil)
+
+// reword is res's most telling changes as prose, each sentence ending
+// with the ¶ numbers it is about ("… (¶2 → ¶3)."), or "" to list them.
+func (b *Bot) reword(ctx context.Context, res compare.Result) string {
+	if b.cfg.Reword == nil {
+		return ""
+	}
+	sentences, ok := b.cfg.Reword.Reword(ctx, res)
+	if !ok {
+		return ""
+	}
+	var parts []string
+	for _, s := range sentences {
+		var where []string
+		for _, c := range s.Changes {
+			where = append(where, c.Where())
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)%s", s.Text, strings.Join(where, "; "), s.Punct))
+	}
+	return strings.Join(parts, " ")
 }
 
 // renderComparison is a short summary (the counts and the most telling
-// changes, each with the paragraph numbers of both statements), then every
-// change, one embed each, in follow-up messages.
-func renderComparison(res compare.Result) []out {
+// changes, each with the paragraph numbers of both statements: prose when
+// given, else listed), then every change, one embed each, in follow-up
+// messages.
+func renderComparison(res compare.Result, prose string) []out {
 	added, removed, changed := res.Counts()
 	var b strings.Builder
 	fmt.Fprintf(&b, "**What changed** from **%s** to **%s**\n", truncate(refLabel(res.Old), 300), truncate(refLabel(res.New), 300))
@@ -47,9 +79,12 @@ func renderComparison(res compare.Result) []out {
 	if len(res.Changes) == 0 {
 		b.WriteString("\nThe two statements say the same, in the same words (moved or re-punctuated wording aside).")
 	}
+	if prose != "" {
+		b.WriteString("\n" + truncate(prose, maxContent-len([]rune(b.String()))-80))
+	}
 	for _, c := range res.Important(compareHighlights) {
 		line := "\n• " + changeLine(c)
-		if len([]rune(b.String()))+len([]rune(line)) > maxContent-80 {
+		if prose != "" || len([]rune(b.String()))+len([]rune(line)) > maxContent-80 {
 			break
 		}
 		b.WriteString(line)

@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/statementbot/statementbot/bot/discordtest"
+	"github.com/statementbot/statementbot/compare"
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/rag/llm"
+	"github.com/statementbot/statementbot/rag/llm/llmtest"
 )
 
 // addHarbours adds two notices of one series to h's library.
@@ -151,5 +155,53 @@ func TestCompareAutocomplete(t *testing.T) {
 		if len(b.Data.Choices) != 2 || b.Data.Choices[0].Value != "2024-03-03-harbour" || b.Data.Choices[1].Value != "2025-03-03-harbour" {
 			t.Errorf("%s choices = %+v", name, b.Data.Choices)
 		}
+	}
+}
+
+// withReword words comparisons with the fake model srv, which answers
+// each comparison prompt with reply.
+func withReword(srv *llmtest.Server, reply string) option {
+	srv.Default = func(req llmtest.Request) llmtest.Reply {
+		if strings.Contains(req.Messages[0].Content, "«change 1»") {
+			return llmtest.Reply{Content: reply}
+		}
+		return llmtest.EchoFirstSentence(req)
+	}
+	return func(c *Config, _ *rag.Config) {
+		c.Reword = &compare.Prose{Chat: llm.New(llm.Config{BaseURL: srv.URL(), Model: "m", Timeout: 5 * time.Minute, MaxRetries: 1, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})}
+	}
+}
+
+// harbourProse is what a model that behaves says of the harbour notices.
+const harbourProse = "The harbour budget rises from four million euros to six million euros [1]. A new pier opens in May [2]."
+
+// TestCompareCommandReworded: with a model, the summary's changes are its
+// prose when the changes support every sentence, and listed as computed
+// when one sentence invents a change.
+func TestCompareCommandReworded(t *testing.T) {
+	for _, tc := range []struct {
+		name, reply, want string
+	}{
+		{"supported", harbourProse, "1 unchanged\nThe harbour budget rises from four million euros to six million euros (¶2 → ¶3). A new pier opens in May (new ¶4).\n-# Every change follows"},
+		{"invented", harbourProse + " A casino opens on the pier [2].", "1 unchanged\n• **¶2 → ¶3** “four million euros” → “six million euros”\n• **new ¶4** added"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := llmtest.New(t)
+			h := start(t, withReword(srv, tc.reply))
+			addHarbours(t, h,
+				"The delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted.\n\nThe ferry keeps its winter timetable.",
+				"The lighthouse will be repainted.\n\nThe delegates approved the harbour budget of six million euros.\n\nA new pier opens in May.")
+			in := h.command("compare", opt("old", "2024-03-03-harbour"), opt("new", "2025-03-03-harbour"))
+			b := h.finalEdit(in, func(b msgBody) bool { return strings.Contains(b.Content, "What changed") })
+			if !strings.Contains(b.Content, tc.want) {
+				t.Errorf("summary lacks %q:\n%s", tc.want, b.Content)
+			}
+			if strings.Contains(b.Content, "casino") {
+				t.Errorf("an invented change reached the summary:\n%s", b.Content)
+			}
+			if n := srv.ChatRequests(); n != 1 {
+				t.Errorf("%d model requests, want 1", n)
+			}
+		})
 	}
 }

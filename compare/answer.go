@@ -30,21 +30,7 @@ func Answer(ix Lister, question string) (a *rag.Answer, ok bool) {
 // [m] for the new one's). Quoted words are the statements' own.
 func Cited(old, new *statementbot.Statement, res Result, question string) *rag.Answer {
 	a := &rag.Answer{Question: question, Grounded: true, Mode: rag.AnswerExtractive}
-	numbers := map[[2]any]int{}
-	cite := func(st *statementbot.Statement, p *Para) string {
-		k := [2]any{st.ID, p.Paragraph}
-		n, ok := numbers[k]
-		if !ok {
-			n = len(a.Citations) + 1
-			numbers[k] = n
-			c := rag.Citation{N: n, Statement: st.ID, Title: st.Title, Date: st.Date, Paragraph: p.Paragraph, Text: p.Text}
-			if sp, ok := st.Paragraph(p.Paragraph); ok {
-				c.Section = sp.Section
-			}
-			a.Citations = append(a.Citations, c)
-		}
-		return fmt.Sprintf("[%d]", n)
-	}
+	cite := citer(a)
 	var b strings.Builder
 	b.WriteString(res.Headline())
 	if len(res.Changes) == 0 {
@@ -105,4 +91,24 @@ func firstBody(st *statementbot.Statement) *Para {
 		}
 	}
 	return nil
+}
+
+// citer returns a function that cites paragraph p of st in a: its number,
+// as "[n]", adding the citation on first use.
+func citer(a *rag.Answer) func(st *statementbot.Statement, p *Para) string {
+	numbers := map[[2]any]int{}
+	return func(st *statementbot.Statement, p *Para) string {
+		k := [2]any{st.ID, p.Paragraph}
+		n, ok := numbers[k]
+		if !ok {
+			n = len(a.Citations) + 1
+			numbers[k] = n
+			c := rag.Citation{N: n, Statement: st.ID, Title: st.Title, Date: st.Date, Paragraph: p.Paragraph, Text: p.Text}
+			if sp, ok := st.Paragraph(p.Paragraph); ok {
+				c.Section = sp.Section
+			}
+			a.Citations = append(a.Citations, c)
+		}
+		return fmt.Sprintf("[%d]", n)
+	}
 }

@@ -23,9 +23,10 @@ const (
 	System  = "system.tmpl"
 	Answer  = "answer.tmpl"
 	Rewrite = "rewrite.tmpl"
+	Compare = "compare.tmpl"
 )
 
-var names = []string{System, Answer, Rewrite}
+var names = []string{System, Answer, Rewrite, Compare}
 
 // Set is a parsed set of prompt templates. It is safe for concurrent use.
 type Set struct {
@@ -121,4 +122,20 @@ type Turn struct{ Question, Answer string }
 type RewriteData struct {
 	History  []Turn
 	Question string
+}
+
+// Change is one numbered change in compare.tmpl.
+type Change struct {
+	N     int    // the number the model cites, 1..len(Changes)
+	Kind  string // "added", "removed", "changed"
+	Where string // "¶3 → ¶4", "new ¶5"
+	Text  string
+}
+
+// CompareData fills compare.tmpl: the two statements' labels and the
+// changes to reword.
+type CompareData struct {
+	Old, New     string
+	Changes      []Change
+	MaxSentences int
 }

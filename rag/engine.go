@@ -24,7 +24,7 @@ type Engine struct {
 	queries Embedder
 	chat    ChatModel
 	prompts *prompts.Set
-	compare func(*Index, string) (*Answer, bool)
+	compare func(context.Context, *Index, string) (*Answer, bool)
 	log     *slog.Logger
 }
 
@@ -39,8 +39,9 @@ type Config struct {
 	Prompts *prompts.Set
 	// Compare, when set, answers questions that ask what changed between
 	// statements ("what's new in the latest statement?"; package
-	// compare); ok is false for any other question.
-	Compare func(ix *Index, question string) (a *Answer, ok bool)
+	// compare, which may reword it with the model); ok is false for any
+	// other question.
+	Compare func(ctx context.Context, ix *Index, question string) (a *Answer, ok bool)
 	Log     *slog.Logger
 }
 
@@ -165,7 +166,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	// "What changed since the 2026 statement?" is answered from the
 	// comparison of the two, citing both.
 	if e.compare != nil && req.Statement == "" && len(req.History) == 0 {
-		if a, ok := e.compare(ix, q); ok {
+		if a, ok := e.compare(ctx, ix, q); ok {
 			a.Question = q
 			return a, nil
 		}

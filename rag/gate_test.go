@@ -316,7 +316,7 @@ func TestIssueQuestions(t *testing.T) {
 func TestCompareHook(t *testing.T) {
 	base := libraryEngine(t)
 	calls := 0
-	e := NewEngine(base.Index(), Config{Compare: func(ix *Index, q string) (*Answer, bool) {
+	e := NewEngine(base.Index(), Config{Compare: func(_ context.Context, ix *Index, q string) (*Answer, bool) {
 		calls++
 		if q != "What changed since 2022?" {
 			return nil, false

@@ -1,14 +1,16 @@
 // Package store is the one durable home of the corpus and of what the bot
 // remembers: statements (the original upload, its extracted text and
 // metadata), their parsed paragraphs, paragraph vectors, the audit log,
-// feedback, and the answers behind /sources and citation buttons.
+// feedback, the answers behind /sources and citation buttons, and which
+// statements have been announced (announce.go).
 //
 // Data comes in from ingestion (cmd's add, the bot's /statement commands,
 // reindex) through Change, and from the bot through AppendAudit,
 // AppendFeedback and PutAnswer. It goes out to the library at start
 // (Snapshot and Vectors, from which it builds the live index), to running
 // processes that follow changes made elsewhere (Watch), and to the bot
-// (GetAnswer, LastAnswer).
+// (GetAnswer, LastAnswer, and for announcements StartAnnouncements,
+// Unannounced, ClaimAnnouncement, ReleaseAnnouncement).
 //
 // Store is implemented by store/sqlite (a file in the data dir, the
 // embedded default) and store/postgres (several processes on several

@@ -41,6 +41,23 @@ type Store interface {
 	GetAnswer(ctx context.Context, id string) (AnswerRecord, error)
 	// LastAnswer is the latest answer remembered in channel, or ErrNotFound.
 	LastAnswer(ctx context.Context, channel string) (AnswerRecord, error)
+
+	// StartAnnouncements begins the announcements of library, once: the
+	// first call marks every statement stored then as announced (none is
+	// posted) and reports true; later calls, by any process, change
+	// nothing and report false.
+	StartAnnouncements(ctx context.Context, library string) (started bool, err error)
+	// Unannounced are the statement versions of library stored and not
+	// claimed, oldest added first; none before StartAnnouncements.
+	Unannounced(ctx context.Context, library string) ([]StatementVersion, error)
+	// ClaimAnnouncement records v as announced and reports whether this
+	// call recorded it: of all callers, in every process, exactly one
+	// wins each version.
+	ClaimAnnouncement(ctx context.Context, v StatementVersion) (won bool, err error)
+	// ReleaseAnnouncement forgets the claim on v (its post failed for
+	// good), so that v is Unannounced again. A version marked when the
+	// announcements began stays marked.
+	ReleaseAnnouncement(ctx context.Context, v StatementVersion) error
 	Close() error
 }
 

@@ -32,6 +32,8 @@ type app struct {
 	changesOnly bool
 	extractor   *extract.Extractor
 	built       rag.BuildStats
+	// prose rewords comparisons with the model, when one is configured.
+	prose *compare.Prose
 }
 
 // close releases what the app started (the PDF reader's pool, the store).
@@ -123,7 +125,7 @@ func openApp(ctx context.Context, env *environment, cfg config, opts appOptions)
 	if a.store, err = openStore(ctx, cfg, log); err != nil {
 		return nil, err
 	}
-	rcfg := rag.Config{Log: log, Prompts: pset, Compare: func(ix *rag.Index, q string) (*rag.Answer, bool) { return compare.Answer(ix, q) }}
+	rcfg := rag.Config{Log: log, Prompts: pset}
 	var client *llm.Client
 	if cfg.llmEnabled() {
 		client = newClient(cfg, log)
@@ -131,6 +133,11 @@ func openApp(ctx context.Context, env *environment, cfg config, opts appOptions)
 		if opts.wrapChat != nil {
 			rcfg.Chat = opts.wrapChat(client)
 		}
+	}
+	// Comparisons are reworded by the model when there is one.
+	a.prose = &compare.Prose{Chat: rcfg.Chat, Prompts: pset, Log: log}
+	rcfg.Compare = func(ctx context.Context, ix *rag.Index, q string) (*rag.Answer, bool) {
+		return a.prose.Answer(ctx, ix, q)
 	}
 
 	var ix *rag.Index

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/statementbot/statementbot/rag/llm/llmtest"
 )
 
 // twoHarbours is a data directory with two notices of one series.
@@ -89,5 +91,41 @@ func TestTimelineCLI(t *testing.T) {
 	}
 	if _, _, code = runMain(t, env, "", "timeline"); code != 2 {
 		t.Errorf("no topic: exit %d, want 2", code)
+	}
+}
+
+// TestAskCompareLLM: with a model configured, a "what changed" question
+// is answered with the model's wording when the changes support every
+// sentence, and with the comparison as computed when one sentence invents
+// a change.
+func TestAskCompareLLM(t *testing.T) {
+	env := twoHarbours(t)
+	srv := llmtest.New(t)
+	env["OPENAI_BASE_URL"], env["CHAT_MODEL"] = srv.URL(), "m"
+	const q = "what changed in the 2025 harbour notice compared with 2024?"
+	const good = "The harbour budget rises from four million euros to six million euros [1]. A new pier opens in May [2]."
+	srv.QueueChat(llmtest.Reply{Content: good}, llmtest.Reply{Content: good + " The ferry is replaced by a bridge costing 90 million euros [3]."})
+
+	out, errs, code := runMain(t, env, "", "ask", "--json", q)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	a := decodeAsk(t, out)
+	want := "Compared with Harbour Notice (2024-03-03), Harbour Notice (2025-03-03) adds 1 paragraph, removes 1 paragraph and changes 1 paragraph; 1 paragraph is unchanged. " +
+		"The harbour budget rises from four million euros to six million euros [1][2]. A new pier opens in May [3]."
+	if a.Mode != "llm" || a.Answer != want || len(a.Citations) != 3 {
+		t.Errorf("reworded: %+v\nwant %q", a, want)
+	}
+	if !strings.Contains(srv.Requests()[0].Messages[0].Content, "«change 1» paragraph changed, ¶2 → ¶3") {
+		t.Errorf("the model was not given the changes:\n%s", srv.Requests()[0].Messages[0].Content)
+	}
+
+	out, errs, code = runMain(t, env, "", "ask", "--json", q)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	a = decodeAsk(t, out)
+	if a.Mode != "extractive" || strings.Contains(a.Answer, "bridge") || !strings.Contains(a.Answer, "- Changed: “four million euros” → “six million euros” [1][2]") {
+		t.Errorf("an invented change: %+v", a)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
@@ -93,13 +92,17 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
-		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace,
+		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace, Reword: a.prose,
 	}
-	if cfg.AnnounceChannelID != "" {
-		// Claims as files in the data directory: the processes sharing
-		// it announce each statement once.
+	switch {
+	case cfg.AnnounceChannelID != "" && a.store == nil:
+		a.log.Warn("ANNOUNCE_CHANNEL_ID is set but this data directory has no store (read-only); not announcing new statements")
+	case cfg.AnnounceChannelID != "":
+		// Claims in the store: every process sharing it (one machine's
+		// SQLite, several machines' PostgreSQL) announces each statement
+		// once.
 		bcfg.AnnounceChannelID = cfg.AnnounceChannelID
-		bcfg.Announcements = bot.FileAnnouncements{Dir: filepath.Join(a.cfg.DataDir, "announced")}
+		bcfg.Announcements = a.store
 	}
 	if env.botConfig != nil {
 		env.botConfig(&bcfg)

@@ -14,8 +14,9 @@ import (
 const Dim = 768
 
 // Bench runs the size benchmarks: a start (open, snapshot, all vectors),
-// snapshot and vector loads, and adding one small statement, each at 10k
-// and 100k paragraphs of synthetic statements of 10 paragraphs.
+// snapshot and vector loads, adding one small statement, and the query
+// for statements to announce, each at 10k and 100k paragraphs of
+// synthetic statements of 10 paragraphs.
 func Bench(b *testing.B, be Backend) {
 	for _, paragraphs := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("paragraphs=%dk", paragraphs/1000), func(b *testing.B) {
@@ -77,6 +78,21 @@ func Bench(b *testing.B, be Backend) {
 				}
 				if be.Written != nil {
 					b.ReportMetric(float64(written)/float64(n), "written-B/op")
+				}
+			})
+			// What a bot with announcements asks at each index change:
+			// every statement announced, one just added.
+			b.Run("Unannounced", func(b *testing.B) {
+				if _, err := s.StartAnnouncements(ctx, ""); err != nil {
+					b.Fatal(err)
+				}
+				rec, vecs := synthetic(rand.New(rand.NewPCG(3, 3)), "to-announce", 3)
+				put(b, s, vecs, rec)
+				defer reportCPU(b)()
+				for b.Loop() {
+					if v, err := s.Unannounced(ctx, ""); err != nil || len(v) != 1 {
+						b.Fatalf("unannounced %v: %v", v, err)
+					}
 				}
 			})
 		})

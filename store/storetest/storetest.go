@@ -44,6 +44,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Processes", func(t *testing.T) { testProcesses(t, b) })
 	t.Run("Watch", func(t *testing.T) { testWatch(t, b) })
 	t.Run("KilledMidChange", func(t *testing.T) { testKilled(t, b) })
+	t.Run("Announce", func(t *testing.T) { testAnnounce(t, b) })
 }
 
 // open opens a handle on loc, closed after t.
