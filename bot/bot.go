@@ -194,6 +194,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	})
 	b.s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.connected.Store(true) })
 	b.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) })
+	// A server that removes the bot keeps its library: it may add the
+	// bot back. The operator purges it with statementbot remove --server
+	// ID --all.
+	b.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
+		if g.Guild != nil && !g.Unavailable {
+			b.log.Info("removed from a server; its own statements are kept (statementbot remove --server ID --all purges them)", "guild", g.ID)
+		}
+	})
 	b.s.AddHandler(b.onInteraction)
 	b.s.AddHandler(b.onMessage)
 	if err := b.s.Open(); err != nil {
