@@ -44,11 +44,11 @@ type config struct {
 	MaxUploadBytes int64
 
 	// Discord.
-	DiscordToken      string
-	DiscordGuildID    string
-	DiscordAPIURL     string
-	AdminUserIDs      []string
-	AdminRoleIDs      []string
+	DiscordToken   string
+	DiscordGuildID string
+	DiscordAPIURL  string
+	AdminUserIDs   []string
+	AdminRoleIDs   []string
 	// OperatorGuildIDs are the operator's own servers: their admins may
 	// change the shared library (as ADMIN_USER_IDS may).
 	OperatorGuildIDs []string
@@ -57,8 +57,8 @@ type config struct {
 	ServerMaxStatements int
 	ServerMaxBytes      int64
 	MessageContent      bool
-	AnswerConcurrency int
-	UserPerMinute     int
+	AnswerConcurrency   int
+	UserPerMinute       int
 	// AnnounceChannelID receives a post for each statement added.
 	AnnounceChannelID string
 
