@@ -1,6 +1,12 @@
 // Package bot is statementbot on Discord: slash commands, a message
 // context-menu command, mentions, DMs and thread follow-ups, with
 // citations one click away. It knows Discord; answering is rag's job.
+//
+// Every question and command is answered in the scope of the server it
+// came from (scope.go): the shared library and that server's own; a DM,
+// the shared library. What the bot remembers of an answer names its
+// server and is shown there only. A server's admins change its own
+// library; the shared library is the operators' (admin.go).
 package bot
 
 import (

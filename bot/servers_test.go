@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -137,7 +140,10 @@ func nonEmpty(b msgBody) bool { return b.Content != "" || len(b.Embeds) > 0 }
 // /sources from it; server A, DMs and a button replayed in A get nothing
 // of it.
 func TestServerLibrariesAreIsolated(t *testing.T) {
-	h := startServers(t)
+	var logs lockedBuffer
+	h := startServers(t, func(c *Config, _ *rag.Config) {
+		c.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	})
 	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
 	h.finalEdit(in, contains("Added `lighthouse` to this server's library."))
 
@@ -232,6 +238,33 @@ func TestServerLibrariesAreIsolated(t *testing.T) {
 	if r := recs[1]; r.Guild != guildB || r.Question != lighthouseQ || len(r.Citations) == 0 || r.Citations[0].Library != guildB {
 		t.Errorf("vote in B: %+v", r)
 	}
+	// The log at info names nothing of B's statement.
+	for _, s := range []string{"lighthouse", "vermilion", "Lighthouse"} {
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("the info log names B's statement (%q):\n%s", s, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "guild="+guildB) {
+		t.Errorf("the info log has no audit line naming server B:\n%s", logs.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the log's concurrent writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // TestServerAuthorisation: a server's admins change its library only; the

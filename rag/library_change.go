@@ -343,7 +343,13 @@ func (l *Library) reindex(ctx context.Context, library *string, progress Progres
 		}
 		st, rec, changed, err := l.reparse(ctx, old)
 		if err != nil {
-			l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
+			// A server's statement is not named in the log (its server
+			// may be told; the log is the operator's).
+			if old.Library == "" {
+				l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
+			} else {
+				l.log.Warn("reindex: a server's statement could not be parsed again; it is kept as stored", "server", old.Library)
+			}
 			st, rec = fromRecord(old), old
 		}
 		stmts, recs = append(stmts, st), append(recs, store.StatementRecord{Paragraphs: rec.Paragraphs})
