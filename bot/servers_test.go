@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -373,4 +374,54 @@ func TestServerLimits(t *testing.T) {
 	}
 	in = h.addFileIn(guildO, channelO, adminO, "three.txt", strings.Replace(harbourText, "Harbour", "Ferry", -1), opt("shared", true))
 	h.finalEdit(in, contains("Added `three` to the shared library."))
+}
+
+// TestServerMentionsAndDMs: questions by mention (answered in a thread
+// of their own) and by DM are scoped like slash commands.
+func TestServerMentionsAndDMs(t *testing.T) {
+	h := startServers(t)
+	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
+	h.finalEdit(in, contains("Added `lighthouse`"))
+	ask := func(guild, channel string) *discordgo.Message {
+		m, err := h.fake.DispatchMessage(&discordgo.Message{
+			ChannelID: channel, GuildID: guild, Author: &discordgo.User{ID: memberA.User.ID},
+			Content:  "<@" + discordtest.BotUserID + "> " + lighthouseQ,
+			Mentions: []*discordgo.User{{ID: discordtest.BotUserID}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := ask(guildB, channelB)
+	h.waitForMessage(m.ID, "vermilion", "") // the thread has its starter's id
+	m = ask(guildA, channelA)
+	if got := h.botReply(m.ID); strings.Contains(got, "vermilion") {
+		t.Errorf("a mention in A is answered from B's statement:\n%s", got)
+	}
+	dm := "9000"
+	h.fake.AddChannel(&discordgo.Channel{ID: dm, Type: discordgo.ChannelTypeDM})
+	if _, err := h.fake.DispatchMessage(&discordgo.Message{ChannelID: dm, Content: lighthouseQ}); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.botReply(dm); strings.Contains(got, "vermilion") {
+		t.Errorf("a DM is answered from B's statement:\n%s", got)
+	}
+}
+
+// botReply waits for the bot's final message in channel (one that is not
+// a progress or queue notice) and returns its text.
+func (h *harness) botReply(channel string) string {
+	h.t.Helper()
+	ctx := h.ctx()
+	for ctx.Err() == nil {
+		for _, m := range h.fake.Messages(channel) {
+			if m.Author != nil && m.Author.ID == discordtest.BotUserID && (strings.Contains(m.Content, "**Sources**") || strings.Contains(m.Content, "can't answer") || strings.Contains(m.Content, "cover")) {
+				return m.Content
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.t.Fatalf("no bot reply in %s\ncalls:\n%s", channel, h.callList())
+	return ""
 }
