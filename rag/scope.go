@@ -321,3 +321,43 @@ func (ix *Index) nearestIn(ctx context.Context, vector []float32, n int, lo, hi 
 func (ix *Index) collectionOf(doc int32) *chromem.Collection {
 	return ix.libs.cols[ix.libs.docLib[doc]]
 }
+
+// knows reports whether a paragraph of the view's scope holds stem: the
+// vocabulary the gate, respelling and expansion read is the scope's, so
+// that a word only another server's statements hold is unknown here, as
+// it would be without them.
+func (ix *Index) knows(stem string) bool {
+	ps := ix.keywords.postings[stem]
+	if len(ps) == 0 {
+		return false
+	}
+	if len(ix.libs.stmts) == 1 && ix.view.Has(ix.libs.docLib[0]) {
+		return true // one library, in scope
+	}
+	for _, lib := range ix.scopeLibraries() {
+		for _, r := range ix.libs.docs[lib] {
+			i, _ := slices.BinarySearchFunc(ps, r[0], func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+			if i < len(ps) && ps[i].doc < r[1] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// metaKnows reports whether the metadata of a statement of the view's
+// scope holds stem.
+func (ix *Index) metaKnows(stem string) bool {
+	if !ix.meta.any[stem] {
+		return false
+	}
+	if len(ix.libs.stmts) == 1 && len(ix.statements) > 0 && ix.inView(ix.statements[0].ID) {
+		return true
+	}
+	for _, i := range ix.scopeStatements() {
+		if ix.meta.covers(i, stem) {
+			return true
+		}
+	}
+	return false
+}

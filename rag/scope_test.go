@@ -10,6 +10,7 @@ import (
 
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/store/sqlite"
+	"github.com/statementbot/statementbot/words"
 )
 
 const (
@@ -125,6 +126,25 @@ func TestScopedLibraries(t *testing.T) {
 	m := ix.In(ServerScope(serverA)).metaMatch("What did the latest harbour notice say?")
 	if m == nil || m[ix.byID[keyA]] != 1 || m[ix.byID[keyB]] != 0 {
 		t.Errorf("latest statement from A: scores %v (A's %d, B's %d)", m, ix.byID[keyA], ix.byID[keyB])
+	}
+
+	// The vocabulary is the scope's: a word only A's statement holds is
+	// unknown in B and in the shared library, and nothing is respelled
+	// towards it there.
+	for _, tc := range []struct {
+		scope Scope
+		known bool
+	}{{ServerScope(serverA), true}, {ServerScope(serverB), false}, {Scope{}, false}} {
+		v := ix.In(tc.scope)
+		if got := v.knows(words.Stem("tariff")); got != tc.known {
+			t.Errorf("knows(tariff) in %v = %v", tc.scope, got)
+		}
+		if _, got := v.respell("tarifff"); got != tc.known {
+			t.Errorf("respell(tarifff) in %v = %v", tc.scope, got)
+		}
+		if got := v.metaKnows(words.Stem("ferry")); got != tc.known {
+			t.Errorf("metaKnows(ferry) in %v = %v", tc.scope, got)
+		}
 	}
 
 	// References.
