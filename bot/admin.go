@@ -143,11 +143,17 @@ func (b *Bot) handleStatementAdmin(ctx context.Context, ev *ievent) error {
 }
 
 // adminRemove removes the statement ref names from library: a server
-// admin's ref that names a shared statement is refused, and one of
-// another server's names nothing (its scope does not hold it).
+// admin's id names the server's own statement first; one that names only
+// a shared statement is refused, and one of another server's names
+// nothing (its scope does not hold it).
 func (b *Bot) adminRemove(ctx context.Context, ev *ievent, ref, library string) error {
 	ix := b.indexIn(ev.i.GuildID)
 	key, ok := ix.Resolve(ref, library == "")
+	if own := rag.StatementKey(library, strings.TrimPrefix(ref, rag.ServerPrefix)); library != "" {
+		if _, mine := ix.Statement(own); mine {
+			key, ok = own, true
+		}
+	}
 	if lib, _ := rag.SplitKey(key); ok && lib != library {
 		refusal := errSharedTarget
 		if lib != "" {

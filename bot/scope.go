@@ -16,7 +16,8 @@ import (
 //
 // People and buttons name statements by rag.Ref: a shared statement by
 // its id, the server's own by "~" and its id (a plain id typed into an
-// option finds the server's own first). A citation button carries the
+// option finds the server's own when the shared library has no statement
+// of that id). A citation button carries the
 // Ref, not the server: clicked in another server it resolves in that
 // server's scope, where the statement is not, and shows nothing.
 

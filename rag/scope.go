@@ -28,7 +28,9 @@ import (
 // its id for the shared library, "<server>/<id>" for a server's
 // (StatementKey). Ids are slugs (no "/"), so keys never collide: a server
 // may have a statement with the id of a shared one or of another
-// server's. People name a server's statement by its id alone (Resolve).
+// server's. People name a statement by its Ref: the id for a shared one,
+// "~" and the id for the server's own (a plain id the shared library
+// lacks finds the server's own too: Resolve).
 
 // A Scope is the libraries a question is answered from: the shared
 // library, and the library of Server when it is set (a question asked in
@@ -85,9 +87,11 @@ func Ref(key string) string {
 }
 
 // Resolve is the key of the statement ref names in the view's scope: "~id"
-// is the server's own; a plain id is the server's own when it has one
-// (its statements shadow shared ones of the same id), else the shared
-// one. With strict, a plain id is the shared statement only (buttons say
+// is the server's own; a plain id is the shared statement or, when the
+// shared library has none of that id, the server's own (so that an id
+// typed by hand finds it). A Ref always resolves to the statement it was
+// made from, even when the server and the shared library share an id.
+// With strict, a plain id is the shared statement only (buttons say
 // exactly which they meant). ok is false when the scope has no such
 // statement.
 func (ix *Index) Resolve(ref string, strict bool) (key string, ok bool) {
@@ -103,13 +107,15 @@ func (ix *Index) Resolve(ref string, strict bool) (key string, ok bool) {
 	if strings.Contains(ref, "/") {
 		return "", false // a key is not a reference
 	}
+	if ix.hasKey(ref) {
+		return ref, true
+	}
 	if server != "" && !strict {
 		if key = StatementKey(server, ref); ix.hasKey(key) {
 			return key, true
 		}
 	}
-	_, ok = ix.byID[ref]
-	return ref, ok
+	return "", false
 }
 
 func (ix *Index) hasKey(key string) bool {

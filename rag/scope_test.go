@@ -172,6 +172,18 @@ func TestScopedLibraries(t *testing.T) {
 	if got := Ref(keyB); got != "~harbour" {
 		t.Errorf("Ref(%s) = %q", keyB, got)
 	}
+	// With a shared "harbour" too, each Ref still names its own.
+	addTo(t, lib, "", "harbour.txt", strings.Replace(harbourB, "four million", "five million", 1))
+	vb := e.Index().In(ServerScope(serverB))
+	if key, ok := vb.Resolve("harbour", false); !ok || key != "harbour" {
+		t.Errorf("plain id beside a shared statement of that id: %q, %v", key, ok)
+	}
+	if key, ok := vb.Resolve("~harbour", false); !ok || key != keyB {
+		t.Errorf("~id beside a shared statement of that id: %q, %v", key, ok)
+	}
+	if _, err := lib.Remove(ctx, "harbour"); err != nil {
+		t.Fatal(err)
+	}
 
 	// Removing one server's statement leaves the other's; purging a
 	// server's library leaves the shared one.
