@@ -87,3 +87,21 @@ func TestServerLibrariesCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestServerConfig: the server limits default to 200 statements and 50
+// MB, 0 lifts them, and OPERATOR_GUILD_IDS is a list.
+func TestServerConfig(t *testing.T) {
+	cfg, err := loadConfig(func(string) string { return "" })
+	if err != nil || (cfg.ServerMaxStatements != 200 || cfg.ServerMaxBytes != 50_000_000 || len(cfg.OperatorGuildIDs) != 0) {
+		t.Errorf("defaults: %d statements, %d bytes, operators %v", cfg.ServerMaxStatements, cfg.ServerMaxBytes, cfg.OperatorGuildIDs)
+	}
+	cfg, err = loadConfig(func(k string) string {
+		return map[string]string{"SERVER_MAX_STATEMENTS": "0", "SERVER_MAX_BYTES": "1000", "OPERATOR_GUILD_IDS": "111, 222"}[k]
+	})
+	if err != nil || cfg.ServerMaxStatements != 0 || cfg.ServerMaxBytes != 1000 || len(cfg.OperatorGuildIDs) != 2 || cfg.OperatorGuildIDs[1] != "222" {
+		t.Errorf("set: %+v, %v", cfg, err)
+	}
+	if _, err := loadConfig(func(k string) string { return map[string]string{"SERVER_MAX_STATEMENTS": "-1"}[k] }); err == nil || !strings.Contains(err.Error(), "SERVER_MAX_STATEMENTS") {
+		t.Errorf("SERVER_MAX_STATEMENTS=-1: %v", err)
+	}
+}
