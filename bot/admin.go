@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,11 +18,13 @@ import (
 	"github.com/statementbot/statementbot/store"
 )
 
-// Library changes the corpus (rag.Library).
+// Library changes the corpus (rag.Library). Remove takes a statement key
+// (rag.StatementKey).
 type Library interface {
 	Add(ctx context.Context, reqs []rag.AddRequest, progress rag.Progress) (rag.ChangeStats, []string, error)
-	Remove(ctx context.Context, id string) (rag.ChangeStats, error)
+	Remove(ctx context.Context, key string) (rag.ChangeStats, error)
 	Reindex(ctx context.Context, progress rag.Progress) (rag.ChangeStats, error)
+	ReindexLibrary(ctx context.Context, library string, progress rag.Progress) (rag.ChangeStats, error)
 }
 
 // adminPermissions may run the admin commands (the default Discord shows
@@ -44,47 +45,33 @@ func adminCommands() []*discordgo.ApplicationCommand {
 						{Type: discordgo.ApplicationCommandOptionString, Name: "title", Description: "Title (default: from the file)", MaxLength: 200},
 						{Type: discordgo.ApplicationCommandOptionString, Name: "date", Description: "Date, e.g. 2024-05-01 (default: from the file)", MaxLength: 40},
 						{Type: discordgo.ApplicationCommandOptionBoolean, Name: "replace", Description: "Replace a statement with the same id"},
+						{Type: discordgo.ApplicationCommandOptionBoolean, Name: "shared", Description: "Add to the library every server sees (the bot's operators only)"},
 					},
 				},
 				{
 					Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove a statement",
 					Options: []*discordgo.ApplicationCommandOption{
 						{Type: discordgo.ApplicationCommandOptionString, Name: "id", Description: "Statement id", Required: true, Autocomplete: true, MaxLength: maxIDLength},
+						{Type: discordgo.ApplicationCommandOptionBoolean, Name: "shared", Description: "Remove from the library every server sees (the bot's operators only)"},
 					},
 				},
 			},
 		},
-		{Name: cmdReindex, Description: "Rebuild the index (admins)", DefaultMemberPermissions: &adminPermissions, DMPermission: &noDM},
+		{Name: cmdReindex, Description: "Parse this server's statements again (admins; the operators': every statement)", DefaultMemberPermissions: &adminPermissions, DMPermission: &noDM},
 	}
 }
 
-// isAdmin checks on the server side: Manage Server or Administrator in this
-// guild, or listed in ADMIN_USER_IDS / ADMIN_ROLE_IDS.
-func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
-	user := interactionUser(i)
-	if slices.Contains(b.cfg.AdminUserIDs, user.ID) {
-		return true
-	}
-	if i.Member == nil || i.GuildID == "" {
-		return false
-	}
-	if i.Member.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
-		return true
-	}
-	for _, r := range i.Member.Roles {
-		if slices.Contains(b.cfg.AdminRoleIDs, r) {
-			return true
-		}
-	}
-	return false
-}
-
+// audit records a change or a refusal, naming the server it came from.
+// The log line at info names no statement of a server's own library (the
+// store's audit log does, for the operator): only the shared library's
+// statements are named in the log at info.
 func (b *Bot) audit(ev *ievent, action string, target []string, summary string, err error) {
 	rec := store.AuditRecord{Time: time.Now().UTC(), Actor: "discord:" + ev.user, Guild: ev.i.GuildID, Action: action, Target: target, Summary: summary, OK: err == nil}
 	if err != nil {
 		rec.Error = err.Error()
 	}
-	ev.log.Info("audit", "actor", rec.Actor, "action", action, "target", target, "ok", rec.OK, "error", rec.Error)
+	ev.log.Info("audit", "actor", rec.Actor, "guild", rec.Guild, "action", action, "targets", len(target), "ok", rec.OK)
+	ev.log.Debug("audit detail", "target", target, "error", rec.Error)
 	if b.cfg.Store == nil {
 		return
 	}
@@ -93,7 +80,30 @@ func (b *Bot) audit(ev *ievent, action string, target []string, summary string, 
 	}
 }
 
-var errNotAdmin = &rag.InputError{Msg: "Only server admins (Manage Server) can change the statements."}
+// The refusals of changes, one line each, saying why.
+var (
+	errNotAdmin     = &rag.InputError{Msg: "Only this server's admins (Manage Server) can change its statements."}
+	errNotOperator  = &rag.InputError{Msg: "Only the bot's operators can change the shared library; this server's admins change this server's own statements (leave out the shared option)."}
+	errSharedTarget = &rag.InputError{Msg: "That statement is in the shared library, which only the bot's operators can change; this server's admins change this server's own statements only."}
+	errNoServer     = &rag.InputError{Msg: "Statements are changed from a server, not a DM."}
+)
+
+// changeTarget is the library a /statement command changes and whether
+// the member may: the shared library with the shared option (operators
+// only), else this server's own (its admins). refusal is nil when allowed.
+func (b *Bot) changeTarget(ev *ievent, shared bool) (library string, refusal error) {
+	switch {
+	case ev.i.GuildID == "":
+		return "", errNoServer
+	case shared && !b.isOperator(ev.i):
+		return "", errNotOperator
+	case shared:
+		return "", nil
+	case !b.isServerAdmin(ev.i):
+		return "", errNotAdmin
+	}
+	return ev.i.GuildID, nil
+}
 
 // progressEditor edits the reply with embedding progress, at most once per
 // edit interval.
@@ -113,33 +123,59 @@ func (b *Bot) progressEditor(ctx context.Context, ev *ievent, verb string) rag.P
 
 func (b *Bot) handleStatementAdmin(ctx context.Context, ev *ievent) error {
 	data := ev.i.ApplicationCommandData()
-	if !b.isAdmin(ev.i) {
-		b.audit(ev, "denied", []string{data.Name}, "", errNotAdmin)
-		return errNotAdmin
-	}
 	if len(data.Options) == 0 {
 		return &rag.InputError{Msg: "Use /statement add or /statement remove."}
 	}
 	sub := data.Options[0].Name
 	opts := options(data.Options)
+	library, refusal := b.changeTarget(ev, optBool(opts, "shared"))
+	if refusal != nil {
+		b.audit(ev, "denied", []string{data.Name + " " + sub}, "", refusal)
+		return refusal
+	}
 	switch sub {
 	case "add":
-		return b.adminAdd(ctx, ev, data, opts)
+		return b.adminAdd(ctx, ev, data, opts, library)
 	case "remove":
-		id := optString(opts, "id")
-		_ = ev.to.edit(ctx, out{Content: "Removing `" + id + "`…"})
-		stats, err := b.cfg.Library.Remove(ctx, id)
-		b.metrics.Change("remove", stats.Duration, err == nil)
-		b.audit(ev, "remove", []string{id}, stats.String(), err)
-		if err != nil {
-			return err
-		}
-		return ev.to.edit(ctx, out{Content: fmt.Sprintf("Removed `%s`.\n%s", id, stats.String())})
+		return b.adminRemove(ctx, ev, optString(opts, "id"), library)
 	}
 	return &rag.InputError{Msg: "Unknown subcommand " + sub}
 }
 
-func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.ApplicationCommandInteractionData, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) error {
+// adminRemove removes the statement ref names from library: a server
+// admin's id names the server's own statement first; one that names only
+// a shared statement is refused, and one of another server's names
+// nothing (its scope does not hold it).
+func (b *Bot) adminRemove(ctx context.Context, ev *ievent, ref, library string) error {
+	ix := b.indexIn(ev.i.GuildID)
+	key, ok := ix.Resolve(ref, library == "")
+	if own := rag.StatementKey(library, strings.TrimPrefix(ref, rag.ServerPrefix)); library != "" {
+		if _, mine := ix.Statement(own); mine {
+			key, ok = own, true
+		}
+	}
+	if lib, _ := rag.SplitKey(key); ok && lib != library {
+		refusal := errSharedTarget
+		if lib != "" {
+			refusal = &rag.InputError{Msg: "That statement is this server's own; leave out the shared option to remove it."}
+		}
+		b.audit(ev, "denied", []string{ref}, "", refusal)
+		return refusal
+	}
+	if !ok {
+		key = rag.StatementKey(library, strings.TrimPrefix(ref, rag.ServerPrefix))
+	}
+	_ = ev.to.edit(ctx, out{Content: "Removing `" + ref + "`…"})
+	stats, err := b.cfg.Library.Remove(ctx, key)
+	b.metrics.Change("remove", stats.Duration, err == nil)
+	b.audit(ev, "remove", []string{ref}, stats.String(), err)
+	if err != nil {
+		return err
+	}
+	return ev.to.edit(ctx, out{Content: fmt.Sprintf("Removed `%s`.\n%s", ref, stats.String())})
+}
+
+func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.ApplicationCommandInteractionData, opts map[string]*discordgo.ApplicationCommandInteractionDataOption, library string) error {
 	attID := optString(opts, "file")
 	var att *discordgo.MessageAttachment
 	if data.Resolved != nil {
@@ -166,7 +202,8 @@ func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.Applicati
 		return err
 	}
 	req := rag.AddRequest{
-		Name: path.Base(att.Filename), Data: body, Replace: optBool(opts, "replace"),
+		Library: library,
+		Name:    path.Base(att.Filename), Data: body, Replace: optBool(opts, "replace"),
 		Meta: rag.Metadata{Title: optString(opts, "title"), Date: optString(opts, "date"), Source: "discord attachment " + att.Filename},
 	}
 	stats, ids, err := b.cfg.Library.Add(ctx, []rag.AddRequest{req}, b.progressEditor(ctx, ev, "Adding "+att.Filename))
@@ -175,16 +212,27 @@ func (b *Bot) adminAdd(ctx context.Context, ev *ievent, data discordgo.Applicati
 	if err != nil {
 		return err
 	}
-	return ev.to.edit(ctx, out{Content: fmt.Sprintf("Added `%s`.\n%s", strings.Join(ids, "`, `"), stats.String())})
+	where := "this server's library"
+	if library == "" {
+		where = "the shared library"
+	}
+	return ev.to.edit(ctx, out{Content: fmt.Sprintf("Added `%s` to %s.\n%s", strings.Join(ids, "`, `"), where, stats.String())})
 }
 
 func (b *Bot) handleReindex(ctx context.Context, ev *ievent) error {
-	if !b.isAdmin(ev.i) {
+	var stats rag.ChangeStats
+	var err error
+	switch {
+	case b.isOperator(ev.i):
+		_ = ev.to.edit(ctx, out{Content: "Reindexing every library…"})
+		stats, err = b.cfg.Library.Reindex(ctx, b.progressEditor(ctx, ev, "Reindexing"))
+	case b.isServerAdmin(ev.i):
+		_ = ev.to.edit(ctx, out{Content: "Reindexing this server's statements…"})
+		stats, err = b.cfg.Library.ReindexLibrary(ctx, ev.i.GuildID, b.progressEditor(ctx, ev, "Reindexing"))
+	default:
 		b.audit(ev, "denied", []string{cmdReindex}, "", errNotAdmin)
 		return errNotAdmin
 	}
-	_ = ev.to.edit(ctx, out{Content: "Reindexing…"})
-	stats, err := b.cfg.Library.Reindex(ctx, b.progressEditor(ctx, ev, "Reindexing"))
 	b.metrics.Change("reindex", stats.Duration, err == nil)
 	b.audit(ev, "reindex", nil, stats.String(), err)
 	if err != nil {

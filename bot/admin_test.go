@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/statementbot/statementbot/bot/discordtest"
 	"github.com/statementbot/statementbot/ingest/extract/extracttest"
 	"github.com/statementbot/statementbot/rag"
 )
@@ -59,7 +60,8 @@ func TestAdminAddRemoveReindex(t *testing.T) {
 	in := h.addFile(admin, "2024-03-03-harbour.txt", "text/plain", []byte(harbourText))
 	h.deferred(in, true)
 	b := h.finalEdit(in, contains("Added `2024-03-03-harbour`"))
-	if !strings.Contains(b.Content, "3 added") || !strings.Contains(b.Content, "3 computed, 10 reused") {
+	// The totals are this server's library's: the shared one is not told.
+	if !strings.Contains(b.Content, "3 added") || !strings.Contains(b.Content, "3 computed, 0 reused") || !strings.Contains(b.Content, "(1 statements, 3 paragraphs in all)") {
 		t.Errorf("add summary: %s", b.Content)
 	}
 	// PDF, two pages, with a title given in the command.
@@ -73,12 +75,15 @@ func TestAdminAddRemoveReindex(t *testing.T) {
 	in = h.addFile(admin, "bridge.html", "text/html", []byte(harbourHTML))
 	h.finalEdit(in, contains("Added `bridge`"))
 
-	ix := h.engine.Index()
-	fish, ok := ix.Statement("2024-01-09-fisheries")
+	// A server admin's statements are the server's own.
+	scope := rag.ServerScope(discordtest.GuildID)
+	own := func(id string) string { return rag.StatementKey(discordtest.GuildID, id) }
+	ix := h.engine.Index().In(scope)
+	fish, ok := ix.Statement(own("2024-01-09-fisheries"))
 	if !ok || fish.Title != "Fisheries quota statement" || fish.Date != "2024-01-09" || !strings.Contains(fish.Paragraphs[1].Text, "rises by ten percent, the ministers agreed.") {
 		t.Errorf("PDF statement = %+v", fish)
 	}
-	bridge, ok := ix.Statement("bridge")
+	bridge, ok := ix.Statement(own("bridge"))
 	if !ok || !strings.HasPrefix(bridge.Title, "Bridge Repairs Announced") || bridge.Date != "2024-04-05" || strings.Contains(bridge.Paragraphs[len(bridge.Paragraphs)-1].Text, "© City Hall") {
 		t.Errorf("HTML statement = %+v", bridge)
 	}
@@ -87,7 +92,7 @@ func TestAdminAddRemoveReindex(t *testing.T) {
 		"How much does the cod quota rise?":                      "ten percent",
 		"How long will the bridge repairs last?":                 "nine months",
 	} {
-		a, err := h.engine.Ask(context.Background(), rag.AskRequest{Question: q})
+		a, err := h.engine.Ask(context.Background(), rag.AskRequest{Question: q, Scope: scope})
 		if err != nil || !a.Grounded || !strings.Contains(a.Text, want) {
 			t.Errorf("Ask(%q) = %+v, %v", q, a, err)
 		}
@@ -103,7 +108,7 @@ func TestAdminAddRemoveReindex(t *testing.T) {
 	in = h.adminCommand(admin, cmdStatement, nil, &discordgo.ApplicationCommandInteractionDataOption{
 		Name: "remove", Type: discordgo.ApplicationCommandOptionSubCommand, Options: []*discordgo.ApplicationCommandInteractionDataOption{opt("id", "bridge")}})
 	h.finalEdit(in, contains("Removed `bridge`"))
-	if _, ok := h.engine.Index().Statement("bridge"); ok {
+	if _, ok := h.engine.Index().In(scope).Statement(own("bridge")); ok {
 		t.Error("bridge still indexed")
 	}
 
@@ -129,9 +134,9 @@ func TestAdminRefusals(t *testing.T) {
 	h := start(t, func(c *Config, _ *rag.Config) { c.AdminRoleIDs = []string{"777"}; c.MaxUploadBytes = 4096 })
 	member := &discordgo.Member{User: &discordgo.User{ID: "8002", Username: "member"}, Permissions: discordgo.PermissionSendMessages}
 	in := h.addFile(member, "x.txt", "text/plain", []byte(harbourText))
-	h.finalEdit(in, contains("Only server admins"))
+	h.finalEdit(in, contains("Only this server's admins"))
 	in = h.adminCommand(member, cmdReindex, nil)
-	h.finalEdit(in, contains("Only server admins"))
+	h.finalEdit(in, contains("Only this server's admins"))
 	// A listed role makes an admin.
 	roleAdmin := &discordgo.Member{User: &discordgo.User{ID: "8003"}, Roles: []string{"777"}, Permissions: discordgo.PermissionSendMessages}
 	in = h.addFile(roleAdmin, "2024-03-03-harbour.txt", "text/plain", []byte(harbourText))
@@ -205,6 +210,15 @@ func (g *gatedLibrary) Remove(ctx context.Context, id string) (rag.ChangeStats, 
 	return g.next.Remove(ctx, id)
 }
 func (g *gatedLibrary) Reindex(ctx context.Context, p rag.Progress) (rag.ChangeStats, error) {
+	g.wait(ctx)
+	return g.next.Reindex(ctx, p)
+}
+func (g *gatedLibrary) ReindexLibrary(ctx context.Context, library string, p rag.Progress) (rag.ChangeStats, error) {
+	g.wait(ctx)
+	return g.next.ReindexLibrary(ctx, library, p)
+}
+
+func (g *gatedLibrary) wait(ctx context.Context) {
 	select {
 	case g.entered <- struct{}{}:
 	default:
@@ -213,5 +227,4 @@ func (g *gatedLibrary) Reindex(ctx context.Context, p rag.Progress) (rag.ChangeS
 	case <-g.gate:
 	case <-ctx.Done():
 	}
-	return g.next.Reindex(ctx, p)
 }

@@ -1,6 +1,12 @@
 // Package bot is statementbot on Discord: slash commands, a message
 // context-menu command, mentions, DMs and thread follow-ups, with
 // citations one click away. It knows Discord; answering is rag's job.
+//
+// Every question and command is answered in the scope of the server it
+// came from (scope.go): the shared library and that server's own; a DM,
+// the shared library. What the bot remembers of an answer names its
+// server and is shown there only. A server's admins change its own
+// library; the shared library is the operators' (admin.go).
 package bot
 
 import (
@@ -45,8 +51,13 @@ type Config struct {
 	Store Store
 	Log   *slog.Logger
 
+	// AdminUserIDs may change the shared library and any server's own;
+	// AdminRoleIDs, a server's own (as Manage Server does).
 	AdminUserIDs []string
 	AdminRoleIDs []string
+	// OperatorGuildIDs are the operator's own servers: their admins may
+	// change the shared library too.
+	OperatorGuildIDs []string
 	// MessageContent requests the privileged intent, so plain messages in
 	// the bot's threads (without a mention) continue the conversation.
 	MessageContent bool
@@ -193,6 +204,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	})
 	b.s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.connected.Store(true) })
 	b.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) })
+	// A server that removes the bot keeps its library: it may add the
+	// bot back. The operator purges it with statementbot remove --server
+	// ID --all.
+	b.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
+		if g.Guild != nil && !g.Unavailable {
+			b.log.Info("removed from a server; its own statements are kept (statementbot remove --server ID --all purges them)", "guild", g.ID)
+		}
+	})
 	b.s.AddHandler(b.onInteraction)
 	b.s.AddHandler(b.onMessage)
 	if err := b.s.Open(); err != nil {
@@ -297,7 +316,8 @@ type question struct {
 	path      string // Path* constant: how it came
 	user      string // the asker's Discord id
 	text      string
-	statement string // the statement it is limited to, if any
+	statement string // the statement it is limited to (a rag.Ref), if any
+	guild     string // the server it was asked in; "" for a DM
 	history   []rag.Turn
 	admitted  bool      // the caller already ran admit
 	received  time.Time // when it arrived
@@ -312,6 +332,17 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q ques
 			b.show(ctx, log, to, refusal)
 			return
 		}
+	}
+	// The question's scope: its server's library and the shared one; the
+	// statement it names, if any, a key of that scope.
+	req := rag.AskRequest{Question: question, Scope: scopeOf(q.guild), History: q.history}
+	if q.statement != "" {
+		key, err := resolve(b.indexIn(q.guild), q.statement)
+		if err != nil {
+			b.show(ctx, log, to, b.visible(err, log))
+			return
+		}
+		req.Statement = key
 	}
 	outcome := OutcomeError
 	defer func() {
@@ -335,7 +366,8 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q ques
 
 	ticks, stopTicks := b.cfg.ticker(b.cfg.EditInterval)
 	st := startStreamer(ctx, to, ticks)
-	a, err := b.cfg.Answerer.Ask(ctx, rag.AskRequest{Question: question, Statement: q.statement, History: q.history, OnDelta: st.add})
+	req.OnDelta = st.add
+	a, err := b.cfg.Answerer.Ask(ctx, req)
 	st.close()
 	stopTicks()
 	free()
@@ -345,7 +377,7 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q ques
 	}
 	b.metrics.Answer(a.Mode, a.Note != "")
 	key := newKey()
-	b.memory.put(context.WithoutCancel(ctx), key, to.channel(), answerRecord{Question: question, Answer: a})
+	b.memory.put(context.WithoutCancel(ctx), key, to.channel(), q.guild, answerRecord{Question: question, Answer: a})
 	if err := deliver(ctx, to, renderAnswer(a, key)); err != nil {
 		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
 		return
@@ -375,15 +407,16 @@ func shortHash(s string, n int) string {
 	return hex.EncodeToString(sum[:n])
 }
 
-// recordFeedback stores a vote on the answer under key. Without a store
-// (or with a read-only one) the vote goes to the log.
-func (b *Bot) recordFeedback(ctx context.Context, vote, key, user string, msg *discordgo.Message) error {
-	rec := store.FeedbackRecord{Time: time.Now().UTC(), Vote: vote, User: hashUser(user), AnswerID: key}
-	if r, ok := b.memory.get(ctx, key, b.cfg.Answerer.Index()); ok {
+// recordFeedback stores a vote, given in guild, on the answer under key:
+// with the answer's question and citations when the answer was given in
+// that server too (a vote button replayed elsewhere records the vote and
+// what its message shows, nothing of the answer). Without a store (or
+// with a read-only one) the vote goes to the log.
+func (b *Bot) recordFeedback(ctx context.Context, vote, key, user, guild string, msg *discordgo.Message) error {
+	rec := store.FeedbackRecord{Time: time.Now().UTC(), Guild: guild, Vote: vote, User: hashUser(user), AnswerID: key}
+	if r, ok := b.memory.get(ctx, key, guild, b.indexIn(guild)); ok {
 		rec.Question, rec.Answer = r.Question, r.Answer.Text
-		for _, c := range r.Answer.Citations {
-			rec.Citations = append(rec.Citations, store.CitationRecord{N: c.N, Statement: c.Statement, Paragraph: c.Paragraph, TextHash: rag.TextHash(c.Text)})
-		}
+		rec.Citations = citationRecords(r.Answer)
 	} else if msg != nil {
 		rec.Answer = msg.Content // forgotten since; keep what the message shows
 	}
@@ -393,7 +426,7 @@ func (b *Bot) recordFeedback(ctx context.Context, vote, key, user string, msg *d
 			return err
 		}
 	}
-	b.log.Info("feedback", "vote", rec.Vote, "user", rec.User, "answer_id", rec.AnswerID, "question", rec.Question)
+	b.log.Info("feedback", "vote", rec.Vote, "user", rec.User, "guild", rec.Guild, "answer_id", rec.AnswerID)
 	return nil
 }
 

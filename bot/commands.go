@@ -27,9 +27,10 @@ const (
 	cmdTimeline   = "timeline"
 )
 
-// maxIDLength bounds statement ids typed into options (rag.StatementID
-// makes ids of at most 80 characters).
-const maxIDLength = 80
+// maxIDLength bounds statement references typed into options
+// (rag.StatementID makes ids of at most 80 characters; a server's own
+// statement is named "~" and its id: rag.Ref).
+const maxIDLength = 81
 
 // ephemeralCommands answer only the person who asked.
 var ephemeralCommands = map[string]bool{cmdSources: true, cmdHelp: true, cmdStatement: true, cmdReindex: true}

@@ -23,15 +23,14 @@ const maxTimelineEntries = 40
 
 func (b *Bot) handleCompare(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
-	ix := b.cfg.Answerer.Index()
+	ix := b.indexIn(ev.i.GuildID)
 	var sts [2]*rag.Statement
 	for i, name := range []string{"old", "new"} {
-		id := optString(opts, name)
-		st, ok := ix.Statement(id)
-		if !ok {
-			return rag.UnknownStatement(id)
+		key, err := resolve(ix, optString(opts, name))
+		if err != nil {
+			return err
 		}
-		sts[i] = st
+		sts[i], _ = ix.Statement(key)
 	}
 	res := compare.Compare(sts[0], sts[1])
 	return deliver(ctx, ev.to, renderComparison(res, b.reword(ctx, res)))
@@ -149,13 +148,13 @@ func changeEmbed(res compare.Result, c compare.Change) *discordgo.MessageEmbed {
 	return &discordgo.MessageEmbed{
 		Title:       truncate(title, maxEmbedTitle),
 		Description: truncate(strings.Join(lines, "\n"), maxEmbedDesc),
-		Footer:      &discordgo.MessageEmbedFooter{Text: truncate(res.Old.ID+" → "+res.New.ID, 200)},
+		Footer:      &discordgo.MessageEmbedFooter{Text: truncate(statementName(res.Old.ID)+" → "+statementName(res.New.ID), 200)},
 	}
 }
 
 func (b *Bot) handleTimeline(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
-	tl, err := compare.Timeline(ctx, b.cfg.Answerer.Index(), optString(opts, "topic"))
+	tl, err := compare.Timeline(ctx, b.indexIn(ev.i.GuildID), optString(opts, "topic"))
 	if err != nil {
 		return err
 	}

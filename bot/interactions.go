@@ -158,7 +158,7 @@ func (b *Bot) componentHandler(id string) handler {
 
 func (b *Bot) handleAsk(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
-	b.askQuestion(ctx, ev.log, ev.to, question{path: PathSlash, user: ev.user, text: optString(opts, "question"), statement: optString(opts, "statement"), received: ev.received})
+	b.askQuestion(ctx, ev.log, ev.to, question{path: PathSlash, user: ev.user, guild: ev.i.GuildID, text: optString(opts, "question"), statement: optString(opts, "statement"), received: ev.received})
 	return nil
 }
 
@@ -174,25 +174,27 @@ func (b *Bot) handleAskMessage(ctx context.Context, ev *ievent) error {
 	if strings.TrimSpace(q) == "" {
 		return &rag.InputError{Msg: "That message has no text I can read as a question (it may hold only images or embeds)."}
 	}
-	b.askQuestion(ctx, ev.log, ev.to, question{path: PathMessageCommand, user: ev.user, text: questionFromMessage(q), received: ev.received})
+	b.askQuestion(ctx, ev.log, ev.to, question{path: PathMessageCommand, user: ev.user, guild: ev.i.GuildID, text: questionFromMessage(q), received: ev.received})
 	return nil
 }
 
-// resolveStatement picks the statement a /cite means: the option, else the
-// only statement, else the one last cited in this channel.
-func (b *Bot) resolveStatement(ix *rag.Index, given, channel string) (*rag.Statement, error) {
+// resolveStatement picks the statement a /cite means, in ix's scope (that
+// of guild): the option, else the only statement, else the one last cited
+// in this channel.
+func (b *Bot) resolveStatement(ix *rag.Index, given, channel, guild string) (*rag.Statement, error) {
 	if given != "" {
-		st, ok := ix.Statement(given)
-		if !ok {
-			return nil, rag.UnknownStatement(given)
+		key, err := resolve(ix, given)
+		if err != nil {
+			return nil, err
 		}
+		st, _ := ix.Statement(key)
 		return st, nil
 	}
 	all := ix.Statements()
 	if len(all) == 1 {
 		return all[0], nil
 	}
-	if rec, ok := b.memory.last(b.ctx, channel, ix); ok && len(rec.Answer.Citations) > 0 {
+	if rec, ok := b.memory.last(b.ctx, channel, guild, ix); ok && len(rec.Answer.Citations) > 0 {
 		if st, ok := ix.Statement(rec.Answer.Citations[0].Statement); ok {
 			return st, nil
 		}
@@ -202,8 +204,8 @@ func (b *Bot) resolveStatement(ix *rag.Index, given, channel string) (*rag.State
 
 func (b *Bot) handleCite(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
-	ix := b.cfg.Answerer.Index()
-	st, err := b.resolveStatement(ix, optString(opts, "statement"), ev.i.ChannelID)
+	ix := b.indexIn(ev.i.GuildID)
+	st, err := b.resolveStatement(ix, optString(opts, "statement"), ev.i.ChannelID, ev.i.GuildID)
 	if err != nil {
 		return err
 	}
@@ -221,8 +223,8 @@ func (b *Bot) handleCite(ctx context.Context, ev *ievent) error {
 func (b *Bot) handleSearch(ctx context.Context, ev *ievent) error {
 	opts := options(ev.i.ApplicationCommandData().Options)
 	q := optString(opts, "query")
-	ix := b.cfg.Answerer.Index()
-	hits, err := b.cfg.Answerer.Search(ctx, q, rag.SearchOptions{K: 5})
+	ix := b.indexIn(ev.i.GuildID)
+	hits, err := b.cfg.Answerer.Search(ctx, q, rag.SearchOptions{K: 5, Scope: ix.Scope()})
 	if err != nil {
 		return err
 	}
@@ -243,7 +245,7 @@ func (b *Bot) handleSearch(ctx context.Context, ev *ievent) error {
 }
 
 func (b *Bot) handleSources(ctx context.Context, ev *ievent) error {
-	rec, ok := b.memory.last(ctx, ev.i.ChannelID, b.cfg.Answerer.Index())
+	rec, ok := b.memory.last(ctx, ev.i.ChannelID, ev.i.GuildID, b.indexIn(ev.i.GuildID))
 	if !ok || len(rec.Answer.Citations) == 0 {
 		return ev.to.edit(ctx, out{Content: "I have not answered anything here yet (or I restarted since). Ask with /ask first."})
 	}
@@ -256,18 +258,26 @@ func (b *Bot) handleSources(ctx context.Context, ev *ievent) error {
 
 func (b *Bot) handleStatements(ctx context.Context, ev *ievent) error {
 	var lines []string
-	for _, st := range b.cfg.Answerer.Index().Statements() {
+	own := 0
+	for _, st := range b.indexIn(ev.i.GuildID).Statements() {
 		date := st.Date
 		if date == "" {
 			date = "undated"
 		}
-		lines = append(lines, fmt.Sprintf("• **%s** (%s) — `%s`, %d paragraphs", st.Title, date, st.ID, len(st.Paragraphs)))
+		if lib, _ := rag.SplitKey(st.ID); lib != "" {
+			own++
+		}
+		lines = append(lines, fmt.Sprintf("• **%s** (%s) — `%s`, %d paragraphs", st.Title, date, statementName(st.ID), len(st.Paragraphs)))
 	}
 	if len(lines) == 0 {
 		return ev.to.edit(ctx, out{Content: "No statements are indexed yet."})
 	}
+	head := "I can answer from these statements:"
+	if own > 0 {
+		head += "\n-# " + ownMarker + " marks this server's own statements (seen only here); the others are shared by every server."
+	}
 	var msgs []out
-	for _, p := range splitText("I can answer from these statements:\n"+strings.Join(lines, "\n"), maxContent) {
+	for _, p := range splitText(head+"\n"+strings.Join(lines, "\n"), maxContent) {
 		msgs = append(msgs, out{Content: p})
 	}
 	return deliver(ctx, ev.to, msgs)
@@ -276,11 +286,18 @@ func (b *Bot) handleStatements(ctx context.Context, ev *ievent) error {
 // handleCiteButton shows the paragraph a citation button names, to the
 // person who clicked.
 func (b *Bot) handleCiteButton(ctx context.Context, ev *ievent) error {
-	id, n, hash, ok := parseCiteID(ev.i.MessageComponentData().CustomID)
+	ref, n, hash, ok := parseCiteID(ev.i.MessageComponentData().CustomID)
 	if !ok {
 		return &rag.InputError{Msg: "That button is broken; use /cite instead."}
 	}
-	c, err := b.cfg.Answerer.Index().Cite(id, n)
+	// The button's Ref is resolved where it was clicked: copied into
+	// another server it names that server's statement, or none.
+	ix := b.indexIn(ev.i.GuildID)
+	key, ok := ix.Resolve(ref, true)
+	if !ok {
+		return &rag.InputError{Msg: "That paragraph is no longer indexed (the statement may have been changed or removed)."}
+	}
+	c, err := ix.Cite(key, n)
 	if err != nil {
 		return &rag.InputError{Msg: "That paragraph is no longer indexed (the statement may have been changed or removed)."}
 	}
@@ -295,7 +312,7 @@ func (b *Bot) handleFeedback(ctx context.Context, ev *ievent) error {
 	if len(parts) != 3 || parts[1] != "up" && parts[1] != "down" {
 		return &rag.InputError{Msg: "That button is broken."}
 	}
-	if err := b.recordFeedback(ctx, parts[1], parts[2], ev.user, ev.i.Message); err != nil {
+	if err := b.recordFeedback(ctx, parts[1], parts[2], ev.user, ev.i.GuildID, ev.i.Message); err != nil {
 		return err
 	}
 	return ev.to.edit(ctx, out{Content: "Thanks — your feedback was recorded."})
@@ -313,19 +330,19 @@ func (b *Bot) autocomplete(i *discordgo.Interaction, log *slog.Logger, respond r
 		}
 	}
 	var choices []*discordgo.ApplicationCommandOptionChoice
-	ix := b.cfg.Answerer.Index()
+	ix := b.indexIn(i.GuildID)
 	if focused != nil {
 		typed := strings.ToLower(optString(opts, focused.Name))
 		switch focused.Name {
 		case "statement", "id", "old", "new":
 			for _, st := range ix.Statements() {
-				label := truncate(st.Title+" ("+st.Date+") — "+st.ID, maxChoiceName)
+				label := truncate(st.Title+" ("+st.Date+") — "+statementName(st.ID), maxChoiceName)
 				if typed == "" || strings.Contains(strings.ToLower(label), typed) {
-					choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: label, Value: st.ID})
+					choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: label, Value: rag.Ref(st.ID)})
 				}
 			}
 		case "paragraph":
-			if st, err := b.resolveStatement(ix, optString(opts, "statement"), i.ChannelID); err == nil {
+			if st, err := b.resolveStatement(ix, optString(opts, "statement"), i.ChannelID, i.GuildID); err == nil {
 				for _, p := range st.Paragraphs {
 					label := truncate(fmt.Sprintf("¶%d %s", p.N, p.Text), maxChoiceName)
 					if typed == "" || strings.HasPrefix(fmt.Sprint(p.N), typed) || strings.Contains(strings.ToLower(p.Text), typed) {

@@ -50,8 +50,8 @@ type memory struct {
 }
 
 type memEntry struct {
-	key, channel string
-	rec          answerRecord
+	key, channel, guild string
+	rec                 answerRecord
 }
 
 func newMemory(max int, st Store, log *slog.Logger) *memory {
@@ -64,10 +64,10 @@ func newKey() string {
 	return hex.EncodeToString(b[:])
 }
 
-// put remembers an answer given in channel under key.
-func (m *memory) put(ctx context.Context, key, channel string, rec answerRecord) {
+// put remembers an answer given in channel of guild under key.
+func (m *memory) put(ctx context.Context, key, channel, guild string, rec answerRecord) {
 	m.mu.Lock()
-	m.byKey[key] = m.order.PushBack(&memEntry{key: key, channel: channel, rec: rec})
+	m.byKey[key] = m.order.PushBack(&memEntry{key: key, channel: channel, guild: guild, rec: rec})
 	m.byChannel[channel] = key
 	for m.order.Len() > m.max {
 		e := m.order.Front()
@@ -83,23 +83,25 @@ func (m *memory) put(ctx context.Context, key, channel string, rec answerRecord)
 		return
 	}
 	a := rec.Answer
-	stored := store.AnswerRecord{ID: key, Channel: channel, Question: rec.Question, Answer: a.Text, Mode: a.Mode, Grounded: a.Grounded, Time: time.Now().UTC()}
-	for _, c := range a.Citations {
-		stored.Citations = append(stored.Citations, store.CitationRecord{N: c.N, Statement: c.Statement, Paragraph: c.Paragraph, TextHash: rag.TextHash(c.Text)})
-	}
+	stored := store.AnswerRecord{ID: key, Channel: channel, Guild: guild, Question: rec.Question, Answer: a.Text, Mode: a.Mode, Grounded: a.Grounded, Time: time.Now().UTC(),
+		Citations: citationRecords(a)}
 	if err := m.st.PutAnswer(ctx, stored); err != nil && !errors.Is(err, store.ErrReadOnly) {
 		m.log.Warn("the answer is remembered by this process only", "err", err)
 	}
 }
 
-// get is the answer remembered under key; ix resolves the citations of
-// one this process does not hold.
-func (m *memory) get(ctx context.Context, key string, ix *rag.Index) (answerRecord, bool) {
+// get is the answer remembered under key if it was given in guild (an
+// answer of another server is not found); ix, the index as guild sees
+// it, resolves the citations of one this process does not hold.
+func (m *memory) get(ctx context.Context, key, guild string, ix *rag.Index) (answerRecord, bool) {
 	m.mu.Lock()
 	e, ok := m.byKey[key]
 	m.mu.Unlock()
 	if ok {
-		return e.Value.(*memEntry).rec, true
+		if me := e.Value.(*memEntry); me.guild == guild {
+			return me.rec, true
+		}
+		return answerRecord{}, false
 	}
 	if m.st == nil {
 		return answerRecord{}, false
@@ -109,16 +111,22 @@ func (m *memory) get(ctx context.Context, key string, ix *rag.Index) (answerReco
 		m.notFound(err)
 		return answerRecord{}, false
 	}
+	if r.Guild != guild {
+		return answerRecord{}, false
+	}
 	return fromStored(r, ix), true
 }
 
-// last is the latest answer in channel, by any process.
-func (m *memory) last(ctx context.Context, channel string, ix *rag.Index) (answerRecord, bool) {
+// last is the latest answer in channel of guild, by any process.
+func (m *memory) last(ctx context.Context, channel, guild string, ix *rag.Index) (answerRecord, bool) {
 	if m.st != nil {
 		r, err := m.st.LastAnswer(ctx, channel)
 		if err == nil {
+			if r.Guild != guild {
+				return answerRecord{}, false
+			}
 			if m.holds(r.ID) {
-				if mine, ok := m.get(ctx, r.ID, ix); ok {
+				if mine, ok := m.get(ctx, r.ID, guild, ix); ok {
 					return mine, true
 				}
 			}
@@ -132,7 +140,7 @@ func (m *memory) last(ctx context.Context, channel string, ix *rag.Index) (answe
 	if !ok {
 		return answerRecord{}, false
 	}
-	return m.get(ctx, key, ix)
+	return m.get(ctx, key, guild, ix)
 }
 
 // holds reports whether this process holds the answer under key whole.
@@ -149,15 +157,27 @@ func (m *memory) notFound(err error) {
 	}
 }
 
+// citationRecords are what is stored of an answer's citations: each
+// statement by library and id.
+func citationRecords(a *rag.Answer) []store.CitationRecord {
+	var out []store.CitationRecord
+	for _, c := range a.Citations {
+		lib, id := rag.SplitKey(c.Statement)
+		out = append(out, store.CitationRecord{N: c.N, Library: lib, Statement: id, Paragraph: c.Paragraph, TextHash: rag.TextHash(c.Text)})
+	}
+	return out
+}
+
 // fromStored rebuilds a remembered answer, quoting its cited paragraphs
-// from the index as they are now; a paragraph changed or gone since says
-// so.
+// from the index as they are now (ix: as the answer's server sees it); a
+// paragraph changed or gone since says so.
 func fromStored(r store.AnswerRecord, ix *rag.Index) answerRecord {
 	a := &rag.Answer{Question: r.Question, Text: r.Answer, Mode: r.Mode, Grounded: r.Grounded}
 	for _, c := range r.Citations {
-		cite := rag.Citation{N: c.N, Statement: c.Statement, Paragraph: c.Paragraph, Title: c.Statement, Text: "(This paragraph is no longer indexed.)"}
+		key := rag.StatementKey(c.Library, c.Statement)
+		cite := rag.Citation{N: c.N, Statement: key, Paragraph: c.Paragraph, Title: c.Statement, Text: "(This paragraph is no longer indexed.)"}
 		if ix != nil {
-			if st, ok := ix.Statement(c.Statement); ok {
+			if st, ok := ix.Statement(key); ok {
 				cite.Title, cite.Date = st.Title, st.Date
 				if p, ok := st.Paragraph(c.Paragraph); ok {
 					cite.Text = p.Text

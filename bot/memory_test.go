@@ -35,12 +35,12 @@ func TestMemoryAcrossProcesses(t *testing.T) {
 		Citations: []rag.Citation{{N: 1, Statement: "harbour", Title: stmt.Title, Paragraph: 2, Text: p.Text}}}
 	log := slog.New(slog.DiscardHandler)
 	first := newMemory(10, st, log)
-	first.put(ctx, "k1", "chan", answerRecord{Question: "What was approved?", Answer: answer})
+	first.put(ctx, "k1", "chan", "", answerRecord{Question: "What was approved?", Answer: answer})
 
 	second := newMemory(10, st, log)
 	for name, get := range map[string]func() (answerRecord, bool){
-		"by key":     func() (answerRecord, bool) { return second.get(ctx, "k1", ix) },
-		"by channel": func() (answerRecord, bool) { return second.last(ctx, "chan", ix) },
+		"by key":     func() (answerRecord, bool) { return second.get(ctx, "k1", "", ix) },
+		"by channel": func() (answerRecord, bool) { return second.last(ctx, "chan", "", ix) },
 	} {
 		rec, ok := get()
 		if !ok || rec.Question != "What was approved?" || rec.Answer.Text != answer.Text || len(rec.Answer.Citations) != 1 {
@@ -50,7 +50,7 @@ func TestMemoryAcrossProcesses(t *testing.T) {
 			t.Errorf("%s: citation %+v", name, c)
 		}
 	}
-	if _, ok := second.last(ctx, "other", ix); ok {
+	if _, ok := second.last(ctx, "other", "", ix); ok {
 		t.Error("an answer found in a channel with none")
 	}
 	// The paragraph changed since: the citation says so.
@@ -59,17 +59,17 @@ func TestMemoryAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, _ := second.get(ctx, "k1", ix2)
+	rec, _ := second.get(ctx, "k1", "", ix2)
 	if c := rec.Answer.Citations[0]; !strings.Contains(c.Text, "Changed since") || !strings.Contains(c.Text, "rejected") {
 		t.Errorf("changed paragraph quoted as %q", c.Text)
 	}
 	// Without a store, only this process remembers.
 	alone := newMemory(10, nil, log)
-	alone.put(ctx, "k2", "chan", answerRecord{Question: "q", Answer: answer})
-	if _, ok := alone.last(ctx, "chan", ix); !ok {
+	alone.put(ctx, "k2", "chan", "", answerRecord{Question: "q", Answer: answer})
+	if _, ok := alone.last(ctx, "chan", "", ix); !ok {
 		t.Error("storeless memory forgot its own answer")
 	}
-	if _, ok := newMemory(10, nil, log).get(ctx, "k2", ix); ok {
+	if _, ok := newMemory(10, nil, log).get(ctx, "k2", "", ix); ok {
 		t.Error("storeless memories share answers")
 	}
 }

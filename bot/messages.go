@@ -81,7 +81,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 				log.Info("could not start a thread; answering in the channel", "err", err)
 			}
 		}
-		b.askQuestion(ctx, log, to, question{path: path, user: m.Author.ID, text: q, history: history, admitted: true, received: received})
+		b.askQuestion(ctx, log, to, question{path: path, user: m.Author.ID, guild: m.GuildID, text: q, history: history, admitted: true, received: received})
 	}, nil)
 }
 

@@ -85,7 +85,7 @@ func answerButtons(a *rag.Answer, key string) []discordgo.MessageComponent {
 		if len(cite) == maxButtonsPerRow {
 			break
 		}
-		if id, ok := citeID(c.Statement, c.Paragraph, c.Text); ok {
+		if id, ok := citeID(rag.Ref(c.Statement), c.Paragraph, c.Text); ok {
 			cite = append(cite, discordgo.Button{Label: fmt.Sprintf("[%d]", c.N), Style: discordgo.SecondaryButton, CustomID: id})
 		}
 	}
@@ -101,9 +101,10 @@ func answerButtons(a *rag.Answer, key string) []discordgo.MessageComponent {
 	return rows
 }
 
-// citeID encodes a paragraph in a button's custom_id: statement, number
-// and a hash of the text, so a button under an old answer notices when the
-// statement has changed since.
+// citeID encodes a paragraph in a button's custom_id: statement (a
+// rag.Ref: the server is where the button is clicked), number and a hash
+// of the text, so a button under an old answer notices when the statement
+// has changed since.
 func citeID(statement string, paragraph int, text string) (string, bool) {
 	id := fmt.Sprintf("cite:%s:%d:%s", statement, paragraph, textHash(text))
 	return id, len(id) <= maxCustomID
@@ -136,7 +137,7 @@ func parseCiteID(id string) (statement string, paragraph int, hash string, ok bo
 // paragraphEmbed shows one paragraph verbatim.
 func paragraphEmbed(c rag.Citation, prefix string) *discordgo.MessageEmbed {
 	title := fmt.Sprintf("%s¶%d — %s", prefix, c.Paragraph, c.Title)
-	footer := c.Statement
+	footer := statementName(c.Statement)
 	if c.Date != "" {
 		footer += " · " + c.Date
 	}

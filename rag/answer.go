@@ -69,7 +69,7 @@ func (ix *Index) Cite(id string, n int) (Citation, error) {
 	}
 	p, ok := st.Paragraph(n)
 	if !ok {
-		return Citation{}, &InputError{Msg: fmt.Sprintf("statement %s has paragraphs 1 to %d; there is no paragraph %d", id, len(st.Paragraphs), n)}
+		return Citation{}, &InputError{Msg: fmt.Sprintf("statement %s has paragraphs 1 to %d; there is no paragraph %d", Ref(id), len(st.Paragraphs), n)}
 	}
 	return ix.citationFor(1, p), nil
 }

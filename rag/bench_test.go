@@ -99,7 +99,7 @@ func BenchmarkRetrieval(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d/chromem-raw", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := ix.vectors.QueryEmbedding(ctx, qvec, depth, nil, nil); err != nil {
+				if _, err := ix.libs.cols[""].QueryEmbedding(ctx, qvec, depth, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -6,6 +6,15 @@
 // (package embeddings). Library keeps the corpus on disk and builds the
 // Index; Build makes an Index from statements in memory.
 //
+// Libraries (scope.go): the corpus is the shared library and each Discord
+// server's own. One Index holds them all, every statement under its key
+// (its id, or "<server>/<id>"); a question is asked in a Scope (the
+// shared library and at most one server's) and every step below sees
+// that scope's statements only: the keyword search reads the scope's
+// document ranges, the vector search the scope's libraries' collections,
+// statement selection by metadata the scope's statements. Index.In gives
+// the index as a scope sees it; the zero Scope is the shared library.
+//
 // How a question becomes a cited answer (Engine.Ask):
 //
 //  1. followup.go: a follow-up ("and what about Syria?") is made

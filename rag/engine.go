@@ -89,10 +89,10 @@ func (ix *Index) summaryTarget(q, asked string, hits []Hit) *Statement {
 		st, _ := ix.Statement(asked)
 		return st
 	}
-	if len(ix.statements) == 1 {
-		return ix.statements[0]
+	if in := ix.scopeStatements(); len(in) == 1 {
+		return ix.statements[in[0]]
 	}
-	if m := ix.meta.match(q); m != nil {
+	if m := ix.metaMatch(q); m != nil {
 		best := -1
 		for i, v := range m {
 			if v == 1 {
@@ -133,6 +133,10 @@ type AskRequest struct {
 	Question  string
 	Statement string    // restrict to one statement, when set
 	Retrieval Retrieval // which retrievers (evaluation); Hybrid by default
+	// Scope is the libraries answered from: the shared library and, when
+	// set, one server's (the zero Scope: the shared library only).
+	// Statement, when set, is a key (StatementKey) in this scope.
+	Scope Scope
 	// History holds the conversation so far, oldest first; a follow-up
 	// ("and what about Syria?") is rewritten into a standalone query.
 	// Only the last MaxHistory turns are used.
@@ -162,7 +166,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		return nil, err
 	}
 	q := strings.TrimSpace(req.Question)
-	ix := e.Index()
+	ix := e.Index().In(req.Scope)
 	// "What changed since the 2026 statement?" is answered from the
 	// comparison of the two, citing both.
 	if e.compare != nil && req.Statement == "" && len(req.History) == 0 {
@@ -187,7 +191,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		return nil, err
 	}
 	scope := "The statement does"
-	if req.Statement == "" && len(ix.statements) > 1 {
+	if req.Statement == "" && len(ix.scopeStatements()) > 1 {
 		scope = "The indexed statements do"
 	}
 	var a *Answer

@@ -102,7 +102,7 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 // lacks reports whether no paragraph and no statement's metadata holds
 // stem: the words worth expanding.
 func (ix *Index) lacks(stem string) bool {
-	return len(ix.keywords.postings[stem]) == 0 && !ix.meta.any[stem]
+	return !ix.knows(stem) && !ix.metaKnows(stem)
 }
 
 // addAlternative adds a to list, keeping the better credit of a stem.

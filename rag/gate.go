@@ -39,7 +39,7 @@ const (
 
 func (ix *Index) classify(t queryTerm) termClass {
 	switch {
-	case ix.meta.any[t.stem]:
+	case ix.metaKnows(t.stem):
 		return statementWord
 	case t.proper || isNumber(t.token):
 		return nameWord
@@ -66,7 +66,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 		if c == ordinaryWord {
 			ev.ordinary++
 		}
-		if c != statementWord && len(ix.keywords.postings[t.stem]) == 0 && !ix.spelledLike(t.stem) {
+		if c != statementWord && !ix.knows(t.stem) && !ix.spelledLike(t.stem) {
 			ev.unknown++
 			if c == nameWord {
 				ev.unknownNames++
@@ -176,7 +176,7 @@ func (ix *Index) spelledLike(stem string) bool {
 	return ok
 }
 
-// respell returns the indexed word (paragraph or metadata) within one edit
+// respell returns the indexed word (paragraph or metadata, of the scope) within one edit
 // of word, for words long enough that such a match is not chance; the
 // alphabetically first when several are.
 func (ix *Index) respell(word string) (string, bool) {
@@ -184,16 +184,16 @@ func (ix *Index) respell(word string) (string, bool) {
 		return "", false
 	}
 	best := ""
-	try := func(w string) {
-		if w[0] == word[0] && abs(len(w)-len(word)) <= 1 && (best == "" || w < best) && editDistance(w, word) <= 1 {
+	try := func(w string, known func(string) bool) {
+		if w[0] == word[0] && abs(len(w)-len(word)) <= 1 && (best == "" || w < best) && editDistance(w, word) <= 1 && known(w) {
 			best = w
 		}
 	}
 	for w := range ix.keywords.postings {
-		try(w)
+		try(w, ix.knows)
 	}
 	for w := range ix.meta.any {
-		try(w)
+		try(w, ix.metaKnows)
 	}
 	return best, best != ""
 }
@@ -209,7 +209,7 @@ func (ix *Index) respellQuery(q string) string {
 			continue
 		}
 		stem := words.Stem(strings.ToLower(core))
-		if len(ix.keywords.postings[stem]) > 0 || ix.meta.any[stem] {
+		if ix.knows(stem) || ix.metaKnows(stem) {
 			continue
 		}
 		if w, ok := ix.respell(strings.ToLower(core)); ok {

@@ -24,10 +24,13 @@ type Index struct {
 	ranges     [][2]int32 // statement i holds docs ranges[i][0] <= d < ranges[i][1]
 	paras      []Paragraph
 	keywords   *bm25
-	vectors    *chromem.Collection
+	libs       *libraries // per library: statements, documents, vectors (scope.go)
 	dims       int
 	meta       *metaIndex
 	sentences  sentenceCache // per document, filled on first read (sentences.go)
+	// view is the scope the index is seen from (In); the zero Scope, the
+	// shared library only, unless a view names a server.
+	view Scope
 }
 
 // IndexText is the text a paragraph is indexed (and embedded) under. Body
@@ -98,16 +101,6 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 	ix.meta = newMetaIndex(stmts)
 	ix.sentences = make(sentenceCache, len(ix.paras))
 
-	// A chromem collection whose embedding function refuses: queries are
-	// always embedded by us, and a nil function would silently fall back to
-	// OpenAI.
-	db := chromem.NewDB()
-	col, err := db.CreateCollection("paragraphs", nil, func(context.Context, string) ([]float32, error) {
-		return nil, errors.New("statementbot embeds queries itself")
-	})
-	if err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
 	docs := make([]chromem.Document, 0, len(ix.paras))
 	for d, p := range ix.paras {
 		v := vectors[d]
@@ -131,25 +124,30 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 			Content:   p.Text,
 		})
 	}
-	if len(docs) > 0 {
-		if err := col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
-			return nil, fmt.Errorf("index: %w", err)
-		}
+	var err error
+	if ix.libs, err = newLibraries(ctx, ix, docs); err != nil {
+		return nil, err
 	}
-	ix.vectors = col
 	return ix, nil
 }
 
-// Statements returns the indexed statements, in index order. The slice is
-// a copy; the statements are shared and must not be modified.
+// Statements returns the statements in the index's scope (see In), in
+// index order. The slice is a copy; the statements are shared and must
+// not be modified.
 func (ix *Index) Statements() []*Statement {
-	return append([]*Statement(nil), ix.statements...)
+	in := ix.scopeStatements()
+	out := make([]*Statement, len(in))
+	for j, i := range in {
+		out[j] = ix.statements[i]
+	}
+	return out
 }
 
-// Statement returns the statement with the given id.
+// Statement returns the statement with the given key (StatementKey), if
+// it is in the index's scope.
 func (ix *Index) Statement(id string) (*Statement, bool) {
 	i, ok := ix.byID[id]
-	if !ok {
+	if !ok || !ix.inView(id) {
 		return nil, false
 	}
 	return ix.statements[i], true
@@ -191,6 +189,9 @@ type SearchOptions struct {
 	K         int    // results wanted; clamped to what exists
 	Statement string // only this statement's paragraphs, when set
 	Retrieval Retrieval
+	// Scope, when it names a server, is searched instead of the index's
+	// own (In); the zero Scope leaves the index's.
+	Scope Scope
 	// Carried are words of the query carried from earlier questions of
 	// a conversation (followup.go): they count carriedWeight of the
 	// query's own words.
@@ -239,15 +240,19 @@ func candidates(k int) int { return max(4*k, 30) }
 // itself. Equal scores are ordered by paragraph: the same query on the
 // same index gives the same hits.
 func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt SearchOptions) ([]Hit, error) {
+	if opt.Scope != (Scope{}) && opt.Scope != ix.view {
+		return ix.In(opt.Scope).Search(ctx, query, vector, opt)
+	}
 	lo, hi := int32(0), int32(len(ix.paras))
+	size := ix.scopeDocs()
 	if opt.Statement != "" {
 		i, ok := ix.byID[opt.Statement]
-		if !ok {
+		if !ok || !ix.inView(opt.Statement) {
 			return nil, UnknownStatement(opt.Statement)
 		}
 		lo, hi = ix.ranges[i][0], ix.ranges[i][1]
+		size = int(hi - lo)
 	}
-	size := int(hi - lo)
 	k := min(max(opt.K, 1), size)
 	if k == 0 {
 		return nil, nil
@@ -278,7 +283,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 
 	var meta []float64
 	if opt.Statement == "" {
-		meta = ix.meta.match(query)
+		meta = ix.metaMatch(query)
 	}
 	// The retrievers' candidates: the whole range, then each statement
 	// the query names (so that in a large library its paragraphs compete).
@@ -298,7 +303,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 			depth = min(k, int(sp.hi-sp.lo))
 		}
 		if useKW {
-			for _, s := range ix.keywords.searchWeighted(terms, depth, sp.lo, sp.hi) {
+			for _, s := range ix.keywordSearch(terms, depth, sp.lo, sp.hi) {
 				kwList = appendNew(kwList, seen, s.doc)
 			}
 		}
@@ -409,14 +414,10 @@ const coverageBoost = 1.0
 // (which are normalised to at most 1).
 const metaBoost = 0.3
 
-// nearest returns the documents in [lo, hi) most similar to vector, with
-// their similarity, best first.
+// nearest returns the documents in [lo, hi) (the whole index: the
+// scope's) most similar to vector, with their similarity, best first.
 func (ix *Index) nearest(ctx context.Context, vector []float32, n int, lo, hi int32) ([]scoredDoc, error) {
-	var where map[string]string
-	if lo != 0 || hi != int32(len(ix.paras)) {
-		where = map[string]string{"statement": ix.paras[lo].Statement}
-	}
-	res, err := ix.vectorSearch(ctx, vector, n, where)
+	res, err := ix.nearestIn(ctx, vector, n, lo, hi)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -460,7 +461,7 @@ func normalise(s []scoredDoc) {
 
 // similarity is the cosine similarity of vector with document doc.
 func (ix *Index) similarity(ctx context.Context, vector []float32, doc int32) float64 {
-	d, err := ix.vectors.GetByID(ctx, strconv.Itoa(int(doc)))
+	d, err := ix.collectionOf(doc).GetByID(ctx, strconv.Itoa(int(doc)))
 	if err != nil || len(d.Embedding) != len(vector) {
 		return 0
 	}

@@ -35,6 +35,7 @@ type Library struct {
 	log     *slog.Logger
 	// changesOnly: opened to change the corpus, not to answer (no index).
 	changesOnly bool
+	limits      ServerLimits
 
 	reload sync.Mutex // one rebuild at a time
 	mu     sync.Mutex // guards the fields below
@@ -90,6 +91,8 @@ type LibraryConfig struct {
 	// answer: no index is built, at start or after a change (the CLI's
 	// add, remove and reindex), and Index is nil.
 	ChangesOnly bool
+	// Limits bound each server's own library (zero: none).
+	Limits ServerLimits
 }
 
 // OpenLibrary loads the corpus (importing or seeding a new store first)
@@ -102,7 +105,7 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, Buil
 	if cfg.Docs == nil {
 		return nil, nil, BuildStats{}, errors.New("library: no embedder")
 	}
-	l := &Library{st: cfg.Store, bundled: cfg.Bundled, legacy: cfg.LegacyDir, docs: cfg.Docs, extract: cfg.Extract, log: cfg.Log, changesOnly: cfg.ChangesOnly}
+	l := &Library{st: cfg.Store, bundled: cfg.Bundled, legacy: cfg.LegacyDir, docs: cfg.Docs, extract: cfg.Extract, log: cfg.Log, changesOnly: cfg.ChangesOnly, limits: cfg.Limits}
 	var stats BuildStats
 	var err error
 	if l.st != nil {
@@ -155,15 +158,15 @@ func (l *Library) Generation() int64 {
 	return l.gen
 }
 
-// Statements lists the ids of the live corpus (none for a library opened
-// for changes only).
+// Statements lists the keys (StatementKey) of the live corpus, every
+// library's (none for a library opened for changes only).
 func (l *Library) Statements() []string {
 	ix := l.Index()
 	if ix == nil {
 		return nil
 	}
 	var ids []string
-	for _, st := range ix.Statements() {
+	for _, st := range ix.AllStatements() {
 		ids = append(ids, st.ID)
 	}
 	return ids

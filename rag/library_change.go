@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/statementbot/statementbot/ingest"
@@ -27,6 +28,9 @@ func (s ChangeStats) String() string {
 
 // AddRequest is one file to add.
 type AddRequest struct {
+	// Library is the library the statement goes to: "" for the shared
+	// one, else a server's id.
+	Library string
 	Name    string // file name: gives the id and the format
 	Data    []byte
 	Meta    Metadata // overrides what the file says
@@ -34,7 +38,10 @@ type AddRequest struct {
 }
 
 // Add parses new statements, embeds their paragraphs (outside any lock)
-// and stores them in one transaction: all of them, or none.
+// and stores them in one transaction: all of them, or none. A server's
+// library is held to the server limits, checked inside the transaction
+// so that concurrent adds cannot pass them together. The ids returned
+// are those within each request's library.
 func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress) (ChangeStats, []string, error) {
 	if l.st == nil {
 		return ChangeStats{}, nil, ErrNoStore
@@ -55,19 +62,23 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, err)
 		}
 		// Refused early (before embedding) when the live index has it;
-		// checked again in the change, against the store.
-		if title, ok := before.titles[st.ID]; ok && !r.Replace {
+		// checked again in the change, against the store. Only the
+		// request's own library is looked at: what other servers hold
+		// is never told.
+		key, hashKey := StatementKey(r.Library, st.ID), r.Library+"\x00"+st.Hash
+		if title, ok := before.titles[key]; ok && !r.Replace {
 			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, alreadyIndexed(st.ID, title))
 		}
-		if inBatch[st.ID] {
+		if inBatch[key] {
 			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, &InputError{Msg: fmt.Sprintf("two files give the id %q", st.ID)})
 		}
-		if other, dup := byHash[st.Hash]; dup && other != st.ID {
-			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, &InputError{Msg: fmt.Sprintf("the same text is already indexed as %q", other)})
+		if other, dup := byHash[hashKey]; dup && other != key {
+			_, otherID := SplitKey(other)
+			return ChangeStats{}, nil, fmt.Errorf("%s: %w", r.Name, &InputError{Msg: fmt.Sprintf("the same text is already indexed as %q", otherID)})
 		}
-		inBatch[st.ID], byHash[st.Hash] = true, st.ID
+		inBatch[key], byHash[hashKey] = true, key
 		rec := toRecord(st, r.Name, r.Data, text)
-		rec.AddedAt = time.Now().UTC()
+		rec.Library, rec.AddedAt = r.Library, time.Now().UTC()
 		recs, stmts, ids = append(recs, rec), append(stmts, st), append(ids, st.ID)
 	}
 	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, progress)
@@ -90,12 +101,15 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 				return err
 			}
 		}
+		if err := l.checkLimits(ctx, tx, recs); err != nil {
+			return err
+		}
 		return tx.PutVectors(ctx, l.docs.Name(), l.docs.Model(), vecs)
 	})
 	if err != nil {
 		return ChangeStats{}, nil, err
 	}
-	stats, err := l.committed(ctx, before, diff, start)
+	stats, err := l.committed(ctx, before, diff, start, libraryOf(reqs))
 	stats.Embedded, stats.Reused = len(computed), stats.Paragraphs-len(computed)
 	return stats, ids, err
 }
@@ -151,15 +165,27 @@ func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []stor
 
 // committed swaps in the index of the store as it is after a change (it
 // holds the change, and maybe others' made since) and sums up the change.
-// A library opened for changes only builds no index.
-func (l *Library) committed(ctx context.Context, before corpusView, diff changeDiff, start time.Time) (ChangeStats, error) {
+// The totals are those of library lib (nil: of every library), so a
+// server's admin learns nothing of other servers'. A library opened for
+// changes only builds no index.
+func (l *Library) committed(ctx context.Context, before corpusView, diff changeDiff, start time.Time, lib *string) (ChangeStats, error) {
 	stats := ChangeStats{Added: diff.added, Changed: diff.changed, Removed: diff.removed}
-	stats.Statements, stats.Paragraphs = before.statements+diff.statements, before.paragraphs+diff.paragraphs
+	if lib == nil {
+		stats.Statements, stats.Paragraphs = before.statements+diff.statements, before.paragraphs+diff.paragraphs
+	} else {
+		stats.Statements, stats.Paragraphs = before.byLibrary[*lib]+diff.statements, before.parasByLibrary[*lib]+diff.paragraphs
+	}
 	var err error
 	if !l.changesOnly {
 		_, err = l.refresh(ctx, nil)
 		after := l.Index()
-		stats.Statements, stats.Paragraphs = len(after.statements), after.Len()
+		stats.Statements, stats.Paragraphs = 0, 0
+		for _, st := range after.statements {
+			if stLib, _ := SplitKey(st.ID); lib == nil || stLib == *lib {
+				stats.Statements++
+				stats.Paragraphs += len(st.Paragraphs)
+			}
+		}
 	}
 	stats.Duration = time.Since(start)
 	if err != nil {
@@ -202,8 +228,9 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, string
 	return st, stored, nil
 }
 
-// Remove takes a statement out of the corpus.
-func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
+// Remove takes a statement out of the corpus; key is StatementKey(library,
+// id). The shared library keeps at least one statement.
+func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 	if l.st == nil {
 		return ChangeStats{}, ErrNoStore
 	}
@@ -212,12 +239,13 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 	if err != nil {
 		return ChangeStats{}, err
 	}
-	if _, ok := before.titles[id]; ok && before.statements == 1 {
+	library, id := SplitKey(key)
+	if _, ok := before.titles[key]; ok && library == "" && before.byLibrary[""] == 1 {
 		return ChangeStats{}, &InputError{Msg: "that is the only statement left; add another before removing it"}
 	}
 	var diff changeDiff
 	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
-		cur, err := tx.Statement(ctx, "", id)
+		cur, err := tx.Statement(ctx, library, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return UnknownStatement(id)
 		}
@@ -227,12 +255,53 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 		diff = changeDiff{}
 		diff.count(cur.Paragraphs, nil, true)
 		diff.statements--
-		return tx.DeleteStatement(ctx, "", id)
+		return tx.DeleteStatement(ctx, library, id)
 	})
 	if err != nil {
 		return ChangeStats{}, err
 	}
-	return l.committed(ctx, before, diff, start)
+	return l.committed(ctx, before, diff, start, &library)
+}
+
+// RemoveLibrary takes every statement of a server's library out of the
+// corpus (a server the bot left keeps its statements until this). The
+// shared library cannot be removed whole.
+func (l *Library) RemoveLibrary(ctx context.Context, library string) (ChangeStats, error) {
+	if l.st == nil {
+		return ChangeStats{}, ErrNoStore
+	}
+	if library == "" {
+		return ChangeStats{}, &InputError{Msg: "the shared library cannot be removed whole; remove its statements one by one"}
+	}
+	start := time.Now()
+	before, err := l.view(ctx)
+	if err != nil {
+		return ChangeStats{}, err
+	}
+	var diff changeDiff
+	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
+		diff = changeDiff{}
+		ids, err := tx.StatementIDs(ctx, library)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			cur, err := tx.Statement(ctx, library, id)
+			if err != nil {
+				return err
+			}
+			diff.count(cur.Paragraphs, nil, true)
+			diff.statements--
+			if err := tx.DeleteStatement(ctx, library, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ChangeStats{}, err
+	}
+	return l.committed(ctx, before, diff, start, &library)
 }
 
 // Reindex parses every stored statement again from its stored text (as a
@@ -241,6 +310,17 @@ func (l *Library) Remove(ctx context.Context, id string) (ChangeStats, error) {
 // statement another process changed meanwhile is left as that process
 // made it.
 func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, error) {
+	return l.reindex(ctx, nil, progress)
+}
+
+// ReindexLibrary is Reindex of one library's statements.
+func (l *Library) ReindexLibrary(ctx context.Context, library string, progress Progress) (ChangeStats, error) {
+	return l.reindex(ctx, &library, progress)
+}
+
+// reindex is Reindex of library's statements, or of every statement when
+// library is nil.
+func (l *Library) reindex(ctx context.Context, library *string, progress Progress) (ChangeStats, error) {
 	if l.st == nil {
 		return ChangeStats{}, ErrNoStore
 	}
@@ -250,6 +330,9 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 		return ChangeStats{}, fmt.Errorf("reading the corpus: %w", err)
 	}
 	before := viewOf(snap)
+	if library != nil {
+		snap.Statements = slices.DeleteFunc(snap.Statements, func(r store.StatementRecord) bool { return r.Library != *library })
+	}
 	var updates []store.StatementRecord
 	readHash := map[string]string{}
 	var stmts []*Statement
@@ -260,12 +343,18 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 		}
 		st, rec, changed, err := l.reparse(ctx, old)
 		if err != nil {
-			l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
+			// A server's statement is not named in the log (its server
+			// may be told; the log is the operator's).
+			if old.Library == "" {
+				l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
+			} else {
+				l.log.Warn("reindex: a server's statement could not be parsed again; it is kept as stored", "server", old.Library)
+			}
 			st, rec = fromRecord(old), old
 		}
 		stmts, recs = append(stmts, st), append(recs, store.StatementRecord{Paragraphs: rec.Paragraphs})
 		if changed {
-			readHash[rec.ID] = old.Hash
+			readHash[StatementKey(rec.Library, rec.ID)] = old.Hash
 			updates = append(updates, rec)
 		}
 	}
@@ -290,7 +379,7 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 			diff = changeDiff{}
 			for _, rec := range updates {
 				cur, err := tx.Statement(ctx, rec.Library, rec.ID)
-				if errors.Is(err, store.ErrNotFound) || (err == nil && cur.Hash != readHash[rec.ID]) {
+				if errors.Is(err, store.ErrNotFound) || (err == nil && cur.Hash != readHash[StatementKey(rec.Library, rec.ID)]) {
 					continue // removed or replaced meanwhile
 				}
 				if err != nil {
@@ -307,7 +396,7 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 			return ChangeStats{}, err
 		}
 	}
-	stats, err := l.committed(ctx, before, diff, start)
+	stats, err := l.committed(ctx, before, diff, start, library)
 	stats.Embedded, stats.Reused = len(computed), stats.Paragraphs-len(computed)
 	return stats, err
 }
@@ -364,20 +453,36 @@ func (d *changeDiff) count(old, cur []store.ParagraphRecord, existed bool) {
 }
 
 // A corpusView is what a change checks before it starts: the statements'
-// titles by id, ids by content hash, and the totals.
+// titles by key, keys by library and content hash (library + "\x00" +
+// hash), and the totals, in all and by library.
 type corpusView struct {
-	titles                 map[string]string
-	byHash                 map[string]string
-	statements, paragraphs int
+	titles                    map[string]string
+	byHash                    map[string]string
+	statements, paragraphs    int
+	byLibrary, parasByLibrary map[string]int
+}
+
+func newCorpusView() corpusView {
+	return corpusView{titles: map[string]string{}, byHash: map[string]string{}, byLibrary: map[string]int{}, parasByLibrary: map[string]int{}}
+}
+
+func (v *corpusView) note(library, id, title, hash string, paragraphs int) {
+	key := StatementKey(library, id)
+	v.titles[key], v.byHash[library+"\x00"+hash] = title, key
+	v.statements++
+	v.paragraphs += paragraphs
+	v.byLibrary[library]++
+	v.parasByLibrary[library] += paragraphs
 }
 
 // view is the corpus as the live index has it or, for a library opened
 // for changes only, as the store has it now.
 func (l *Library) view(ctx context.Context) (corpusView, error) {
 	if ix := l.Index(); ix != nil {
-		v := corpusView{titles: map[string]string{}, byHash: map[string]string{}, statements: len(ix.statements), paragraphs: ix.Len()}
+		v := newCorpusView()
 		for _, st := range ix.statements {
-			v.titles[st.ID], v.byHash[st.Hash] = st.Title, st.ID
+			lib, id := SplitKey(st.ID)
+			v.note(lib, id, st.Title, st.Hash, len(st.Paragraphs))
 		}
 		return v, nil
 	}
@@ -389,10 +494,9 @@ func (l *Library) view(ctx context.Context) (corpusView, error) {
 }
 
 func viewOf(snap store.Snapshot) corpusView {
-	v := corpusView{titles: map[string]string{}, byHash: map[string]string{}, statements: len(snap.Statements)}
+	v := newCorpusView()
 	for _, rec := range snap.Statements {
-		v.titles[rec.ID], v.byHash[rec.Hash] = rec.Title, rec.ID
-		v.paragraphs += len(rec.Paragraphs)
+		v.note(rec.Library, rec.ID, rec.Title, rec.Hash, len(rec.Paragraphs))
 	}
 	return v
 }

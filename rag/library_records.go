@@ -30,12 +30,14 @@ func toRecord(st *Statement, fileName string, upload []byte, text string) store.
 	return rec
 }
 
-// fromRecord is the statement a stored record holds, without parsing.
+// fromRecord is the statement a stored record holds, without parsing,
+// under its key (StatementKey) as the index names it.
 func fromRecord(rec store.StatementRecord) *Statement {
-	st := &Statement{ID: rec.ID, Title: rec.Title, Date: rec.Date, Issuer: rec.Issuer, Place: rec.Place, Source: rec.Source, Hash: rec.Hash,
+	key := StatementKey(rec.Library, rec.ID)
+	st := &Statement{ID: key, Title: rec.Title, Date: rec.Date, Issuer: rec.Issuer, Place: rec.Place, Source: rec.Source, Hash: rec.Hash,
 		Paragraphs: make([]Paragraph, len(rec.Paragraphs))}
 	for i, p := range rec.Paragraphs {
-		st.Paragraphs[i] = Paragraph{Statement: rec.ID, N: p.N, Text: p.Text, Section: p.Section, Header: p.Header}
+		st.Paragraphs[i] = Paragraph{Statement: key, N: p.N, Text: p.Text, Section: p.Section, Header: p.Header}
 	}
 	return st
 }

@@ -90,12 +90,22 @@ var (
 	earliestRE = regexp.MustCompile(`(?i)\b(?:earliest|oldest|first (?:\w+ ){0,2}` + docNoun + `)`)
 )
 
-// match scores each statement by the metadata words of q it holds,
-// normalised so the best statement scores 1; nil when q names no
-// statement. "latest" and "earliest" favour the newest and oldest dated
-// statement among those q otherwise selects (or among all).
+// match is matchIn over every statement.
 func (m *metaIndex) match(q string) []float64 {
-	if len(m.terms) < 2 {
+	in := make([]int, len(m.terms))
+	for i := range in {
+		in[i] = i
+	}
+	return m.matchIn(q, in)
+}
+
+// matchIn scores each statement of in (statement indices: the scope's) by
+// the metadata words of q it holds, normalised so the best statement
+// scores 1; nil when q names no statement. Statements not in in score 0.
+// "latest" and "earliest" favour the newest and oldest dated statement
+// among those q otherwise selects (or among all of in).
+func (m *metaIndex) matchIn(q string, in []int) []float64 {
+	if len(in) < 2 {
 		return nil
 	}
 	score := make([]float64, len(m.terms))
@@ -110,8 +120,8 @@ func (m *metaIndex) match(q string) []float64 {
 		if w == 0 {
 			continue
 		}
-		for i, set := range m.terms {
-			if set[t] {
+		for _, i := range in {
+			if m.terms[i][t] {
 				score[i] += w
 				best = max(best, score[i])
 			}
@@ -120,7 +130,8 @@ func (m *metaIndex) match(q string) []float64 {
 	latest, earliest := latestRE.MatchString(q), earliestRE.MatchString(q)
 	if latest || earliest {
 		pick := -1
-		for i, d := range m.dates {
+		for _, i := range in {
+			d := m.dates[i]
 			if d.IsZero() || best > 0 && score[i] < best {
 				continue
 			}

@@ -5,14 +5,16 @@ import (
 	"context"
 	"slices"
 	"strconv"
+
+	"github.com/philippgille/chromem-go"
 )
 
 // vectorSlack is how many results beyond the depth chromem is asked for
 // at first, so that a tie at the cut-off is usually seen in one query.
 const vectorSlack = 8
 
-// vectorSearch returns the depth paragraphs most similar to vector (among
-// those matching where), most similar first, ties to the earlier document.
+// vectorSearch returns the depth paragraphs of col most similar to vector
+// (among those matching where), most similar first, ties to the earlier document.
 //
 // chromem searches its documents concurrently, in map order, and keeps the
 // best in a heap: paragraphs of equal similarity (a repeated letterhead)
@@ -21,14 +23,14 @@ const vectorSlack = 8
 // is strictly less similar than the depth-th (then every paragraph as
 // similar as the depth-th is among the results), or for every paragraph;
 // the results are ordered by (similarity, document) and cut to depth.
-func (ix *Index) vectorSearch(ctx context.Context, vector []float32, depth int, where map[string]string) ([]scoredDoc, error) {
-	count := ix.vectors.Count()
+func (ix *Index) vectorSearch(ctx context.Context, col *chromem.Collection, vector []float32, depth int, where map[string]string) ([]scoredDoc, error) {
+	count := col.Count()
 	if count == 0 {
 		return nil, nil
 	}
 	n := min(depth+vectorSlack, count)
 	for {
-		res, err := ix.vectors.QueryEmbedding(ctx, vector, n, where, nil)
+		res, err := col.QueryEmbedding(ctx, vector, n, where, nil)
 		if err != nil {
 			return nil, err
 		}

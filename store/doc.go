@@ -4,6 +4,10 @@
 // feedback, the answers behind /sources and citation buttons, and which
 // statements have been announced (announce.go).
 //
+// Statements are kept per library: "" is the shared library, a Discord
+// server's id that server's own (StatementRecord.Library); the answers
+// and votes the bot keeps name the server they came from.
+//
 // Data comes in from ingestion (cmd's add, the bot's /statement commands,
 // reindex) through Change, and from the bot through AppendAudit,
 // AppendFeedback and PutAnswer. It goes out to the library at start

@@ -7,8 +7,8 @@ import (
 
 // A StatementRecord is one statement of one library, keyed by (Library, ID).
 type StatementRecord struct {
-	// Library is "" for the shared library. Per-server libraries come
-	// later; the library is part of the key already.
+	// Library is "" for the shared library, else the id of the Discord
+	// server (guild) whose own library the statement belongs to.
 	Library string
 	ID      string
 	Title   string
@@ -60,7 +60,9 @@ type AuditRecord struct {
 
 // A FeedbackRecord is one vote on an answer.
 type FeedbackRecord struct {
-	Time      time.Time
+	Time time.Time
+	// Guild is the server the vote was given in ("" for a DM).
+	Guild     string
 	Vote      string // "up" or "down"
 	User      string // hashed user id
 	AnswerID  string
@@ -78,8 +80,12 @@ const AnswersKept = 20000
 // An AnswerRecord is what is remembered of an answer the bot gave, so that
 // /sources and citation buttons work after a restart and on any process.
 type AnswerRecord struct {
-	ID        string
-	Channel   string
+	ID      string
+	Channel string
+	// Guild is the server the answer was given in ("" for a DM or the
+	// CLI): it is shown (by /sources, citation buttons) in that server
+	// only.
+	Guild     string
 	Question  string
 	Answer    string
 	Mode      string

@@ -73,6 +73,12 @@ type Tx interface {
 	// DeleteStatement removes a statement and its paragraphs, or returns
 	// an error wrapping ErrNotFound.
 	DeleteStatement(ctx context.Context, library, id string) error
+	// LibraryUsage is how many statements library holds and the bytes
+	// of their text, as this change sees them (its own writes included):
+	// a check against a limit here holds for concurrent changes too.
+	LibraryUsage(ctx context.Context, library string) (statements int, textBytes int64, err error)
+	// StatementIDs are the ids of library's statements, in order.
+	StatementIDs(ctx context.Context, library string) ([]string, error)
 	// PutVectors stores vectors by text hash for embedder and model,
 	// replacing those there. A vector no paragraph uses when the change
 	// commits is dropped.

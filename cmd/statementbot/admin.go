@@ -68,9 +68,13 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	title := fs.String("title", "", "title (default: from the file)")
 	date := fs.String("date", "", "date, e.g. 2024-05-01 (default: from the file)")
 	replace := fs.Bool("replace", false, "replace statements with the same id")
+	server := serverFlag(fs)
 	data := dataFlag(fs)
-	files, err := parseFlags(env, fs, "add [--json] [--title T] [--date D] [--replace] FILE...", args)
+	files, err := parseFlags(env, fs, "add [--json] [--title T] [--date D] [--replace] [--server ID] FILE...", args)
 	if err != nil {
+		return err
+	}
+	if err := checkServer("add", *server); err != nil {
 		return err
 	}
 	if len(files) == 0 {
@@ -93,10 +97,10 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
-		reqs = append(reqs, rag.AddRequest{Name: filepath.Base(f), Data: body, Replace: *replace, Meta: rag.Metadata{Title: *title, Date: *date}})
+		reqs = append(reqs, rag.AddRequest{Library: *server, Name: filepath.Base(f), Data: body, Replace: *replace, Meta: rag.Metadata{Title: *title, Date: *date}})
 	}
 	stats, ids, err := a.library.Add(ctx, reqs, progressPrinter(env.stderr))
-	a.audit(cliActor(env), "add", files, stats.String(), err)
+	a.audit(cliActor(env), *server, "add", files, stats.String(), err)
 	if err != nil {
 		return err
 	}
@@ -122,12 +126,22 @@ func readStatementFile(name string, limit int64) ([]byte, error) {
 func cmdRemove(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("remove", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	server := serverFlag(fs)
+	all := fs.Bool("all", false, "with --server: remove every statement of that server's library")
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "remove [--json] ID", args)
+	pos, err := parseFlags(env, fs, "remove [--json] [--server ID] ID | remove --server ID --all", args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
+	if err := checkServer("remove", *server); err != nil {
+		return err
+	}
+	switch {
+	case *all && *server == "":
+		return usageErrorf("remove: --all removes a server's whole library: give --server ID")
+	case *all && len(pos) != 0:
+		return usageErrorf("remove: --all takes no statement id")
+	case !*all && len(pos) != 1:
 		return usageErrorf("remove: give one statement id (see statementbot statements)")
 	}
 	a, err := loadChanger(ctx, env, *data)
@@ -135,8 +149,25 @@ func cmdRemove(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	stats, err := a.library.Remove(ctx, pos[0])
-	a.audit(cliActor(env), "remove", pos, stats.String(), err)
+	if *all {
+		stats, err := a.library.RemoveLibrary(ctx, *server)
+		a.audit(cliActor(env), *server, "remove", []string{"--all"}, stats.String(), err)
+		if err != nil {
+			return asUsage(err)
+		}
+		return printChange(env, *asJSON, "removed every statement of server "+*server, stats, nil)
+	}
+	// An id, "~id" or a key as statements lists it: the statement of
+	// the --server library (or the shared one).
+	id := strings.TrimPrefix(pos[0], rag.ServerPrefix)
+	if lib, rest := rag.SplitKey(id); lib != "" {
+		if lib != *server {
+			return usageErrorf("remove: %s is server %s's statement: give --server %s", pos[0], lib, lib)
+		}
+		id = rest
+	}
+	stats, err := a.library.Remove(ctx, rag.StatementKey(*server, id))
+	a.audit(cliActor(env), *server, "remove", pos, stats.String(), err)
 	if err != nil {
 		return asUsage(err)
 	}
@@ -146,9 +177,13 @@ func cmdRemove(ctx context.Context, env *environment, args []string) error {
 func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the summary as JSON")
+	server := serverFlag(fs)
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "reindex [--json]", args)
+	pos, err := parseFlags(env, fs, "reindex [--json] [--server ID]", args)
 	if err != nil {
+		return err
+	}
+	if err := checkServer("reindex", *server); err != nil {
 		return err
 	}
 	if len(pos) != 0 {
@@ -159,8 +194,13 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	stats, err := a.library.Reindex(ctx, progressPrinter(env.stderr))
-	a.audit(cliActor(env), "reindex", nil, stats.String(), err)
+	var stats rag.ChangeStats
+	if *server != "" {
+		stats, err = a.library.ReindexLibrary(ctx, *server, progressPrinter(env.stderr))
+	} else {
+		stats, err = a.library.Reindex(ctx, progressPrinter(env.stderr))
+	}
+	a.audit(cliActor(env), *server, "reindex", nil, stats.String(), err)
 	if err != nil {
 		return err
 	}

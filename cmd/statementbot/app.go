@@ -196,6 +196,7 @@ func (a *app) openLibrary(ctx context.Context, emb rag.NamedEmbedder) (*rag.Inde
 	lcfg := rag.LibraryConfig{
 		LegacyDir: a.cfg.DataDir, Bundled: statements.FS, Docs: emb, Log: a.log, Extract: a.extractor.Extract,
 		ChangesOnly: a.changesOnly,
+		Limits:      rag.ServerLimits{Statements: a.cfg.ServerMaxStatements, TextBytes: a.cfg.ServerMaxBytes},
 	}
 	if a.store != nil {
 		lcfg.Store = a.store
@@ -210,8 +211,8 @@ func (a *app) openLibrary(ctx context.Context, emb rag.NamedEmbedder) (*rag.Inde
 
 // audit records a change made from the command line: in the store, or,
 // without a writable one, in the log.
-func (a *app) audit(actor, action string, target []string, summary string, err error) {
-	rec := store.AuditRecord{Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, Summary: summary, OK: err == nil}
+func (a *app) audit(actor, server, action string, target []string, summary string, err error) {
+	rec := store.AuditRecord{Time: time.Now().UTC(), Actor: actor, Guild: server, Action: action, Target: target, Summary: summary, OK: err == nil}
 	if err != nil {
 		rec.Error = err.Error()
 	}
@@ -224,5 +225,6 @@ func (a *app) audit(actor, action string, target []string, summary string, err e
 			a.log.Error("audit log write failed", "err", werr)
 		}
 	}
-	a.log.Info("audit", "actor", actor, "action", action, "target", target, "ok", rec.OK, "error", rec.Error)
+	a.log.Info("audit", "actor", actor, "server", server, "action", action, "targets", len(target), "ok", rec.OK)
+	a.log.Debug("audit detail", "target", target, "error", rec.Error)
 }

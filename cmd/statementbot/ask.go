@@ -16,9 +16,13 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	asJSON := fs.Bool("json", false, "print the answer as JSON")
 	full := fs.Bool("full", false, "print source paragraphs whole on a terminal too")
 	statement := fs.String("statement", "", "answer from this `ID` only (the statements command lists them)")
+	server := serverFlag(fs)
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "ask [--json] [--full] [--statement ID] QUESTION", args)
+	pos, err := parseFlags(env, fs, "ask [--json] [--full] [--statement ID] [--server ID] QUESTION", args)
 	if err != nil {
+		return err
+	}
+	if err := checkServer("ask", *server); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -33,7 +37,13 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	ans, err := a.engine.Ask(ctx, rag.AskRequest{Question: question, Statement: *statement})
+	req := rag.AskRequest{Question: question, Scope: rag.ServerScope(*server)}
+	if *statement != "" {
+		if req.Statement, err = resolveIn(a.engine.Index().In(req.Scope), *statement); err != nil {
+			return asUsage(err)
+		}
+	}
+	ans, err := a.engine.Ask(ctx, req)
 	if err != nil {
 		return err
 	}

@@ -6,14 +6,20 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/statementbot/statementbot/rag"
 )
 
 func cmdCite(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("cite", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the paragraph as JSON")
+	server := serverFlag(fs)
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "cite [--json] STATEMENT_ID PARAGRAPH", args)
+	pos, err := parseFlags(env, fs, "cite [--json] [--server ID] STATEMENT_ID PARAGRAPH", args)
 	if err != nil {
+		return err
+	}
+	if err := checkServer("cite", *server); err != nil {
 		return err
 	}
 	if len(pos) != 2 {
@@ -28,7 +34,12 @@ func cmdCite(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	c, err := a.engine.Index().Cite(pos[0], n)
+	ix := a.engine.Index().In(rag.ServerScope(*server))
+	key, err := resolveIn(ix, pos[0])
+	if err != nil {
+		return asUsage(err)
+	}
+	c, err := ix.Cite(key, n)
 	if err != nil {
 		return asUsage(err)
 	}

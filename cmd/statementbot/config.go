@@ -44,14 +44,21 @@ type config struct {
 	MaxUploadBytes int64
 
 	// Discord.
-	DiscordToken      string
-	DiscordGuildID    string
-	DiscordAPIURL     string
-	AdminUserIDs      []string
-	AdminRoleIDs      []string
-	MessageContent    bool
-	AnswerConcurrency int
-	UserPerMinute     int
+	DiscordToken   string
+	DiscordGuildID string
+	DiscordAPIURL  string
+	AdminUserIDs   []string
+	AdminRoleIDs   []string
+	// OperatorGuildIDs are the operator's own servers: their admins may
+	// change the shared library (as ADMIN_USER_IDS may).
+	OperatorGuildIDs []string
+	// ServerMaxStatements and ServerMaxBytes bound each server's own
+	// library (0: no limit).
+	ServerMaxStatements int
+	ServerMaxBytes      int64
+	MessageContent      bool
+	AnswerConcurrency   int
+	UserPerMinute       int
 	// AnnounceChannelID receives a post for each statement added.
 	AnnounceChannelID string
 
@@ -148,6 +155,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.DiscordAPIURL = get("DISCORD_API_URL")
 	c.AdminUserIDs = idList(get("ADMIN_USER_IDS"))
 	c.AdminRoleIDs = idList(get("ADMIN_ROLE_IDS"))
+	c.OperatorGuildIDs = idList(get("OPERATOR_GUILD_IDS"))
+	if c.ServerMaxStatements, err = positiveInt(get, "SERVER_MAX_STATEMENTS", 200, 0); err != nil {
+		return c, err
+	}
+	serverBytes, err := positiveInt(get, "SERVER_MAX_BYTES", 50_000_000, 0)
+	if err != nil {
+		return c, err
+	}
+	c.ServerMaxBytes = int64(serverBytes)
 	c.AnnounceChannelID = get("ANNOUNCE_CHANNEL_ID")
 	if v := get("MESSAGE_CONTENT"); v != "" {
 		if c.MessageContent, err = strconv.ParseBool(v); err != nil {

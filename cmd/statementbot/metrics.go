@@ -98,9 +98,9 @@ func (m *promMetrics) watchServe(b *bot.Bot, lib *rag.Library) {
 		}
 		return 0
 	})
-	m.gauge("statementbot_index_statements", "Statements in the live index.", func() float64 {
+	m.gauge("statementbot_index_statements", "Statements in the live index, of every library.", func() float64 {
 		if ix := lib.Index(); ix != nil {
-			return float64(len(ix.Statements()))
+			return float64(len(ix.AllStatements()))
 		}
 		return 0
 	})

@@ -22,9 +22,13 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	k := fs.Int("k", 5, "number of paragraphs")
 	statement := fs.String("statement", "", "search this `ID` only (the statements command lists them)")
+	server := serverFlag(fs)
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "search [--json] [-k N] QUERY", args)
+	pos, err := parseFlags(env, fs, "search [--json] [-k N] [--statement ID] [--server ID] QUERY", args)
 	if err != nil {
+		return err
+	}
+	if err := checkServer("search", *server); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -42,7 +46,13 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	hits, err := a.engine.Search(ctx, query, rag.SearchOptions{K: *k, Statement: *statement})
+	opt := rag.SearchOptions{K: *k, Scope: rag.ServerScope(*server)}
+	if *statement != "" {
+		if opt.Statement, err = resolveIn(a.engine.Index().In(opt.Scope), *statement); err != nil {
+			return asUsage(err)
+		}
+	}
+	hits, err := a.engine.Search(ctx, query, opt)
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,7 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	bcfg := bot.Config{
 		Session: sess, Answerer: a.engine, Library: a.library,
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
-		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
+		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, OperatorGuildIDs: cfg.OperatorGuildIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
 		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace, Reword: a.prose,
 	}

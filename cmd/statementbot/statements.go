@@ -5,10 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"text/tabwriter"
+
+	"github.com/statementbot/statementbot/rag"
 )
 
+// statementInfo is one statement as listed: ID is its key ("<server>/<id>"
+// for a server's own), Library its server ("" for the shared library).
 type statementInfo struct {
 	ID         string `json:"id"`
+	Library    string `json:"library,omitempty"`
 	Title      string `json:"title"`
 	Date       string `json:"date"`
 	Issuer     string `json:"issuer,omitempty"`
@@ -18,9 +23,13 @@ type statementInfo struct {
 func cmdStatements(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("statements", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the list as JSON")
+	server := serverFlag(fs)
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "statements [--json]", args)
+	pos, err := parseFlags(env, fs, "statements [--json] [--server ID]", args)
 	if err != nil {
+		return err
+	}
+	if err := checkServer("statements", *server); err != nil {
 		return err
 	}
 	if len(pos) > 0 {
@@ -32,8 +41,9 @@ func cmdStatements(ctx context.Context, env *environment, args []string) error {
 	}
 	defer a.close()
 	var list []statementInfo
-	for _, st := range a.engine.Index().Statements() {
-		list = append(list, statementInfo{ID: st.ID, Title: st.Title, Date: st.Date, Issuer: st.Issuer, Paragraphs: len(st.Paragraphs)})
+	for _, st := range a.engine.Index().In(rag.ServerScope(*server)).Statements() {
+		lib, _ := rag.SplitKey(st.ID)
+		list = append(list, statementInfo{ID: st.ID, Library: lib, Title: st.Title, Date: st.Date, Issuer: st.Issuer, Paragraphs: len(st.Paragraphs)})
 	}
 	if *asJSON {
 		if list == nil {

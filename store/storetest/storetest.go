@@ -37,6 +37,8 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Vacuum", func(t *testing.T) { testVacuum(t, b) })
 	t.Run("FailedChangeWritesNothing", func(t *testing.T) { testFailedChange(t, b) })
 	t.Run("TxReadsItsOwnWrites", func(t *testing.T) { testTxReads(t, b) })
+	t.Run("Libraries", func(t *testing.T) { testLibraries(t, b) })
+	t.Run("LimitUnderConcurrency", func(t *testing.T) { testLimitUnderConcurrency(t, b) })
 	t.Run("Memory", func(t *testing.T) { testMemory(t, b) })
 	t.Run("NewerSchemaRefused", func(t *testing.T) { testNewerSchema(t, b) })
 	t.Run("ConcurrentOpen", func(t *testing.T) { testConcurrentOpen(t, b) })

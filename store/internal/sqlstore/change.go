@@ -142,6 +142,33 @@ func (t *tx) DeleteStatement(ctx context.Context, library, id string) error {
 	return nil
 }
 
+func (t *tx) LibraryUsage(ctx context.Context, library string) (int, int64, error) {
+	var n int
+	var size int64
+	err := t.tx.QueryRowContext(ctx, t.s.d.q("SELECT count(*), coalesce(sum(octet_length(text)), 0) FROM statements WHERE library = ?"), library).Scan(&n, &size)
+	if err != nil {
+		return 0, 0, fmt.Errorf("counting the statements of library %q: %w", library, err)
+	}
+	return n, size, nil
+}
+
+func (t *tx) StatementIDs(ctx context.Context, library string) ([]string, error) {
+	rows, err := t.tx.QueryContext(ctx, t.s.d.q("SELECT id FROM statements WHERE library = ? ORDER BY id"), library)
+	if err != nil {
+		return nil, fmt.Errorf("listing the statements of library %q: %w", library, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("listing the statements of library %q: %w", library, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 func (t *tx) PutVectors(ctx context.Context, embedder, model string, vectors map[string][]float32) error {
 	stmt, err := t.tx.PrepareContext(ctx, t.s.d.q(`INSERT INTO vectors (embedder, model, text_hash, vec) VALUES (?, ?, ?, ?)
 		ON CONFLICT (embedder, model, text_hash) DO UPDATE SET vec = excluded.vec`))

@@ -61,8 +61,8 @@ func (s *DB) AppendFeedback(ctx context.Context, r store.FeedbackRecord) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, s.d.q("INSERT INTO feedback (time, vote, user_hash, answer_id, question, answer, citations) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-		s.d.TimeArg(r.Time), r.Vote, r.User, r.AnswerID, r.Question, r.Answer, cites)
+	_, err = s.db.ExecContext(ctx, s.d.q("INSERT INTO feedback (time, guild, vote, user_hash, answer_id, question, answer, citations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+		s.d.TimeArg(r.Time), r.Guild, r.Vote, r.User, r.AnswerID, r.Question, r.Answer, cites)
 	if err != nil {
 		return fmt.Errorf("recording feedback: %w", err)
 	}
@@ -71,7 +71,7 @@ func (s *DB) AppendFeedback(ctx context.Context, r store.FeedbackRecord) error {
 
 // ReadFeedback is the latest limit feedback records, oldest first.
 func (s *DB) ReadFeedback(ctx context.Context, limit int) ([]store.FeedbackRecord, error) {
-	rows, err := s.db.QueryContext(ctx, s.d.q("SELECT time, vote, user_hash, answer_id, question, answer, citations FROM (SELECT * FROM feedback ORDER BY seq DESC LIMIT ?) latest ORDER BY seq"), limit)
+	rows, err := s.db.QueryContext(ctx, s.d.q("SELECT time, guild, vote, user_hash, answer_id, question, answer, citations FROM (SELECT * FROM feedback ORDER BY seq DESC LIMIT ?) latest ORDER BY seq"), limit)
 	if err != nil {
 		return nil, fmt.Errorf("reading feedback: %w", err)
 	}
@@ -81,7 +81,7 @@ func (s *DB) ReadFeedback(ctx context.Context, limit int) ([]store.FeedbackRecor
 		var r store.FeedbackRecord
 		var t timeCol
 		var cites string
-		if err := rows.Scan(&t, &r.Vote, &r.User, &r.AnswerID, &r.Question, &r.Answer, &cites); err != nil {
+		if err := rows.Scan(&t, &r.Guild, &r.Vote, &r.User, &r.AnswerID, &r.Question, &r.Answer, &cites); err != nil {
 			return nil, fmt.Errorf("reading feedback: %w", err)
 		}
 		r.Time = t.t
@@ -104,10 +104,10 @@ func (s *DB) PutAnswer(ctx context.Context, r store.AnswerRecord) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, s.d.q(`INSERT INTO answers (id, channel, question, answer, mode, grounded, citations, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET channel = excluded.channel, question = excluded.question, answer = excluded.answer,
+	_, err = s.db.ExecContext(ctx, s.d.q(`INSERT INTO answers (id, channel, guild, question, answer, mode, grounded, citations, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET channel = excluded.channel, guild = excluded.guild, question = excluded.question, answer = excluded.answer,
 		mode = excluded.mode, grounded = excluded.grounded, citations = excluded.citations, time = excluded.time`),
-		r.ID, r.Channel, r.Question, r.Answer, r.Mode, r.Grounded, cites, s.d.TimeArg(r.Time))
+		r.ID, r.Channel, r.Guild, r.Question, r.Answer, r.Mode, r.Grounded, cites, s.d.TimeArg(r.Time))
 	if err != nil {
 		return fmt.Errorf("remembering answer %s: %w", r.ID, err)
 	}
@@ -120,13 +120,13 @@ func (s *DB) PutAnswer(ctx context.Context, r store.AnswerRecord) error {
 	return nil
 }
 
-const answerCols = "id, channel, question, answer, mode, grounded, citations, time"
+const answerCols = "id, channel, guild, question, answer, mode, grounded, citations, time"
 
 func (s *DB) scanAnswer(row interface{ Scan(...any) error }, what string) (store.AnswerRecord, error) {
 	var r store.AnswerRecord
 	var t timeCol
 	var cites string
-	if err := row.Scan(&r.ID, &r.Channel, &r.Question, &r.Answer, &r.Mode, &r.Grounded, &cites, &t); err != nil {
+	if err := row.Scan(&r.ID, &r.Channel, &r.Guild, &r.Question, &r.Answer, &r.Mode, &r.Grounded, &cites, &t); err != nil {
 		return r, notFound(err, what)
 	}
 	r.Time = t.t

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/statementbot/statementbot/store/sqlite"
+)
+
+// TestServerLibrariesCLI: --server acts on a server's own library; the
+// shared library does not see it; --all purges it; the limits apply.
+func TestServerLibrariesCLI(t *testing.T) {
+	data := t.TempDir()
+	env := map[string]string{"STATEMENTBOT_DATA": data, "USER": "alice", "SERVER_MAX_STATEMENTS": "1"}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "harbour.md")
+	other := filepath.Join(dir, "ferry.md")
+	if err := os.WriteFile(file, []byte("---\ntitle: Harbour Notice\n---\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, []byte("---\ntitle: Ferry Notice\n---\nThe ferry tariff was rejected by the council."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const server = "123456789012345678"
+	run := func(args ...string) (string, string, int) { return runMain(t, env, "", args...) }
+	if _, errs, code := run("add", "--server", server, file); code != 0 {
+		t.Fatalf("add --server: exit %d %s", code, errs)
+	}
+	if _, errs, code := run("add", "--server", server, other); code != 1 || !strings.Contains(errs, "SERVER_MAX_STATEMENTS") {
+		t.Errorf("add over the limit: exit %d %s", code, errs)
+	}
+	q := "What budget did the delegates approve?"
+	if out, _, _ := run("ask", "--server", server, q); !strings.Contains(out, "four million euros") {
+		t.Errorf("ask --server:\n%s", out)
+	}
+	if out, _, _ := run("ask", q); strings.Contains(out, "four million euros") {
+		t.Errorf("the shared library answers from the server's statement:\n%s", out)
+	}
+	if out, _, _ := run("ask", "--server", "999", q); strings.Contains(out, "four million euros") {
+		t.Errorf("another server answers from it:\n%s", out)
+	}
+	if out, _, _ := run("statements", "--server", server); !strings.Contains(out, server+"/harbour") || !strings.Contains(out, "2021-06-28-global-coalition-rome") {
+		t.Errorf("statements --server:\n%s", out)
+	}
+	if out, _, _ := run("statements"); strings.Contains(out, "harbour") {
+		t.Errorf("statements of the shared library:\n%s", out)
+	}
+	if out, errs, code := run("search", "--server", server, "--statement", "harbour", "budget"); code != 0 || !strings.Contains(out, server+"/harbour ¶") {
+		t.Errorf("search --server --statement: exit %d %s\n%s", code, errs, out)
+	}
+	if out, errs, code := run("cite", "--server", server, "~harbour", "2"); code != 0 || !strings.Contains(out, "four million") {
+		t.Errorf("cite --server: exit %d %s\n%s", code, errs, out)
+	}
+	if _, errs, code := run("cite", "harbour", "1"); code != 2 || !strings.Contains(errs, `no statement "harbour"`) {
+		t.Errorf("cite of a server's statement without --server: exit %d %s", code, errs)
+	}
+	if _, errs, code := run("reindex", "--server", server); code != 0 {
+		t.Errorf("reindex --server: exit %d %s", code, errs)
+	}
+	if _, errs, code := run("remove", "--all"); code != 2 || !strings.Contains(errs, "--server") {
+		t.Errorf("remove --all without --server: exit %d %s", code, errs)
+	}
+	if _, errs, code := run("add", "--server", "my-server", file); code != 2 || !strings.Contains(errs, "Discord server id") {
+		t.Errorf("a bad --server: exit %d %s", code, errs)
+	}
+	if out, errs, code := run("remove", "--server", server, "--all"); code != 0 || !strings.Contains(out, "removed every statement of server "+server) {
+		t.Errorf("remove --all: exit %d %s\n%s", code, errs, out)
+	}
+	if out, _, _ := run("statements", "--server", server); strings.Contains(out, "harbour") {
+		t.Errorf("after the purge:\n%s", out)
+	}
+	st, err := sqlite.Open(context.Background(), data, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	recs, err := st.ReadAudit(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.Guild != server {
+			t.Errorf("audit record without the server: %+v", r)
+		}
+	}
+}
+
+// TestServerConfig: the server limits default to 200 statements and 50
+// MB, 0 lifts them, and OPERATOR_GUILD_IDS is a list.
+func TestServerConfig(t *testing.T) {
+	cfg, err := loadConfig(func(string) string { return "" })
+	if err != nil || (cfg.ServerMaxStatements != 200 || cfg.ServerMaxBytes != 50_000_000 || len(cfg.OperatorGuildIDs) != 0) {
+		t.Errorf("defaults: %d statements, %d bytes, operators %v", cfg.ServerMaxStatements, cfg.ServerMaxBytes, cfg.OperatorGuildIDs)
+	}
+	cfg, err = loadConfig(func(k string) string {
+		return map[string]string{"SERVER_MAX_STATEMENTS": "0", "SERVER_MAX_BYTES": "1000", "OPERATOR_GUILD_IDS": "111, 222"}[k]
+	})
+	if err != nil || cfg.ServerMaxStatements != 0 || cfg.ServerMaxBytes != 1000 || len(cfg.OperatorGuildIDs) != 2 || cfg.OperatorGuildIDs[1] != "222" {
+		t.Errorf("set: %+v, %v", cfg, err)
+	}
+	if _, err := loadConfig(func(k string) string { return map[string]string{"SERVER_MAX_STATEMENTS": "-1"}[k] }); err == nil || !strings.Contains(err.Error(), "SERVER_MAX_STATEMENTS") {
+		t.Errorf("SERVER_MAX_STATEMENTS=-1: %v", err)
+	}
+}

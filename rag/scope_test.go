@@ -1,0 +1,245 @@
+package rag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/statementbot/statementbot/embeddings"
+	"github.com/statementbot/statementbot/store/sqlite"
+	"github.com/statementbot/statementbot/words"
+)
+
+const (
+	serverA = "111111111111111111"
+	serverB = "222222222222222222"
+	// Both servers add a "harbour.txt": one id, two statements.
+	harbourB = "Harbour Notice\n\nMarch 3, 2026 - Port Town - Harbour Office\n\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted in May."
+	harbourA = "Harbour Notice\n\nApril 4, 2025 - Old Town - Ferry Office\n\nThe council rejected the ferry tariff after a long debate.\n\nThe quay will be closed in winter."
+)
+
+// openLimitedLibrary opens a library over a fresh store with limits.
+func openLimitedLibrary(t *testing.T, lim ServerLimits) (*Library, *Engine) {
+	t.Helper()
+	dir := t.TempDir()
+	inner := embeddings.NewLocal(64)
+	lib, ix, _, err := OpenLibrary(context.Background(), LibraryConfig{
+		Store: openStore(t, dir, sqlite.Options{}), Bundled: bundledFS(t), Docs: &countingEmbedder{Local: inner}, Limits: lim,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(ix, Config{Queries: inner})
+	lib.SetEngine(e)
+	return lib, e
+}
+
+func addTo(t *testing.T, lib *Library, library, name, text string) {
+	t.Helper()
+	if _, _, err := lib.Add(context.Background(), []AddRequest{{Library: library, Name: name, Data: []byte(text)}}, nil); err != nil {
+		t.Fatalf("adding %s to %q: %v", name, library, err)
+	}
+}
+
+func keysOf(stmts []*Statement) []string {
+	var out []string
+	for _, st := range stmts {
+		out = append(out, st.ID)
+	}
+	return out
+}
+
+// TestScopedLibraries: a server's statement answers in that server only;
+// the same id in two servers is two statements; the shared library is
+// seen everywhere.
+func TestScopedLibraries(t *testing.T) {
+	ctx := context.Background()
+	lib, e := openLimitedLibrary(t, ServerLimits{})
+	addTo(t, lib, serverB, "harbour.txt", harbourB)
+	addTo(t, lib, serverA, "harbour.txt", harbourA)
+	rome := "2021-06-28-global-coalition-rome"
+	keyA, keyB := StatementKey(serverA, "harbour"), StatementKey(serverB, "harbour")
+
+	ix := e.Index()
+	for _, tc := range []struct {
+		scope Scope
+		want  string
+	}{
+		{Scope{}, rome},
+		{ServerScope(serverA), rome + " " + keyA},
+		{ServerScope(serverB), rome + " " + keyB},
+	} {
+		if got := strings.Join(keysOf(ix.In(tc.scope).Statements()), " "); got != tc.want {
+			t.Errorf("statements in %v: %s, want %s", tc.scope, got, tc.want)
+		}
+	}
+
+	q := "What budget did the delegates approve for the harbour?"
+	a, err := e.Ask(ctx, AskRequest{Question: q, Scope: ServerScope(serverB)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Grounded || !strings.Contains(a.Text, "four million") || a.Citations[0].Statement != keyB {
+		t.Errorf("in server B: %q citing %+v; want the budget from %s", a.Text, a.Citations, keyB)
+	}
+	for _, scope := range []Scope{{}, ServerScope(serverA), ServerScope("333")} {
+		a, err := e.Ask(ctx, AskRequest{Question: q, Scope: scope})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(a.Text, "four million") {
+			t.Errorf("in %v the answer quotes server B's statement: %q", scope, a.Text)
+		}
+		for _, c := range a.Citations {
+			if c.Statement == keyB {
+				t.Errorf("in %v the answer cites server B's statement", scope)
+			}
+		}
+		for _, r := range []Retrieval{Hybrid, KeywordOnly, VectorOnly, RRF, Literal} {
+			hits, err := e.Search(ctx, q, SearchOptions{K: 10, Scope: scope, Retrieval: r})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hits {
+				if lib, _ := SplitKey(h.Statement); !scope.Has(lib) {
+					t.Errorf("%v search in %v found %s", r, scope, h.Statement)
+				}
+			}
+		}
+	}
+	// A statement search names a key of the scope only.
+	if _, err := e.Search(ctx, "budget", SearchOptions{Statement: keyB, Scope: ServerScope(serverA)}); !errors.Is(err, ErrUnknownStatement) {
+		t.Errorf("searching B's statement from A: %v, want ErrUnknownStatement", err)
+	}
+	if _, ok := ix.In(ServerScope(serverA)).Statement(keyB); ok {
+		t.Error("B's statement is visible from A")
+	}
+	if _, err := ix.In(ServerScope(serverA)).Cite(keyB, 2); err == nil {
+		t.Error("B's paragraph cited from A")
+	}
+
+	// "latest" picks among the scope's statements: B's is the newest of
+	// all, A's the newest A sees.
+	m := ix.In(ServerScope(serverA)).metaMatch("What did the latest harbour notice say?")
+	if m == nil || m[ix.byID[keyA]] != 1 || m[ix.byID[keyB]] != 0 {
+		t.Errorf("latest statement from A: scores %v (A's %d, B's %d)", m, ix.byID[keyA], ix.byID[keyB])
+	}
+
+	// The vocabulary is the scope's: a word only A's statement holds is
+	// unknown in B and in the shared library, and nothing is respelled
+	// towards it there.
+	for _, tc := range []struct {
+		scope Scope
+		known bool
+	}{{ServerScope(serverA), true}, {ServerScope(serverB), false}, {Scope{}, false}} {
+		v := ix.In(tc.scope)
+		if got := v.knows(words.Stem("tariff")); got != tc.known {
+			t.Errorf("knows(tariff) in %v = %v", tc.scope, got)
+		}
+		if _, got := v.respell("tarifff"); got != tc.known {
+			t.Errorf("respell(tarifff) in %v = %v", tc.scope, got)
+		}
+		if got := v.metaKnows(words.Stem("ferry")); got != tc.known {
+			t.Errorf("metaKnows(ferry) in %v = %v", tc.scope, got)
+		}
+	}
+
+	// References.
+	for _, tc := range []struct {
+		scope  Scope
+		ref    string
+		strict bool
+		want   string
+		ok     bool
+	}{
+		{ServerScope(serverB), "harbour", false, keyB, true},
+		{ServerScope(serverB), "~harbour", false, keyB, true},
+		{ServerScope(serverB), "harbour", true, "", false},
+		{ServerScope(serverA), "~harbour", true, keyA, true},
+		{ServerScope(serverA), keyB, false, "", false},
+		{Scope{}, "~harbour", false, "", false},
+		{Scope{}, "harbour", false, "", false},
+		{ServerScope(serverB), rome, true, rome, true},
+	} {
+		key, ok := ix.In(tc.scope).Resolve(tc.ref, tc.strict)
+		if ok != tc.ok || ok && key != tc.want {
+			t.Errorf("Resolve(%q, strict %v) in %v = %q, %v; want %q, %v", tc.ref, tc.strict, tc.scope, key, ok, tc.want, tc.ok)
+		}
+	}
+	if got := Ref(keyB); got != "~harbour" {
+		t.Errorf("Ref(%s) = %q", keyB, got)
+	}
+	// With a shared "harbour" too, each Ref still names its own.
+	addTo(t, lib, "", "harbour.txt", strings.Replace(harbourB, "four million", "five million", 1))
+	vb := e.Index().In(ServerScope(serverB))
+	if key, ok := vb.Resolve("harbour", false); !ok || key != "harbour" {
+		t.Errorf("plain id beside a shared statement of that id: %q, %v", key, ok)
+	}
+	if key, ok := vb.Resolve("~harbour", false); !ok || key != keyB {
+		t.Errorf("~id beside a shared statement of that id: %q, %v", key, ok)
+	}
+	if _, err := lib.Remove(ctx, "harbour"); err != nil {
+		t.Fatal(err)
+	}
+
+	// Removing one server's statement leaves the other's; purging a
+	// server's library leaves the shared one.
+	if _, err := lib.Remove(ctx, keyA); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.Index().In(ServerScope(serverB)).Statement(keyB); !ok {
+		t.Error("removing A's harbour removed B's")
+	}
+	addTo(t, lib, serverB, "notice.txt", harbourA)
+	stats, err := lib.RemoveLibrary(ctx, serverB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Statements != 0 {
+		t.Errorf("after the purge server B holds %d statements", stats.Statements)
+	}
+	if got := lib.Statements(); len(got) != 1 || got[0] != rome {
+		t.Errorf("after the purges: %v, want the shared statement only", got)
+	}
+}
+
+// TestServerLimits: the limits refuse with a message naming them, and
+// concurrent adds cannot pass them together.
+func TestServerLimits(t *testing.T) {
+	ctx := context.Background()
+	lib, _ := openLimitedLibrary(t, ServerLimits{Statements: 2, TextBytes: 1_000})
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	for i := range errs {
+		wg.Go(func() {
+			text := fmt.Sprintf("Notice %d\n\nMarch %d, 2026 - Port Town\n\nThe delegates approved item %d.", i, i+1, i)
+			_, _, errs[i] = lib.Add(ctx, []AddRequest{{Library: serverA, Name: fmt.Sprintf("n%d.txt", i), Data: []byte(text)}}, nil)
+		})
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		var le *LimitError
+		var ie *InputError
+		switch {
+		case err == nil:
+			ok++
+		case !errors.As(err, &le) || le.Msg != "SERVER_MAX_STATEMENTS" || !errors.As(err, &ie) || !strings.Contains(ie.Msg, "SERVER_MAX_STATEMENTS"):
+			t.Errorf("refusal %v: want one naming SERVER_MAX_STATEMENTS", err)
+		}
+	}
+	if ok != 2 {
+		t.Errorf("%d concurrent adds passed a limit of 2", ok)
+	}
+	// The shared library has no limit; another server its own.
+	addTo(t, lib, "", "harbour.txt", harbourB)
+	addTo(t, lib, serverB, "harbour.txt", harbourB)
+	_, _, err := lib.Add(ctx, []AddRequest{{Library: serverB, Name: "long.txt", Data: []byte("Long Notice\n\n" + strings.Repeat("The delegates met again today. ", 40))}}, nil)
+	var le *LimitError
+	if !errors.As(err, &le) || le.Msg != "SERVER_MAX_BYTES" || !strings.Contains(err.Error(), "1000 bytes") {
+		t.Errorf("over the byte limit: %v, want a refusal naming SERVER_MAX_BYTES", err)
+	}
+}

@@ -1,0 +1,5 @@
+-- Per-server libraries: the answers and votes the bot keeps name the
+-- server (guild) they came from, so that /sources, citation buttons and
+-- feedback of one server are never read in another. "" is a DM or the CLI.
+ALTER TABLE answers ADD COLUMN guild TEXT NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN guild TEXT NOT NULL DEFAULT '';
