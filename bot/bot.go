@@ -67,6 +67,9 @@ type Config struct {
 	// ShutdownGrace is how long Run, once its context ends, lets the
 	// answers in flight finish before cancelling them (default 10 s).
 	ShutdownGrace time.Duration
+	// Process is this process's part among several: its gateway shards
+	// and whether it registers the commands (see shards.go).
+	Process Process
 
 	// AnnounceChannelID, with Announcements, has each statement added
 	// to the library after the bot started (from Discord, the CLI or
@@ -103,11 +106,11 @@ type Bot struct {
 
 	// ctx is the context of the work Run starts: it outlives Run's own
 	// context by the shutdown grace, so answers in flight can finish.
-	ctx       context.Context
-	inflight  sync.WaitGroup
-	online    chan struct{} // closed once the commands are registered
-	connected atomic.Bool   // the gateway session is up
-	stopping  atomic.Bool   // Run's context ended: no new questions
+	ctx      context.Context
+	inflight sync.WaitGroup
+	online   chan struct{} // closed once the commands are registered
+	shards   []*shard      // the gateway sessions this process runs
+	stopping atomic.Bool   // Run's context ended: no new questions
 }
 
 // New returns a bot; Run connects it.
@@ -150,6 +153,7 @@ func New(cfg Config) *Bot {
 		threads: map[string]bool{},
 		ctx:     context.Background(),
 		online:  make(chan struct{}),
+		shards:  newShards(cfg),
 	}
 }
 
@@ -168,51 +172,21 @@ func (b *Bot) Run(ctx context.Context) error {
 		// Statements added from now on are announced.
 		startIndex = b.cfg.Answerer.Index()
 	}
-	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
-	if b.cfg.MessageContent {
-		b.s.Identify.Intents |= discordgo.IntentMessageContent
-	}
-	ready := make(chan struct{})
-	var once sync.Once
-	b.s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
-		b.mu.Lock()
-		b.botID = r.User.ID
-		if r.Application != nil {
-			b.appID = r.Application.ID
-		}
-		if b.appID == "" {
-			b.appID = r.User.ID
-		}
-		b.mu.Unlock()
-		b.connected.Store(true)
-		once.Do(func() { close(ready) })
-	})
-	b.s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.connected.Store(true) })
-	b.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) })
-	b.s.AddHandler(b.onInteraction)
-	b.s.AddHandler(b.onMessage)
-	if err := b.s.Open(); err != nil {
+	defer b.drain(stopWork)
+	if err := b.connect(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("connecting to Discord: %w", err)
+		return err
 	}
-	defer b.drain(stopWork)
-	select {
-	case <-ready:
-	case <-ctx.Done():
-		return nil
-	case <-time.After(30 * time.Second):
-		return errors.New("connecting to Discord: no READY within 30 s")
-	}
-	if err := b.register(withRetryCounter(ctx, b.metrics)); err != nil {
+	if err := b.registerOnce(withRetryCounter(ctx, b.metrics)); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while registering: a clean stop, as above
 		}
 		return err
 	}
 	botID, _ := b.ids()
-	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID)
+	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID, "shards", b.shardNames())
 	close(b.online)
 	if announce {
 		b.track(b.log, func() { b.watchAnnouncements(ctx, startIndex) }, nil)
@@ -410,8 +384,7 @@ func threadName(q string) string {
 // answers in flight given the grace period to finish, then cancelled.
 func (b *Bot) drain(stopWork context.CancelFunc) {
 	b.stopping.Store(true)
-	b.connected.Store(false)
-	_ = b.s.Close()
+	b.closeShards()
 	if b.cfg.draining != nil {
 		b.cfg.draining()
 	}
@@ -434,15 +407,15 @@ func (b *Bot) drain(stopWork context.CancelFunc) {
 	}
 }
 
-// Ready reports whether the bot takes questions: online (connected, its
-// commands registered) and not stopping.
+// Ready reports whether the bot takes questions: online (every owned
+// shard connected, the commands registered) and not stopping.
 func (b *Bot) Ready() bool {
 	select {
 	case <-b.online:
 	default:
 		return false
 	}
-	return b.connected.Load() && !b.stopping.Load()
+	return b.shardsConnected() && !b.stopping.Load()
 }
 
 // QueueDepth is the number of questions waiting for an answering slot.

@@ -108,7 +108,7 @@ func (b *Bot) isOurThread(channel string) bool {
 		return true
 	}
 	botID, _ := b.ids()
-	if ch, err := b.s.State.Channel(channel); err == nil {
+	if ch, err := b.stateChannel(channel); err == nil {
 		return ch.IsThread() && ch.OwnerID == botID
 	}
 	return false
@@ -129,7 +129,7 @@ func (b *Bot) channelHistory(ctx context.Context, log *slog.Logger, m *discordgo
 	botID, _ := b.ids()
 	var turns []rag.Turn
 	// A thread started from a message: that message asked first.
-	if ch, err := b.s.State.Channel(m.ChannelID); err == nil && ch.IsThread() && ch.ParentID != "" {
+	if ch, err := b.stateChannel(m.ChannelID); err == nil && ch.IsThread() && ch.ParentID != "" {
 		if start, err := b.s.ChannelMessage(ch.ParentID, ch.ID, discordgo.WithContext(ctx)); err == nil && start.Author != nil && start.Author.ID != botID {
 			turns = append(turns, rag.Turn{Question: questionFromMessage(start.Content)})
 		}

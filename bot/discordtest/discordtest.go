@@ -121,6 +121,14 @@ type config struct {
 	heartbeat time.Duration
 	deadline  time.Duration
 	echo      bool
+	shards    int // GET /gateway/bot's recommended shard count
+}
+
+// WithRecommendedShards sets the shard count GET /gateway/bot recommends
+// (default 1). The fake does not require it: like Discord for a bot in
+// fewer than 2,500 guilds, it accepts any valid shard count.
+func WithRecommendedShards(n int) Option {
+	return func(c *config) { c.shards = n }
 }
 
 // WithHeartbeatInterval sets the heartbeat_interval sent in Hello (default
@@ -165,7 +173,7 @@ type Server struct {
 	faults     []*fault
 	gw         map[*gwConn]struct{}
 	gwPayloads []Payload
-	sessions   map[string]bool // session_id -> compress, for Resume
+	sessions   map[string]gwSession // session_id -> what Resume restores
 
 	channels     map[string]*discordgo.Channel
 	members      map[string]map[string]*discordgo.Member // guild -> user -> member
@@ -207,10 +215,10 @@ func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{
 		tb:           t,
-		cfg:          config{heartbeat: defaultHeartbeat, deadline: InteractionDeadline},
+		cfg:          config{heartbeat: defaultHeartbeat, deadline: InteractionDeadline, shards: 1},
 		changed:      make(chan struct{}),
 		gw:           make(map[*gwConn]struct{}),
-		sessions:     make(map[string]bool),
+		sessions:     make(map[string]gwSession),
 		channels:     make(map[string]*discordgo.Channel),
 		members:      make(map[string]map[string]*discordgo.Member),
 		roles:        make(map[string][]*discordgo.Role),
