@@ -422,6 +422,23 @@ func (s *Server) Disconnect(code int) {
 	}
 }
 
+// DisconnectShard closes, with the close code, the gateway connections
+// identified as shard id (of any count), as [Server.Disconnect] does for
+// all of them.
+func (s *Server) DisconnectShard(id, code int) {
+	s.mu.Lock()
+	var conns []*gwConn
+	for c := range s.gw {
+		if c.ready && c.shard[0] == id {
+			conns = append(conns, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.close(code, "disconnected by test")
+	}
+}
+
 // DispatchEvent sends a dispatch (op 0) with event type t and data (any
 // JSON-marshalable value, or a json.RawMessage) to every gateway client
 // that has received READY and owns the event's guild, each with its next

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"sync/atomic"
 
-	"github.com/bwmarrin/discordgo"
-
 	"github.com/statementbot/statementbot/bot"
 )
 
@@ -81,19 +79,27 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	sess, err := discordgo.New("Bot " + cfg.DiscordToken)
+	sess, err := newSession(cfg, client)
 	if err != nil {
 		return err
 	}
-	sess.Client = client
-	sess.ShouldReconnectOnError = true
-	sess.LogLevel = discordgo.LogWarning
+	process := bot.Process{HTTPOnly: !cfg.Gateway, NoRegister: cfg.Register == registerNever}
+	if cfg.Gateway {
+		shards, ids, err := shardSessions(cfg, client, sess)
+		if err != nil {
+			return err
+		}
+		process.Shards, process.NoRegister = shards, !cfg.Register.registers(ids)
+		sess = shards[0] // REST through the first shard's session
+	} else if cfg.Register != registerAlways {
+		process.NoRegister = true
+	}
 	bcfg := bot.Config{
 		Session: sess, Answerer: a.engine, Library: a.library,
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
-		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace,
+		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace, Process: process,
 	}
 	if cfg.AnnounceChannelID != "" {
 		// Claims as files in the data directory: the processes sharing
