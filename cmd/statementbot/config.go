@@ -79,25 +79,31 @@ type shardSpec struct {
 	IDs   []int // the shards this process runs, ascending; nil: all of them
 }
 
-// resolve lists the shards this process runs once count (the configured
-// one, or Discord's for auto) is known.
-func (s shardSpec) resolve(count int) ([]int, error) {
-	if count < 1 {
-		return nil, fmt.Errorf("a shard count of %d", count)
+// shards is the shard count and the shards this process runs; recommended
+// asks Discord for the count when it is auto.
+func (s shardSpec) shards(recommended func() (int, error)) (count int, ids []int, err error) {
+	count = s.Count
+	if count == 0 {
+		if count, err = recommended(); err != nil {
+			return 0, nil, fmt.Errorf("DISCORD_SHARD_COUNT=auto: asking Discord for the shard count: %w", err)
+		}
+		if count < 1 {
+			return 0, nil, fmt.Errorf("DISCORD_SHARD_COUNT=auto: Discord recommended %d shards", count)
+		}
 	}
 	if s.IDs == nil {
-		ids := make([]int, count)
+		ids = make([]int, count)
 		for i := range ids {
 			ids[i] = i
 		}
-		return ids, nil
+		return count, ids, nil
 	}
 	for _, id := range s.IDs {
 		if id >= count {
-			return nil, usageErrorf("DISCORD_SHARD_ID: shard %d is not below the shard count %d (shard ids run from 0 to %d)", id, count, count-1)
+			return 0, nil, usageErrorf("DISCORD_SHARD_ID: shard %d is not below the shard count %d Discord recommends (shard ids run from 0 to %d)", id, count, count-1)
 		}
 	}
-	return s.IDs, nil
+	return count, s.IDs, nil
 }
 
 // registerMode is REGISTER_COMMANDS.

@@ -35,6 +35,22 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	if *data != "" {
 		cfg.DataDir = *data
 	}
+	// The shards first: a bad shard id fails before the index loads.
+	sess, err := newSession(cfg, client)
+	if err != nil {
+		return err
+	}
+	process := bot.Process{HTTPOnly: !cfg.Gateway, NoRegister: cfg.Register == registerNever}
+	if cfg.Gateway {
+		shards, ids, err := shardSessions(cfg, client, sess)
+		if err != nil {
+			return err
+		}
+		process.Shards, process.NoRegister = shards, !cfg.Register.registers(ids)
+		sess = shards[0] // REST through the first shard's session
+	} else if cfg.Register != registerAlways {
+		process.NoRegister = true
+	}
 	if !cfg.LogLevelSet {
 		cfg.LogLevel = slog.LevelInfo // a server logs what it does
 	}
@@ -79,21 +95,6 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	sess, err := newSession(cfg, client)
-	if err != nil {
-		return err
-	}
-	process := bot.Process{HTTPOnly: !cfg.Gateway, NoRegister: cfg.Register == registerNever}
-	if cfg.Gateway {
-		shards, ids, err := shardSessions(cfg, client, sess)
-		if err != nil {
-			return err
-		}
-		process.Shards, process.NoRegister = shards, !cfg.Register.registers(ids)
-		sess = shards[0] // REST through the first shard's session
-	} else if cfg.Register != registerAlways {
-		process.NoRegister = true
-	}
 	bcfg := bot.Config{
 		Session: sess, Answerer: a.engine, Library: a.library,
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),

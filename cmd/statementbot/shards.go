@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/bwmarrin/discordgo"
@@ -24,15 +23,13 @@ func newSession(cfg config, client *http.Client) (*discordgo.Session, error) {
 // rest carries that request. It returns the shard ids too, for the
 // registration rule.
 func shardSessions(cfg config, client *http.Client, rest *discordgo.Session) ([]*discordgo.Session, []int, error) {
-	count := cfg.Shards.Count
-	if count == 0 {
+	count, ids, err := cfg.Shards.shards(func() (int, error) {
 		gb, err := rest.GatewayBot()
 		if err != nil {
-			return nil, nil, fmt.Errorf("DISCORD_SHARD_COUNT=auto: asking Discord for the shard count: %w", err)
+			return 0, err
 		}
-		count = gb.Shards
-	}
-	ids, err := cfg.Shards.resolve(count)
+		return gb.Shards, nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
