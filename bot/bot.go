@@ -1,6 +1,10 @@
 // Package bot is statementbot on Discord: slash commands, a message
 // context-menu command, mentions, DMs and thread follow-ups, with
 // citations one click away. It knows Discord; answering is rag's job.
+// Questions come through the gateway sessions of the shards this process
+// runs (shards.go) or the HTTP interactions endpoint (endpoint.go), each
+// with a request id that its logs and error reference share (package
+// reqid).
 package bot
 
 import (
@@ -20,6 +24,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/reqid"
 	"github.com/statementbot/statementbot/store"
 )
 
@@ -203,9 +208,9 @@ func (b *Bot) ids() (botID, appID string) {
 }
 
 // visible turns any error into what the user sees: their own mistakes
-// verbatim, everything else as a friendly message with a reference that
-// matches the log line.
-func (b *Bot) visible(err error, log *slog.Logger) string {
+// verbatim, everything else as a friendly message whose reference is the
+// question's request id (see package reqid), in every log line of it.
+func (b *Bot) visible(ctx context.Context, err error, log *slog.Logger) string {
 	var ie *rag.InputError
 	switch {
 	case errors.As(err, &ie) && errors.Is(err, rag.ErrUnknownStatement):
@@ -215,8 +220,12 @@ func (b *Bot) visible(err error, log *slog.Logger) string {
 	case errors.Is(err, rag.ErrNoStore), errors.Is(err, store.ErrReadOnly):
 		return "This bot's data directory is read-only: statements cannot be added or removed here."
 	}
-	ref := newKey()[:8]
-	log.Error("request failed", "ref", ref, "err", err)
+	ref := reqid.From(ctx)
+	if ref == "" {
+		ref = reqid.New()
+		log = log.With(reqid.Key, ref)
+	}
+	log.Error("request failed", "err", err)
 	return fmt.Sprintf("Sorry — something went wrong on my side (ref `%s`). Please try again in a moment.", ref)
 }
 
@@ -241,10 +250,10 @@ func (b *Bot) track(log *slog.Logger, f func(), onPanic func()) {
 // admit checks a question before any work: its length and the asker's
 // rate. The returned text, when not empty, is the refusal to show; the
 // refusal is counted as the outcome of a question that came by path.
-func (b *Bot) admit(path, user, question string, log *slog.Logger) string {
+func (b *Bot) admit(ctx context.Context, path, user, question string, log *slog.Logger) string {
 	if err := rag.CheckQuestion(question); err != nil {
 		b.metrics.Question(path, OutcomeDeclined)
-		return b.visible(err, log)
+		return b.visible(ctx, err, log)
 	}
 	if ok, wait := b.limit.allow(user); !ok {
 		b.metrics.Question(path, OutcomeRateLimited)
@@ -278,7 +287,7 @@ type question struct {
 func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q question) {
 	question := stripMentions(q.text)
 	if !q.admitted {
-		if refusal := b.admit(q.path, q.user, question, log); refusal != "" {
+		if refusal := b.admit(ctx, q.path, q.user, question, log); refusal != "" {
 			b.show(ctx, log, to, refusal)
 			return
 		}
@@ -310,14 +319,14 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q ques
 	stopTicks()
 	free()
 	if err != nil {
-		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
+		b.show(context.WithoutCancel(ctx), log, to, b.visible(ctx, err, log))
 		return
 	}
 	b.metrics.Answer(a.Mode, a.Note != "")
 	key := newKey()
 	b.memory.put(context.WithoutCancel(ctx), key, to.channel(), answerRecord{Question: question, Answer: a})
 	if err := deliver(ctx, to, renderAnswer(a, key)); err != nil {
-		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
+		b.show(context.WithoutCancel(ctx), log, to, b.visible(ctx, err, log))
 		return
 	}
 	outcome = OutcomeAnswered

@@ -36,6 +36,15 @@
 // zlib-compressed binary frames, which discordgo inflates per message
 // (discordgo does not use zlib-stream transport compression).
 //
+// Sharding, as on Discord: GET /gateway/bot recommends a shard count
+// ([WithRecommendedShards]) with the session start limit; IDENTIFY may
+// carry shard [id, count] (an id not below the count is closed with 4010);
+// a guild's events go only to the connections identified as its shard,
+// (guild_id >> 22) % count ([ShardOf]), DMs to shard 0, and READY lists
+// only the shard's guilds. Commands PUT in bulk come back from GET with
+// the fields Discord fills in (ids, version, nsfw, default permission,
+// integration types; no DM permission on a guild's commands).
+//
 // discordgo caveats worth knowing in tests: Session.Close always sleeps one
 // second; a 429 is retried after retry_after with no retry limit; a 502 is
 // retried up to MaxRestRetries times; other 5xx are returned as
