@@ -259,7 +259,9 @@ func (s *Server) routeLocked(c *Call, segs []string) (response, []event) {
 		return s.getUser(a[0]), nil
 	case is(post, "users", "@me", "channels"):
 		return s.createDM(c), nil
-	case is(get, "applications", "@me"):
+	case is(get, "applications", "@me"), is(get, "oauth2", "applications", "@me"):
+		// The second is "Get Current Bot Application Information", which
+		// discordgo's Session.Application("@me") calls.
 		return ok(map[string]any{"id": AppID, "name": BotUsername, "bot": botUser(), "flags": 0}), nil
 
 	case is(get, "applications", "*", "commands"):

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -213,4 +216,66 @@ func guildWithShard(t *testing.T, shard int) string {
 	}
 	t.Fatal("no guild id for that shard")
 	return ""
+}
+
+// TestServeHTTPOnly: with DISCORD_GATEWAY=false serve opens no gateway
+// session, is ready once the index is loaded, and answers a signed /ask
+// posted to /interactions; it leaves the commands alone unless
+// REGISTER_COMMANDS=true, and then writes them once.
+func TestServeHTTPOnly(t *testing.T) {
+	fake := discordtest.New(t, discordtest.WithInteractionDeadline(0))
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, wcancel := context.WithTimeout(context.Background(), 3*time.Minute) // a failure bound only
+	defer wcancel()
+	data := t.TempDir()
+	vars := func(register string) map[string]string {
+		return map[string]string{
+			"STATEMENTBOT_DATA": data, "DISCORD_TOKEN": "test-token", "DISCORD_GUILD_ID": discordtest.GuildID,
+			"DISCORD_API_URL": fake.URL(), "LOG_LEVEL": "error", "HTTP_ADDR": "127.0.0.1:0",
+			"DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "DISCORD_GATEWAY": "false", "REGISTER_COMMANDS": register,
+		}
+	}
+	puts := func() int {
+		n := 0
+		for _, c := range fake.Calls() {
+			if c.Is("PUT", "applications/*/guilds/*/commands") {
+				n++
+			}
+		}
+		return n
+	}
+	p := startServe(t, wctx, vars(""))
+	if n := puts(); n != 0 {
+		t.Errorf("an HTTP-only process wrote the commands (%d PUTs) without REGISTER_COMMANDS=true", n)
+	}
+	ask := &discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommand,
+		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "What is the EU mission in Iraq called?"}}},
+	}
+	in, reply, err := fake.PostInteraction(wctx, p.url+"/interactions", priv, ask)
+	if err != nil || reply.Status != http.StatusOK {
+		t.Fatalf("signed /ask: %v %d %s", err, reply.Status, reply.Body)
+	}
+	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
+		return c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") && strings.Contains(string(c.Body), "EUAM")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.stop(t, wctx); code != 0 {
+		t.Errorf("serve exited %d: %s", code, p.stderr.String())
+	}
+	p = startServe(t, wctx, vars("true"))
+	if n := puts(); n != 1 {
+		t.Errorf("REGISTER_COMMANDS=true: %d PUTs, want 1", n)
+	}
+	if code := p.stop(t, wctx); code != 0 {
+		t.Errorf("serve exited %d: %s", code, p.stderr.String())
+	}
+	if ps := fake.GatewayPayloads(); len(ps) != 0 {
+		t.Errorf("an HTTP-only process talked to the gateway: %d payloads", len(ps))
+	}
 }
