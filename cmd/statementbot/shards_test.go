@@ -7,13 +7,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/statementbot/statementbot/bot"
 	"github.com/statementbot/statementbot/bot/discordtest"
@@ -131,17 +135,66 @@ func (p *proc) stop(t *testing.T, ctx context.Context) int {
 // only the process running shard 0 writes the commands, and once — when
 // it restarts it finds them registered and writes nothing. A shard id
 // beyond Discord's count is refused in one line.
+// With STATEMENTBOT_TEST_POSTGRES set it runs on PostgreSQL too, each
+// process with a data dir of its own, as on two machines.
 func TestServeShards(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		data := t.TempDir()
+		testServeShards(t, func(string) map[string]string { return map[string]string{"STATEMENTBOT_DATA": data} })
+	})
+	base := os.Getenv("STATEMENTBOT_TEST_POSTGRES")
+	if base == "" {
+		t.Log("STATEMENTBOT_TEST_POSTGRES is not set: the PostgreSQL run is skipped")
+		return
+	}
+	t.Run("postgres", func(t *testing.T) {
+		store := freshSchema(t, base)
+		dirs := map[string]string{"0": t.TempDir(), "1": t.TempDir(), "2": t.TempDir()}
+		testServeShards(t, func(shard string) map[string]string {
+			return map[string]string{"STATEMENTBOT_DATA": dirs[shard], "STATEMENTBOT_STORE": store}
+		})
+	})
+}
+
+// freshSchema is a PostgreSQL URL with a schema of its own, dropped after
+// the test.
+func freshSchema(t *testing.T, base string) string {
+	schema := "servetest_" + strings.ToLower(rand.Text()[:10])
+	admin := func(sql string) {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	admin("CREATE SCHEMA " + schema)
+	t.Cleanup(func() { admin("DROP SCHEMA " + schema + " CASCADE") })
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func testServeShards(t *testing.T, storeVars func(shard string) map[string]string) {
 	fake := discordtest.New(t, discordtest.WithRecommendedShards(2), discordtest.WithInteractionDeadline(0))
 	wctx, wcancel := context.WithTimeout(context.Background(), 3*time.Minute) // a failure bound only
 	defer wcancel()
-	data := t.TempDir()
 	vars := func(shard string) map[string]string {
-		return map[string]string{
-			"STATEMENTBOT_DATA": data, "DISCORD_TOKEN": "test-token", "DISCORD_GUILD_ID": discordtest.GuildID,
+		v := map[string]string{
+			"DISCORD_TOKEN": "test-token", "DISCORD_GUILD_ID": discordtest.GuildID,
 			"DISCORD_API_URL": fake.URL(), "LOG_LEVEL": "error", "HTTP_ADDR": "127.0.0.1:0",
 			"DISCORD_SHARD_COUNT": "auto", "DISCORD_SHARD_ID": shard,
 		}
+		maps.Copy(v, storeVars(shard))
+		return v
 	}
 	puts := func() int {
 		n := 0
