@@ -131,10 +131,12 @@ func (p *proc) stop(t *testing.T, ctx context.Context) int {
 
 // TestServeShards: two serve processes on one store as shards 0 and 1 of
 // the 2 Discord recommends (DISCORD_SHARD_COUNT=auto): each guild's
-// question is answered once, by the process running the guild's shard;
-// only the process running shard 0 writes the commands, and once — when
-// it restarts it finds them registered and writes nothing. A shard id
-// beyond Discord's count is refused in one line.
+// question is answered once, by the process running the guild's shard; a
+// statement added through shard 0 is answered on shard 1; only the
+// process running shard 0 writes the commands, and once — when it
+// restarts it finds them registered and writes nothing, and /sources of
+// its earlier answer still works. A shard id beyond Discord's count is
+// refused in one line.
 // With STATEMENTBOT_TEST_POSTGRES set it runs on PostgreSQL too, each
 // process with a data dir of its own, as on two machines.
 func TestServeShards(t *testing.T) {
@@ -210,16 +212,23 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 	if n := puts(); n != 1 {
 		t.Errorf("commands written %d times, want once (by shard 0's process)", n)
 	}
-	ask := func(guild string) {
+	// askIn asks q in the guild's channel, or runs /sources if q is "".
+	askIn := func(guild, q string) *discordgo.Interaction {
 		t.Helper()
-		in, err := fake.DispatchInteraction(&discordgo.Interaction{
-			GuildID: guild, ChannelID: "6" + guild,
-			Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-				{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "What is the EU mission in Iraq called?"}}},
-		})
+		data := discordgo.ApplicationCommandInteractionData{Name: "sources"}
+		if q != "" {
+			data = discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: q}}}
+		}
+		in, err := fake.DispatchInteraction(&discordgo.Interaction{GuildID: guild, ChannelID: "6" + guild, Data: data})
 		if err != nil {
 			t.Fatal(err)
 		}
+		return in
+	}
+	ask := func(guild string) {
+		t.Helper()
+		in := askIn(guild, "What is the EU mission in Iraq called?")
 		if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
 			return c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") && strings.Contains(string(c.Body), "EUAM")
 		}); err != nil {
@@ -238,6 +247,45 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 	// Guilds on each shard: (id >> 22) % 2.
 	ask(guildWithShard(t, 0))
 	ask(guildWithShard(t, 1))
+	// A statement added through shard 0's process is answered on shard 1.
+	_, body := get(t, p1.url+"/metrics")
+	before := metricValue(body, "statementbot_index_statements")
+	att := fake.AddAttachment("2024-03-03-harbour.txt", "text/plain", []byte(harbourText))
+	add, err := fake.DispatchInteraction(&discordgo.Interaction{
+		GuildID: guildWithShard(t, 0), ChannelID: "6" + guildWithShard(t, 0),
+		Member: &discordgo.Member{User: &discordgo.User{ID: "8001", Username: "admin"}, Permissions: discordgo.PermissionManageGuild},
+		Data: discordgo.ApplicationCommandInteractionData{Name: "statement", Options: []*discordgo.ApplicationCommandInteractionDataOption{{
+			Name: "add", Type: discordgo.ApplicationCommandOptionSubCommand,
+			Options: []*discordgo.ApplicationCommandInteractionDataOption{{Name: "file", Type: discordgo.ApplicationCommandOptionAttachment, Value: att.ID}},
+		}}, Resolved: &discordgo.ApplicationCommandInteractionDataResolved{Attachments: map[string]*discordgo.MessageAttachment{att.ID: att}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
+		return c.Is("PATCH", "webhooks/*/"+add.Token+"/messages/@original") && strings.Contains(string(c.Body), "Added")
+	}); err != nil {
+		t.Fatalf("add through shard 0: %v", err)
+	}
+	// Shard 1's process has it once its index counts one statement more
+	// (polled, bounded only by wctx).
+	for {
+		_, body := get(t, p1.url+"/metrics")
+		if metricValue(body, "statementbot_index_statements") == before+1 {
+			break
+		}
+		select {
+		case <-wctx.Done():
+			t.Fatalf("shard 1's index never had the added statement:\n%s", body)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	in := askIn(guildWithShard(t, 1), "What budget did the delegates approve for the harbour?")
+	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
+		return c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") && strings.Contains(string(c.Body), "four million euros")
+	}); err != nil {
+		t.Fatalf("the added statement was not answered on shard 1: %v", err)
+	}
 	if code := p0.stop(t, wctx); code != 0 {
 		t.Errorf("shard 0's process exited %d: %s", code, p0.stderr.String())
 	}
@@ -248,6 +296,13 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 		t.Errorf("the restarted process wrote the commands again (%d PUTs)", n)
 	}
 	ask(guildWithShard(t, 0))
+	// /sources after the restart: the answer is in the store.
+	src := askIn(guildWithShard(t, 0), "")
+	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
+		return c.Is("PATCH", "webhooks/*/"+src.Token+"/messages/@original") && strings.Contains(string(c.Body), "Sources of my last answer here")
+	}); err != nil {
+		t.Fatalf("/sources after the restart: %v", err)
+	}
 	for _, p := range []*proc{p0, p1} {
 		if code := p.stop(t, wctx); code != 0 {
 			t.Errorf("serve exited %d: %s", code, p.stderr.String())
@@ -332,3 +387,5 @@ func TestServeHTTPOnly(t *testing.T) {
 		t.Errorf("an HTTP-only process talked to the gateway: %d payloads", len(ps))
 	}
 }
+
+const harbourText = "Harbour Notice\n\nMarch 3, 2024 - Port Town - Harbour Office\n\nThe delegates approved the harbour budget of four million euros.\n\nThe lighthouse will be repainted in May."
