@@ -36,7 +36,9 @@ type Process struct {
 	// registered set differs from its own (see register.go).
 	NoRegister bool
 	// IdentifyInterval spaces the opening of successive shards: Discord
-	// accepts one IDENTIFY per 5 s (default) per rate-limit bucket.
+	// accepts one IDENTIFY per 5 s (default) per rate-limit bucket. Shards
+	// open one at a time even when Discord's max_concurrency would allow
+	// several at once.
 	IdentifyInterval time.Duration
 }
 
