@@ -2,6 +2,11 @@
 // context-menu command, mentions, DMs and thread follow-ups, with
 // citations one click away. It knows Discord; answering is rag's job.
 //
+// Questions come through the gateway sessions of the shards this process
+// runs (shards.go) or the HTTP interactions endpoint (endpoint.go), each
+// with a request id that its logs and error reference share (package
+// reqid).
+//
 // Every question and command is answered in the scope of the server it
 // came from (scope.go): the shared library and that server's own; a DM,
 // the shared library. What the bot remembers of an answer names its
@@ -26,6 +31,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/reqid"
 	"github.com/statementbot/statementbot/store"
 )
 
@@ -78,6 +84,9 @@ type Config struct {
 	// ShutdownGrace is how long Run, once its context ends, lets the
 	// answers in flight finish before cancelling them (default 10 s).
 	ShutdownGrace time.Duration
+	// Process is this process's part among several: its gateway shards
+	// and whether it registers the commands (see shards.go).
+	Process Process
 
 	// AnnounceChannelID, with Announcements, has each statement added
 	// to the library (from Discord, the CLI or another process, also
@@ -119,11 +128,11 @@ type Bot struct {
 
 	// ctx is the context of the work Run starts: it outlives Run's own
 	// context by the shutdown grace, so answers in flight can finish.
-	ctx       context.Context
-	inflight  sync.WaitGroup
-	online    chan struct{} // closed once the commands are registered
-	connected atomic.Bool   // the gateway session is up
-	stopping  atomic.Bool   // Run's context ended: no new questions
+	ctx      context.Context
+	inflight sync.WaitGroup
+	online   chan struct{} // closed once the commands are registered
+	shards   []*shard      // the gateway sessions this process runs
+	stopping atomic.Bool   // Run's context ended: no new questions
 }
 
 // New returns a bot; Run connects it.
@@ -166,6 +175,7 @@ func New(cfg Config) *Bot {
 		threads: map[string]bool{},
 		ctx:     context.Background(),
 		online:  make(chan struct{}),
+		shards:  newShards(cfg),
 	}
 }
 
@@ -183,59 +193,21 @@ func (b *Bot) Run(ctx context.Context) error {
 		// Before going online: statements stored from now on are announced.
 		announce = b.startAnnouncements(ctx)
 	}
-	b.s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
-	if b.cfg.MessageContent {
-		b.s.Identify.Intents |= discordgo.IntentMessageContent
-	}
-	ready := make(chan struct{})
-	var once sync.Once
-	b.s.AddHandler(func(s *discordgo.Session, r *discordgo.Ready) {
-		b.mu.Lock()
-		b.botID = r.User.ID
-		if r.Application != nil {
-			b.appID = r.Application.ID
-		}
-		if b.appID == "" {
-			b.appID = r.User.ID
-		}
-		b.mu.Unlock()
-		b.connected.Store(true)
-		once.Do(func() { close(ready) })
-	})
-	b.s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.connected.Store(true) })
-	b.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) })
-	// A server that removes the bot keeps its library: it may add the
-	// bot back. The operator purges it with statementbot remove --server
-	// ID --all.
-	b.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
-		if g.Guild != nil && !g.Unavailable {
-			b.log.Info("removed from a server; its own statements are kept (statementbot remove --server ID --all purges them)", "guild", g.ID)
-		}
-	})
-	b.s.AddHandler(b.onInteraction)
-	b.s.AddHandler(b.onMessage)
-	if err := b.s.Open(); err != nil {
+	defer b.drain(stopWork)
+	if err := b.connect(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("connecting to Discord: %w", err)
+		return err
 	}
-	defer b.drain(stopWork)
-	select {
-	case <-ready:
-	case <-ctx.Done():
-		return nil
-	case <-time.After(30 * time.Second):
-		return errors.New("connecting to Discord: no READY within 30 s")
-	}
-	if err := b.register(withRetryCounter(ctx, b.metrics)); err != nil {
+	if err := b.registerOnce(withRetryCounter(ctx, b.metrics)); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while registering: a clean stop, as above
 		}
 		return err
 	}
 	botID, _ := b.ids()
-	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID)
+	b.log.Info("statementbot is online", "user", botID, "guild", b.cfg.GuildID, "shards", b.shardNames())
 	close(b.online)
 	if announce {
 		b.track(b.log, func() { b.watchAnnouncements(ctx) }, nil)
@@ -252,9 +224,9 @@ func (b *Bot) ids() (botID, appID string) {
 }
 
 // visible turns any error into what the user sees: their own mistakes
-// verbatim, everything else as a friendly message with a reference that
-// matches the log line.
-func (b *Bot) visible(err error, log *slog.Logger) string {
+// verbatim, everything else as a friendly message whose reference is the
+// question's request id (see package reqid), in every log line of it.
+func (b *Bot) visible(ctx context.Context, err error, log *slog.Logger) string {
 	var ie *rag.InputError
 	switch {
 	case errors.As(err, &ie) && errors.Is(err, rag.ErrUnknownStatement):
@@ -264,8 +236,12 @@ func (b *Bot) visible(err error, log *slog.Logger) string {
 	case errors.Is(err, rag.ErrNoStore), errors.Is(err, store.ErrReadOnly):
 		return "This bot's data directory is read-only: statements cannot be added or removed here."
 	}
-	ref := newKey()[:8]
-	log.Error("request failed", "ref", ref, "err", err)
+	ref := reqid.From(ctx)
+	if ref == "" {
+		ref = reqid.New()
+		log = log.With(reqid.Key, ref)
+	}
+	log.Error("request failed", "err", err)
 	return fmt.Sprintf("Sorry — something went wrong on my side (ref `%s`). Please try again in a moment.", ref)
 }
 
@@ -290,10 +266,10 @@ func (b *Bot) track(log *slog.Logger, f func(), onPanic func()) {
 // admit checks a question before any work: its length and the asker's
 // rate. The returned text, when not empty, is the refusal to show; the
 // refusal is counted as the outcome of a question that came by path.
-func (b *Bot) admit(path, user, question string, log *slog.Logger) string {
+func (b *Bot) admit(ctx context.Context, path, user, question string, log *slog.Logger) string {
 	if err := rag.CheckQuestion(question); err != nil {
 		b.metrics.Question(path, OutcomeDeclined)
-		return b.visible(err, log)
+		return b.visible(ctx, err, log)
 	}
 	if ok, wait := b.limit.allow(user); !ok {
 		b.metrics.Question(path, OutcomeRateLimited)
@@ -328,7 +304,7 @@ type question struct {
 func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q question) {
 	question := stripMentions(q.text)
 	if !q.admitted {
-		if refusal := b.admit(q.path, q.user, question, log); refusal != "" {
+		if refusal := b.admit(ctx, q.path, q.user, question, log); refusal != "" {
 			b.show(ctx, log, to, refusal)
 			return
 		}
@@ -339,7 +315,7 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q ques
 	if q.statement != "" {
 		key, err := resolve(b.indexIn(q.guild), q.statement)
 		if err != nil {
-			b.show(ctx, log, to, b.visible(err, log))
+			b.show(ctx, log, to, b.visible(ctx, err, log))
 			return
 		}
 		req.Statement = key
@@ -372,14 +348,14 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q ques
 	stopTicks()
 	free()
 	if err != nil {
-		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
+		b.show(context.WithoutCancel(ctx), log, to, b.visible(ctx, err, log))
 		return
 	}
 	b.metrics.Answer(a.Mode, a.Note != "")
 	key := newKey()
 	b.memory.put(context.WithoutCancel(ctx), key, to.channel(), q.guild, answerRecord{Question: question, Answer: a})
 	if err := deliver(ctx, to, renderAnswer(a, key)); err != nil {
-		b.show(context.WithoutCancel(ctx), log, to, b.visible(err, log))
+		b.show(context.WithoutCancel(ctx), log, to, b.visible(ctx, err, log))
 		return
 	}
 	outcome = OutcomeAnswered
@@ -447,8 +423,7 @@ func threadName(q string) string {
 // answers in flight given the grace period to finish, then cancelled.
 func (b *Bot) drain(stopWork context.CancelFunc) {
 	b.stopping.Store(true)
-	b.connected.Store(false)
-	_ = b.s.Close()
+	b.closeShards()
 	if b.cfg.draining != nil {
 		b.cfg.draining()
 	}
@@ -471,15 +446,15 @@ func (b *Bot) drain(stopWork context.CancelFunc) {
 	}
 }
 
-// Ready reports whether the bot takes questions: online (connected, its
-// commands registered) and not stopping.
+// Ready reports whether the bot takes questions: online (every owned
+// shard connected, the commands registered) and not stopping.
 func (b *Bot) Ready() bool {
 	select {
 	case <-b.online:
 	default:
 		return false
 	}
-	return b.connected.Load() && !b.stopping.Load()
+	return b.shardsConnected() && !b.stopping.Load()
 }
 
 // QueueDepth is the number of questions waiting for an answering slot.

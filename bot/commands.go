@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -82,21 +81,6 @@ func commandTable(admin bool) []*discordgo.ApplicationCommand {
 		cmds = append(cmds, adminCommands()...)
 	}
 	return cmds
-}
-
-// register overwrites the application's commands with the table, in one
-// bulk call: in the configured guild (instant) or globally.
-func (b *Bot) register(ctx context.Context) error {
-	_, appID := b.ids()
-	cmds := commandTable(b.cfg.Library != nil)
-	err := withRetry(ctx, func() error {
-		_, err := b.s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, cmds, discordgo.WithContext(ctx))
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("registering commands: %w", err)
-	}
-	return nil
 }
 
 // options flattens a command's options (descending into a subcommand).

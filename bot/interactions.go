@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/reqid"
 )
 
 // interactionTTL is how long an interaction token may be used (Discord
@@ -60,7 +61,8 @@ func (b *Bot) handleInteraction(i *discordgo.Interaction, received time.Time, re
 		return b.refuseStopping(i, respond)
 	}
 	user := interactionUser(i)
-	log := b.log.With("interaction", i.ID, "user", user.ID, "channel", i.ChannelID)
+	id := reqid.New() // one per interaction: in its logs and its error reference
+	log := b.log.With(reqid.Key, id, "interaction", i.ID, "user", user.ID, "channel", i.ChannelID)
 	switch i.Type {
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		b.track(log, func() { b.autocomplete(i, log, respond) }, nil)
@@ -95,7 +97,7 @@ func (b *Bot) handleInteraction(i *discordgo.Interaction, received time.Time, re
 	}
 	log.Debug("deferred", "took", deferred)
 	ev := &ievent{i: i, to: &interactionSink{s: b.s, i: i, ephemeral: ephemeral}, log: log, user: user.ID, received: received}
-	ctx, cancel := context.WithTimeout(b.ctx, interactionTTL)
+	ctx, cancel := context.WithTimeout(reqid.With(b.ctx, id), interactionTTL)
 	b.track(log, func() {
 		defer cancel()
 		if h == nil {
@@ -103,13 +105,13 @@ func (b *Bot) handleInteraction(i *discordgo.Interaction, received time.Time, re
 			return
 		}
 		if err := h(ctx, ev); err != nil {
-			b.show(ctx, log, ev.to, b.visible(err, log))
+			b.show(ctx, log, ev.to, b.visible(ctx, err, log))
 		}
 	}, func() {
 		// ctx is cancelled by now: tell the user on a context of its own.
-		pctx, pcancel := context.WithTimeout(b.ctx, 10*time.Second)
+		pctx, pcancel := context.WithTimeout(reqid.With(b.ctx, id), 10*time.Second)
 		defer pcancel()
-		b.show(pctx, log, ev.to, b.visible(fmt.Errorf("panic"), log))
+		b.show(pctx, log, ev.to, b.visible(pctx, fmt.Errorf("panic"), log))
 	})
 	return true
 }

@@ -7,7 +7,10 @@ import (
 )
 
 // userLimiter allows each user a burst of questions and then one every
-// interval (a token bucket per user).
+// interval (a token bucket per user). The buckets are this process's own,
+// not shared through the store: a guild's gateway questions all reach the
+// process running its shard, but replicas behind a load balancer each
+// allow a user the full rate (README, "Running several processes").
 type userLimiter struct {
 	mu       sync.Mutex
 	burst    float64

@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/reqid"
 )
 
 // historyMessages is how far back a conversation is read.
@@ -49,8 +50,9 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		}
 		return
 	}
-	log := b.log.With("message", m.ID, "user", m.Author.ID, "channel", m.ChannelID)
-	ctx, cancel := context.WithTimeout(b.ctx, interactionTTL)
+	id := reqid.New() // one per question: in its logs and its error reference
+	log := b.log.With(reqid.Key, id, "message", m.ID, "user", m.Author.ID, "channel", m.ChannelID)
+	ctx, cancel := context.WithTimeout(reqid.With(b.ctx, id), interactionTTL)
 	b.track(log, func() {
 		defer cancel()
 		_ = s.ChannelTyping(m.ChannelID, discordgo.WithContext(ctx))
@@ -59,7 +61,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		// Refuse before starting a thread: a flood of mentions must not
 		// become a flood of threads.
 		path := messagePath(dm, inOurThread, replyToBot)
-		if refusal := b.admit(path, m.Author.ID, q, log); refusal != "" {
+		if refusal := b.admit(ctx, path, m.Author.ID, q, log); refusal != "" {
 			b.show(ctx, log, to, refusal)
 			return
 		}
@@ -108,7 +110,7 @@ func (b *Bot) isOurThread(channel string) bool {
 		return true
 	}
 	botID, _ := b.ids()
-	if ch, err := b.s.State.Channel(channel); err == nil {
+	if ch, err := b.stateChannel(channel); err == nil {
 		return ch.IsThread() && ch.OwnerID == botID
 	}
 	return false
@@ -129,7 +131,7 @@ func (b *Bot) channelHistory(ctx context.Context, log *slog.Logger, m *discordgo
 	botID, _ := b.ids()
 	var turns []rag.Turn
 	// A thread started from a message: that message asked first.
-	if ch, err := b.s.State.Channel(m.ChannelID); err == nil && ch.IsThread() && ch.ParentID != "" {
+	if ch, err := b.stateChannel(m.ChannelID); err == nil && ch.IsThread() && ch.ParentID != "" {
 		if start, err := b.s.ChannelMessage(ch.ParentID, ch.ID, discordgo.WithContext(ctx)); err == nil && start.Author != nil && start.Author.ID != botID {
 			turns = append(turns, rag.Turn{Question: questionFromMessage(start.Content)})
 		}

@@ -177,7 +177,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	}
 	query, focus, carried := e.standalone(ctx, q, boundHistory(req.History))
 	if query != q {
-		e.log.Debug("follow-up rewritten", "question", q, "query", query)
+		e.log.DebugContext(ctx, "follow-up rewritten", "question", q, "query", query)
 	}
 	k := AnswerParagraphs
 	if acrossIntent(query) {
@@ -245,9 +245,9 @@ func (e *Engine) search(ctx context.Context, ix *Index, q string, opt SearchOpti
 			return nil, ctx.Err()
 		case err != nil:
 			// The keyword index still answers.
-			e.log.Warn("query embedding failed; searching by keyword only", "err", err)
+			e.log.WarnContext(ctx, "query embedding failed; searching by keyword only", "err", err)
 		case len(vs) == 1 && len(vs[0]) != ix.Dims() && ix.Len() > 0:
-			e.log.Warn("query vector does not match the index (another embedding model?); searching by keyword only", "query_dims", len(vs[0]), "index_dims", ix.Dims())
+			e.log.WarnContext(ctx, "query vector does not match the index (another embedding model?); searching by keyword only", "query_dims", len(vs[0]), "index_dims", ix.Dims())
 		case len(vs) == 1:
 			vec = vs[0]
 		}

@@ -79,7 +79,7 @@ func (e *Engine) standalone(ctx context.Context, q string, history []Turn) (quer
 			if err == nil && out != "" && !strings.Contains(out, "\n") && utf8.RuneCountInString(out) <= MaxQuestionChars {
 				return out, out, nil
 			}
-			e.log.Warn("follow-up rewrite by the model failed; carrying key terms", "err", err)
+			e.log.WarnContext(ctx, "follow-up rewrite by the model failed; carrying key terms", "err", err)
 		}
 	}
 	query, carried = carryTerms(q, history)

@@ -49,7 +49,7 @@ func (e *Engine) generate(ctx context.Context, ix *Index, q, focus string, hits 
 	}
 	msgs, err := e.answerPrompt(ix, q, hits)
 	if err != nil {
-		e.log.Error("rendering the answer prompt failed", "err", err)
+		e.log.ErrorContext(ctx, "rendering the answer prompt failed", "err", err)
 		return fallback(NoteModelUnavailable)
 	}
 	var delta func(string)
@@ -58,17 +58,17 @@ func (e *Engine) generate(ctx context.Context, ix *Index, q, focus string, hits 
 	}
 	text, err := e.chat.Chat(ctx, msgs, delta)
 	if err != nil {
-		e.log.Warn("language model failed; answering extractively", "err", err)
+		e.log.WarnContext(ctx, "language model failed; answering extractively", "err", err)
 		return fallback(NoteModelUnavailable)
 	}
 	a, dropped := ix.checkModelAnswer(q, text, hits)
 	if dropped > 0 {
-		e.log.Info("dropped unsupported sentences from the model's answer", "sentences", dropped)
+		e.log.InfoContext(ctx, "dropped unsupported sentences from the model's answer", "sentences", dropped)
 	}
 	switch {
 	case a == nil:
 		// The answer itself stays out of the log: a model can echo anything.
-		e.log.Warn("model answer had no supported sentence; answering extractively", "chars", len(text), "dropped", dropped)
+		e.log.WarnContext(ctx, "model answer had no supported sentence; answering extractively", "chars", len(text), "dropped", dropped)
 		return fallback(NoteModelUnsupported)
 	case !a.Grounded:
 		d := ix.decline(q, hits, scope)

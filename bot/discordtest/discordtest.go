@@ -36,6 +36,15 @@
 // zlib-compressed binary frames, which discordgo inflates per message
 // (discordgo does not use zlib-stream transport compression).
 //
+// Sharding, as on Discord: GET /gateway/bot recommends a shard count
+// ([WithRecommendedShards]) with the session start limit; IDENTIFY may
+// carry shard [id, count] (an id not below the count is closed with 4010);
+// a guild's events go only to the connections identified as its shard,
+// (guild_id >> 22) % count ([ShardOf]), DMs to shard 0, and READY lists
+// only the shard's guilds. Commands PUT in bulk come back from GET with
+// the fields Discord fills in (ids, version, nsfw, default permission,
+// integration types; no DM permission on a guild's commands).
+//
 // discordgo caveats worth knowing in tests: Session.Close always sleeps one
 // second; a 429 is retried after retry_after with no retry limit; a 502 is
 // retried up to MaxRestRetries times; other 5xx are returned as
@@ -121,6 +130,14 @@ type config struct {
 	heartbeat time.Duration
 	deadline  time.Duration
 	echo      bool
+	shards    int // GET /gateway/bot's recommended shard count
+}
+
+// WithRecommendedShards sets the shard count GET /gateway/bot recommends
+// (default 1). The fake does not require it: like Discord for a bot in
+// fewer than 2,500 guilds, it accepts any valid shard count.
+func WithRecommendedShards(n int) Option {
+	return func(c *config) { c.shards = n }
 }
 
 // WithHeartbeatInterval sets the heartbeat_interval sent in Hello (default
@@ -165,7 +182,7 @@ type Server struct {
 	faults     []*fault
 	gw         map[*gwConn]struct{}
 	gwPayloads []Payload
-	sessions   map[string]bool // session_id -> compress, for Resume
+	sessions   map[string]gwSession // session_id -> what Resume restores
 
 	channels     map[string]*discordgo.Channel
 	members      map[string]map[string]*discordgo.Member // guild -> user -> member
@@ -207,10 +224,10 @@ func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{
 		tb:           t,
-		cfg:          config{heartbeat: defaultHeartbeat, deadline: InteractionDeadline},
+		cfg:          config{heartbeat: defaultHeartbeat, deadline: InteractionDeadline, shards: 1},
 		changed:      make(chan struct{}),
 		gw:           make(map[*gwConn]struct{}),
-		sessions:     make(map[string]bool),
+		sessions:     make(map[string]gwSession),
 		channels:     make(map[string]*discordgo.Channel),
 		members:      make(map[string]map[string]*discordgo.Member),
 		roles:        make(map[string][]*discordgo.Role),

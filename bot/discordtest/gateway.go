@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -46,7 +47,34 @@ type gwConn struct {
 	seq       int64
 	compress  bool
 	sessionID string
-	ready     bool // identified or resumed; guarded by Server.mu, not mu
+	ready     bool   // identified or resumed; guarded by Server.mu, not mu
+	shard     [2]int // [id, count] it identified with; guarded by Server.mu
+}
+
+// gwSession is what a resumed connection takes over from its session.
+type gwSession struct {
+	compress bool
+	shard    [2]int
+}
+
+// ShardOf is the shard that receives a guild's events when the gateway
+// runs count shards, as Discord routes them: (guild_id >> 22) % count.
+// Events without a guild (DMs) go to shard 0.
+func ShardOf(guildID string, count int) int {
+	if guildID == "" || count <= 1 {
+		return 0
+	}
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return int((id >> 22) % uint64(count))
+}
+
+// owns reports whether a connection identified as shard receives the
+// events of guildID.
+func owns(shard [2]int, guildID string) bool {
+	return ShardOf(guildID, shard[1]) == shard[0]
 }
 
 type frame struct {
@@ -177,19 +205,31 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) identify(c *gwConn, raw json.RawMessage) error {
 	var id struct {
-		Token    string `json:"token"`
-		Compress bool   `json:"compress"`
-		Shard    *[2]int
+		Token    string  `json:"token"`
+		Compress bool    `json:"compress"`
+		Shard    *[2]int `json:"shard"`
 	}
 	if err := json.Unmarshal(raw, &id); err != nil || id.Token == "" {
 		c.close(4004, "Authentication failed.")
 		return errors.New("discordtest: bad identify")
 	}
+	shard := [2]int{0, 1}
+	if id.Shard != nil {
+		shard = *id.Shard
+	}
+	if shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1] {
+		// Like Discord: close code 4010, "Invalid shard".
+		c.close(4010, "Invalid shard.")
+		return fmt.Errorf("discordtest: identify with invalid shard %v", shard)
+	}
 	s.mu.Lock()
 	already := c.ready
 	sessionID := s.newID()
-	s.sessions[sessionID] = id.Compress
-	guild := s.guildLocked(GuildID)
+	s.sessions[sessionID] = gwSession{compress: id.Compress, shard: shard}
+	var guilds []*discordgo.Guild
+	if owns(shard, GuildID) {
+		guilds = append(guilds, s.guildLocked(GuildID))
+	}
 	s.mu.Unlock()
 	if already {
 		c.close(4005, "Already authenticated.")
@@ -205,14 +245,18 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage) error {
 	c.compress = id.Compress
 	c.sessionID = sessionID
 	c.seq = 0
-	s.setReady(c)
+	s.setReady(c, shard)
 
+	unavailable := []map[string]any{}
+	for _, g := range guilds {
+		unavailable = append(unavailable, map[string]any{"id": g.ID, "unavailable": true})
+	}
 	ready := map[string]any{
 		"v":                  9,
 		"user":               botUser(),
 		"session_id":         sessionID,
 		"resume_gateway_url": s.GatewayURL(),
-		"guilds":             []map[string]any{{"id": GuildID, "unavailable": true}},
+		"guilds":             unavailable,
 		"private_channels":   []any{},
 		"application":        map[string]any{"id": AppID, "flags": 0},
 	}
@@ -222,7 +266,12 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage) error {
 	if err := c.sendLocked(opDispatch, "READY", ready); err != nil {
 		return err
 	}
-	return c.sendLocked(opDispatch, "GUILD_CREATE", guild)
+	for _, g := range guilds {
+		if err := c.sendLocked(opDispatch, "GUILD_CREATE", g); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Server) resume(c *gwConn, raw json.RawMessage) error {
@@ -236,7 +285,7 @@ func (s *Server) resume(c *gwConn, raw json.RawMessage) error {
 		return fmt.Errorf("discordtest: decode resume: %w", err)
 	}
 	s.mu.Lock()
-	compress, ok := s.sessions[r.SessionID]
+	sess, ok := s.sessions[r.SessionID]
 	s.mu.Unlock()
 	if !ok || r.Token == "" {
 		// Like Discord: the session cannot be resumed, identify again.
@@ -244,18 +293,18 @@ func (s *Server) resume(c *gwConn, raw json.RawMessage) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.compress = compress
+	c.compress = sess.compress
 	c.sessionID = r.SessionID
 	c.seq = r.Seq
-	s.setReady(c) // see identify for the ordering
+	s.setReady(c, sess.shard) // see identify for the ordering
 	// The fake does not replay events missed while disconnected.
 	return c.sendLocked(opDispatch, "RESUMED", map[string]any{})
 }
 
-func (s *Server) setReady(c *gwConn) {
+func (s *Server) setReady(c *gwConn, shard [2]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c.ready = true
+	c.ready, c.shard = true, shard
 	s.notifyLocked()
 }
 
@@ -373,10 +422,31 @@ func (s *Server) Disconnect(code int) {
 	}
 }
 
+// DisconnectShard closes, with the close code, the gateway connections
+// identified as shard id (of any count), as [Server.Disconnect] does for
+// all of them.
+func (s *Server) DisconnectShard(id, code int) {
+	s.mu.Lock()
+	var conns []*gwConn
+	for c := range s.gw {
+		if c.ready && c.shard[0] == id {
+			conns = append(conns, c)
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.close(code, "disconnected by test")
+	}
+}
+
 // DispatchEvent sends a dispatch (op 0) with event type t and data (any
 // JSON-marshalable value, or a json.RawMessage) to every gateway client
-// that has received READY, each with its next sequence number. It returns
-// an error if there is no such client or a write fails.
+// that has received READY and owns the event's guild, each with its next
+// sequence number. As on Discord, a client identified as shard [id,
+// count] owns the guilds with (guild_id >> 22) % count == id (see
+// [ShardOf]); events without a guild (DMs) go to shard 0; a client that
+// sent no shard is shard [0, 1] and owns everything. It returns an error if
+// no such client exists or a write fails.
 //
 // INTERACTION_CREATE and MESSAGE_CREATE dispatched this way are also
 // registered with the fake (the interaction can be responded to, the
@@ -392,16 +462,39 @@ func (s *Server) DispatchEvent(t string, data any) error {
 		s.mu.Unlock()
 		return err
 	}
-	conns := s.readyConnsLocked()
+	guild := eventGuild(t, raw)
+	var conns []*gwConn
+	for _, c := range s.readyConnsLocked() {
+		if owns(c.shard, guild) {
+			conns = append(conns, c)
+		}
+	}
 	s.mu.Unlock()
 	if len(conns) == 0 {
-		return fmt.Errorf("discordtest: dispatch %s: no gateway client has received READY", t)
+		return fmt.Errorf("discordtest: dispatch %s: no gateway client that has received READY owns guild %q", t, guild)
 	}
 	var errs []error
 	for _, c := range conns {
 		errs = append(errs, c.send(opDispatch, t, json.RawMessage(raw)))
 	}
 	return errors.Join(errs...)
+}
+
+// eventGuild is the guild a dispatch belongs to: its guild_id, or for the
+// GUILD_* events the guild's own id; "" for DMs and other events.
+func eventGuild(t string, raw json.RawMessage) string {
+	var e struct {
+		ID      string `json:"id"`
+		GuildID string `json:"guild_id"`
+	}
+	if json.Unmarshal(raw, &e) != nil {
+		return ""
+	}
+	switch t {
+	case "GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE":
+		return e.ID
+	}
+	return e.GuildID
 }
 
 // observeLocked registers dispatched interactions and messages.

@@ -249,7 +249,7 @@ func (s *Server) routeLocked(c *Call, segs []string) (response, []event) {
 		return ok(map[string]any{"url": s.GatewayURL()}), nil
 	case is(get, "gateway", "bot"):
 		return ok(map[string]any{
-			"url": s.GatewayURL(), "shards": 1,
+			"url": s.GatewayURL(), "shards": s.cfg.shards,
 			"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
 		}), nil
 
@@ -259,7 +259,9 @@ func (s *Server) routeLocked(c *Call, segs []string) (response, []event) {
 		return s.getUser(a[0]), nil
 	case is(post, "users", "@me", "channels"):
 		return s.createDM(c), nil
-	case is(get, "applications", "@me"):
+	case is(get, "applications", "@me"), is(get, "oauth2", "applications", "@me"):
+		// The second is "Get Current Bot Application Information", which
+		// discordgo's Session.Application("@me") calls.
 		return ok(map[string]any{"id": AppID, "name": BotUsername, "bot": botUser(), "flags": 0}), nil
 
 	case is(get, "applications", "*", "commands"):
@@ -831,8 +833,9 @@ func (s *Server) getCommands(appID, guildID string) response {
 	return ok(append([]*discordgo.ApplicationCommand{}, s.commands[guildID]...))
 }
 
-// storeCommand fills a command's server-side fields, keeping the ID of an
-// existing command with the same name and type, as Discord does.
+// storeCommand fills a command's server-side fields and defaults,
+// keeping the ID of an existing command with the same name and type, as
+// Discord does.
 func (s *Server) storeCommand(cmd *discordgo.ApplicationCommand, guildID string, existing []*discordgo.ApplicationCommand) {
 	if cmd.Type == 0 {
 		cmd.Type = discordgo.ChatApplicationCommand
@@ -849,6 +852,41 @@ func (s *Server) storeCommand(cmd *discordgo.ApplicationCommand, guildID string,
 	cmd.ApplicationID = AppID
 	cmd.GuildID = guildID
 	cmd.Version = s.newID()
+	// The fields Discord fills in when a command leaves them out. The DM
+	// permission applies to global commands only; a guild's is dropped.
+	yes, no := true, false
+	if cmd.DefaultPermission == nil {
+		cmd.DefaultPermission = &yes
+	}
+	if cmd.NSFW == nil {
+		cmd.NSFW = &no
+	}
+	if guildID != "" {
+		cmd.DMPermission = nil
+	} else if cmd.DMPermission == nil {
+		cmd.DMPermission = &yes
+	}
+	if cmd.IntegrationTypes == nil {
+		guildInstall := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+		cmd.IntegrationTypes = &guildInstall
+	}
+	for _, o := range cmd.Options {
+		fillOption(o)
+	}
+}
+
+// fillOption drops what Discord does not keep of an option: empty lists
+// come back absent.
+func fillOption(o *discordgo.ApplicationCommandOption) {
+	if len(o.ChannelTypes) == 0 {
+		o.ChannelTypes = nil
+	}
+	if len(o.Choices) == 0 {
+		o.Choices = nil
+	}
+	for _, sub := range o.Options {
+		fillOption(sub)
+	}
 }
 
 func (s *Server) putCommands(c *Call, appID, guildID string) response {

@@ -16,6 +16,7 @@ import (
 	"github.com/statementbot/statementbot/prompts"
 	"github.com/statementbot/statementbot/rag"
 	"github.com/statementbot/statementbot/rag/llm"
+	"github.com/statementbot/statementbot/reqid"
 	"github.com/statementbot/statementbot/statements"
 	"github.com/statementbot/statementbot/store"
 )
@@ -114,7 +115,8 @@ type appOptions struct {
 
 // openApp opens the library and builds the index.
 func openApp(ctx context.Context, env *environment, cfg config, opts appOptions) (*app, error) {
-	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// A line logged with a question's context carries its request id.
+	log := slog.New(reqid.NewHandler(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 	a := &app{cfg: cfg, log: log}
 	a.extractor = newExtractor(cfg, log)
 

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,6 +71,117 @@ type config struct {
 	// DiscordPublicKey, with HTTPAddr, serves POST /interactions (Discord's
 	// HTTP interactions endpoint, requests signed with this key).
 	DiscordPublicKey ed25519.PublicKey
+
+	// Several processes: the gateway shards this one runs (none when
+	// Gateway is false: interactions over HTTP only) and whether it
+	// registers the commands.
+	Gateway  bool
+	Shards   shardSpec
+	Register registerMode
+}
+
+// shardSpec is DISCORD_SHARD_COUNT and DISCORD_SHARD_ID.
+type shardSpec struct {
+	Count int   // shards in all; 0: the count Discord recommends (auto)
+	IDs   []int // the shards this process runs, ascending; nil: all of them
+}
+
+// shards is the shard count and the shards this process runs; recommended
+// asks Discord for the count when it is auto.
+func (s shardSpec) shards(recommended func() (int, error)) (count int, ids []int, err error) {
+	count = s.Count
+	if count == 0 {
+		if count, err = recommended(); err != nil {
+			return 0, nil, fmt.Errorf("DISCORD_SHARD_COUNT=auto: asking Discord for the shard count: %w", err)
+		}
+		if count < 1 {
+			return 0, nil, fmt.Errorf("DISCORD_SHARD_COUNT=auto: Discord recommended %d shards", count)
+		}
+	}
+	if s.IDs == nil {
+		ids = make([]int, count)
+		for i := range ids {
+			ids[i] = i
+		}
+		return count, ids, nil
+	}
+	for _, id := range s.IDs {
+		if id >= count {
+			return 0, nil, usageErrorf("DISCORD_SHARD_ID: shard %d is not below the shard count %d Discord recommends (shard ids run from 0 to %d)", id, count, count-1)
+		}
+	}
+	return count, s.IDs, nil
+}
+
+// registerMode is REGISTER_COMMANDS.
+type registerMode int
+
+const (
+	registerAuto   registerMode = iota // the process running shard 0 registers
+	registerAlways                     // this process registers (e.g. the HTTP-only one)
+	registerNever
+)
+
+// registers reports whether a process running shards registers the
+// commands.
+func (m registerMode) registers(shards []int) bool {
+	switch m {
+	case registerAlways:
+		return true
+	case registerNever:
+		return false
+	}
+	return slices.Contains(shards, 0)
+}
+
+// parseShards reads DISCORD_SHARD_COUNT ("auto" or a number) and
+// DISCORD_SHARD_ID (an id, a range such as 0-3, or a list such as 0,2,5-7;
+// empty: all shards).
+func parseShards(count, ids string) (shardSpec, error) {
+	var s shardSpec
+	switch {
+	case count == "" && ids == "":
+		return shardSpec{Count: 1}, nil
+	case count == "":
+		return s, usageErrorf("DISCORD_SHARD_ID needs DISCORD_SHARD_COUNT: the number of shards in all, or auto for the count Discord recommends")
+	case strings.EqualFold(count, "auto"):
+	default:
+		n, err := strconv.Atoi(count)
+		if err != nil || n < 1 {
+			return s, usageErrorf("DISCORD_SHARD_COUNT=%q: use a whole number of at least 1, or auto", count)
+		}
+		s.Count = n
+	}
+	if ids == "" {
+		return s, nil
+	}
+	bad := usageErrorf("DISCORD_SHARD_ID=%q: give a shard id (0), a range (0-3) or a list (0,2,5-7)", ids)
+	seen := map[int]bool{}
+	for part := range strings.SplitSeq(ids, ",") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		first, err := strconv.Atoi(strings.TrimSpace(lo))
+		if err != nil || first < 0 {
+			return s, bad
+		}
+		last := first
+		if isRange {
+			if last, err = strconv.Atoi(strings.TrimSpace(hi)); err != nil || last < first {
+				return s, bad
+			}
+		}
+		for id := first; id <= last; id++ {
+			if s.Count > 0 && id >= s.Count {
+				return s, usageErrorf("DISCORD_SHARD_ID=%q: shard %d is not below DISCORD_SHARD_COUNT=%d (shard ids run from 0 to %d)", ids, id, s.Count, s.Count-1)
+			}
+			if seen[id] {
+				return s, usageErrorf("DISCORD_SHARD_ID=%q: shard %d is named twice", ids, id)
+			}
+			seen[id] = true
+			s.IDs = append(s.IDs, id)
+		}
+	}
+	slices.Sort(s.IDs)
+	return s, nil
 }
 
 // llmEnabled: a key or a base URL switches the language model on.
@@ -186,6 +298,32 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, usageErrorf("DISCORD_PUBLIC_KEY needs HTTP_ADDR: the interactions endpoint is served there")
 		}
 		c.DiscordPublicKey = key
+	}
+	c.Gateway = true
+	if v := get("DISCORD_GATEWAY"); v != "" {
+		if c.Gateway, err = strconv.ParseBool(v); err != nil {
+			return c, usageErrorf("DISCORD_GATEWAY=%q: use true or false", v)
+		}
+	}
+	if c.Shards, err = parseShards(get("DISCORD_SHARD_COUNT"), get("DISCORD_SHARD_ID")); err != nil {
+		return c, err
+	}
+	if !c.Gateway {
+		if c.DiscordPublicKey == nil {
+			return c, usageErrorf("DISCORD_GATEWAY=false needs DISCORD_PUBLIC_KEY and HTTP_ADDR: without the gateway, questions come only to the interactions endpoint")
+		}
+		if get("DISCORD_SHARD_COUNT") != "" || get("DISCORD_SHARD_ID") != "" {
+			return c, usageErrorf("DISCORD_GATEWAY=false runs no shard: unset DISCORD_SHARD_COUNT and DISCORD_SHARD_ID")
+		}
+	}
+	switch v := strings.ToLower(get("REGISTER_COMMANDS")); v {
+	case "", "auto":
+	case "true":
+		c.Register = registerAlways
+	case "false":
+		c.Register = registerNever
+	default:
+		return c, usageErrorf("REGISTER_COMMANDS=%q: use auto (the process running shard 0 registers), true or false", v)
 	}
 	c.ShutdownGrace = 10 * time.Second
 	if v := get("SHUTDOWN_GRACE"); v != "" {

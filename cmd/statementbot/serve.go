@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"sync/atomic"
 
-	"github.com/bwmarrin/discordgo"
-
 	"github.com/statementbot/statementbot/bot"
 )
 
@@ -35,6 +33,22 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 	}
 	if *data != "" {
 		cfg.DataDir = *data
+	}
+	// The shards first: a bad shard id fails before the index loads.
+	sess, err := newSession(cfg, client)
+	if err != nil {
+		return err
+	}
+	process := bot.Process{HTTPOnly: !cfg.Gateway, NoRegister: cfg.Register == registerNever}
+	if cfg.Gateway {
+		shards, ids, err := shardSessions(cfg, client, sess)
+		if err != nil {
+			return err
+		}
+		process.Shards, process.NoRegister = shards, !cfg.Register.registers(ids)
+		sess = shards[0] // REST through the first shard's session
+	} else if cfg.Register != registerAlways {
+		process.NoRegister = true
 	}
 	if !cfg.LogLevelSet {
 		cfg.LogLevel = slog.LevelInfo // a server logs what it does
@@ -80,19 +94,12 @@ func cmdServe(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	sess, err := discordgo.New("Bot " + cfg.DiscordToken)
-	if err != nil {
-		return err
-	}
-	sess.Client = client
-	sess.ShouldReconnectOnError = true
-	sess.LogLevel = discordgo.LogWarning
 	bcfg := bot.Config{
 		Session: sess, Answerer: a.engine, Library: a.library,
 		Store: a.store, GuildID: cfg.DiscordGuildID, Log: a.log.With("component", "bot"),
 		AdminUserIDs: cfg.AdminUserIDs, AdminRoleIDs: cfg.AdminRoleIDs, OperatorGuildIDs: cfg.OperatorGuildIDs, MessageContent: cfg.MessageContent,
 		MaxConcurrent: cfg.AnswerConcurrency, UserPerMinute: cfg.UserPerMinute, MaxUploadBytes: cfg.MaxUploadBytes,
-		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace, Reword: a.prose,
+		Metrics: metrics, ShutdownGrace: cfg.ShutdownGrace, Reword: a.prose, Process: process,
 	}
 	switch {
 	case cfg.AnnounceChannelID != "" && a.store == nil:

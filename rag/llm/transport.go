@@ -62,9 +62,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// only its short, redacted reason is logged, at debug level.
 			snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 			resp.Body.Close()
-			t.log.Debug("llm: upstream error", "status", status, "reason", shortReason(string(snippet)))
+			t.log.DebugContext(req.Context(), "llm: upstream error", "status", status, "reason", shortReason(string(snippet)))
 		}
-		t.log.Warn("llm: request failed; retrying", "url", req.URL.Path, "status", status, "err", err, "attempt", attempt+1, "wait", wait)
+		t.log.WarnContext(req.Context(), "llm: request failed; retrying", "url", req.URL.Path, "status", status, "err", err, "attempt", attempt+1, "wait", wait)
 		if err := sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
