@@ -36,6 +36,11 @@ type ParagraphRecord struct {
 	Header  bool
 	// TextHash keys the paragraph's vectors.
 	TextHash string
+	// Terms is what the library's keyword index reads of the paragraph
+	// (its terms, encoded by the library; opaque to the store), or ""
+	// when not computed. Like the vectors it depends only on the text
+	// TextHash sums, so Tx.PutTerms sets it by text hash.
+	Terms string
 }
 
 // A Snapshot is every statement of every library with its paragraphs, as

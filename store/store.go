@@ -60,4 +60,7 @@ type Tx interface {
 	// replacing those there. A vector no paragraph uses when the change
 	// commits is dropped.
 	PutVectors(ctx context.Context, embedder, model string, vectors map[string][]float32) error
+	// PutTerms sets the Terms of every stored paragraph whose text hash
+	// is a key of terms (a start that had to compute them keeps them).
+	PutTerms(ctx context.Context, terms map[string]string) error
 }

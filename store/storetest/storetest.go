@@ -37,6 +37,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Vacuum", func(t *testing.T) { testVacuum(t, b) })
 	t.Run("FailedChangeWritesNothing", func(t *testing.T) { testFailedChange(t, b) })
 	t.Run("TxReadsItsOwnWrites", func(t *testing.T) { testTxReads(t, b) })
+	t.Run("Terms", func(t *testing.T) { testTerms(t, b) })
 	t.Run("Memory", func(t *testing.T) { testMemory(t, b) })
 	t.Run("NewerSchemaRefused", func(t *testing.T) { testNewerSchema(t, b) })
 	t.Run("ConcurrentOpen", func(t *testing.T) { testConcurrentOpen(t, b) })
@@ -87,7 +88,8 @@ func put(t testing.TB, s store.Store, vecs map[string][]float32, recs ...store.S
 	})
 }
 
-// statement makes a statement whose paragraphs have the given text hashes.
+// statement makes a statement whose paragraphs have the given text hashes
+// (the first with terms, the others without).
 func statement(library, id string, hashes ...string) store.StatementRecord {
 	r := store.StatementRecord{
 		Library: library, ID: id, Title: "Title of " + id, Date: "2021-06-28", Issuer: "Issuer",
@@ -99,6 +101,9 @@ func statement(library, id string, hashes ...string) store.StatementRecord {
 		r.Paragraphs = append(r.Paragraphs, store.ParagraphRecord{
 			N: i + 1, Section: "S", Text: fmt.Sprintf("Paragraph %d of %s.", i+1, id), Header: i == 0, TextHash: h,
 		})
+		if i == 0 {
+			r.Paragraphs[i].Terms = "terms of " + h
+		}
 	}
 	return r
 }

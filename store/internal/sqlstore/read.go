@@ -62,7 +62,7 @@ func (s *DB) Snapshot(ctx context.Context) (store.Snapshot, error) {
 	if err := rows.Err(); err != nil {
 		return snap, fmt.Errorf("reading statements: %w", err)
 	}
-	rows, err = tx.QueryContext(ctx, "SELECT library, statement_id, n, section, text, header, text_hash FROM paragraphs")
+	rows, err = tx.QueryContext(ctx, "SELECT library, statement_id, n, section, text, header, text_hash, terms FROM paragraphs")
 	if err != nil {
 		return snap, fmt.Errorf("reading paragraphs: %w", err)
 	}
@@ -70,7 +70,7 @@ func (s *DB) Snapshot(ctx context.Context) (store.Snapshot, error) {
 	for rows.Next() {
 		var k libID
 		var p store.ParagraphRecord
-		if err := rows.Scan(&k.library, &k.id, &p.N, &p.Section, &p.Text, &p.Header, &p.TextHash); err != nil {
+		if err := rows.Scan(&k.library, &k.id, &p.N, &p.Section, &p.Text, &p.Header, &p.TextHash, &p.Terms); err != nil {
 			return snap, fmt.Errorf("reading paragraphs: %w", err)
 		}
 		i, ok := byKey[k]
@@ -113,14 +113,14 @@ func (s *DB) statement(ctx context.Context, q querier, library, id string) (stor
 		return r, notFound(err, fmt.Sprintf("statement %q", id))
 	}
 	r.Upload, r.Text = upload, text
-	rows, err := q.QueryContext(ctx, s.d.q("SELECT n, section, text, header, text_hash FROM paragraphs WHERE library = ? AND statement_id = ?"), library, id)
+	rows, err := q.QueryContext(ctx, s.d.q("SELECT n, section, text, header, text_hash, terms FROM paragraphs WHERE library = ? AND statement_id = ?"), library, id)
 	if err != nil {
 		return r, fmt.Errorf("reading paragraphs of %q: %w", id, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p store.ParagraphRecord
-		if err := rows.Scan(&p.N, &p.Section, &p.Text, &p.Header, &p.TextHash); err != nil {
+		if err := rows.Scan(&p.N, &p.Section, &p.Text, &p.Header, &p.TextHash, &p.Terms); err != nil {
 			return r, fmt.Errorf("reading paragraphs of %q: %w", id, err)
 		}
 		r.Paragraphs = append(r.Paragraphs, p)
