@@ -107,46 +107,16 @@ func alreadyIndexed(id, title string) error {
 // vectorsOf are the vectors of the paragraphs of stmts (recs are their
 // records): held by the live index, stored, or computed now. All go into
 // the change, so that none can be missing after it (a vector another
-// process's change dropped meanwhile is put back). embedded counts those
-// computed, which are also returned apart.
+// process's change dropped meanwhile is put back). Those computed are
+// also returned apart.
 func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []store.StatementRecord, progress Progress) (vecs, computed map[string][]float32, err error) {
-	l.mu.Lock()
-	held := l.vecs
-	l.mu.Unlock()
-	vecs = map[string][]float32{}
-	var missing []string
+	var hashes []string
 	for _, rec := range recs {
 		for _, p := range rec.Paragraphs {
-			if v, ok := held[p.TextHash]; ok {
-				vecs[p.TextHash] = v
-			} else if _, seen := vecs[p.TextHash]; !seen {
-				vecs[p.TextHash] = nil
-				missing = append(missing, p.TextHash)
-			}
+			hashes = append(hashes, p.TextHash)
 		}
 	}
-	if len(missing) > 0 {
-		var err error
-		if missing, err = l.storedVectors(ctx, missing, vecs); err != nil {
-			return nil, nil, err
-		}
-	}
-	if len(missing) > 0 {
-		var hashes []string
-		for _, rec := range recs {
-			for _, p := range rec.Paragraphs {
-				hashes = append(hashes, p.TextHash)
-			}
-		}
-		computed, err = l.embedMissing(ctx, stmts, hashes, missing, progress)
-		if err != nil {
-			return nil, nil, err
-		}
-		for h, v := range computed {
-			vecs[h] = v
-		}
-	}
-	return vecs, computed, nil
+	return l.vectorsFor(ctx, stmts, hashes, progress)
 }
 
 // committed swaps in the index of the store as it is after a change (it

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 
 	"github.com/statementbot/statementbot/store"
+	"github.com/statementbot/statementbot/words"
 )
 
 // TextHash keys a paragraph's vector: the SHA-256, in hex, of the text it
@@ -17,7 +18,7 @@ func TextHash(text string) string {
 
 // toRecord is what the store keeps of a parsed statement: its upload,
 // the stored text it was parsed from, and its paragraphs with the hashes
-// of their indexed texts.
+// of their indexed texts and their terms (terms.go).
 func toRecord(st *Statement, fileName string, upload []byte, text string) store.StatementRecord {
 	rec := store.StatementRecord{
 		ID: st.ID, Title: st.Title, Date: st.Date, Issuer: st.Issuer, Place: st.Place, Source: st.Source,
@@ -25,7 +26,9 @@ func toRecord(st *Statement, fileName string, upload []byte, text string) store.
 		Paragraphs: make([]store.ParagraphRecord, len(st.Paragraphs)),
 	}
 	for i, p := range st.Paragraphs {
-		rec.Paragraphs[i] = store.ParagraphRecord{N: p.N, Section: p.Section, Text: p.Text, Header: p.Header, TextHash: TextHash(IndexText(st, p))}
+		text := IndexText(st, p)
+		rec.Paragraphs[i] = store.ParagraphRecord{N: p.N, Section: p.Section, Text: p.Text, Header: p.Header,
+			TextHash: TextHash(text), Terms: encodeTerms(words.Terms(text))}
 	}
 	return rec
 }
@@ -40,8 +43,27 @@ func fromRecord(rec store.StatementRecord) *Statement {
 	return st
 }
 
+// fromRecords are the statements stored records hold, with their
+// paragraphs' text hashes and encoded terms, in statement then paragraph
+// order.
+func fromRecords(recs []store.StatementRecord) (stmts []*Statement, hashes, terms []string) {
+	n := 0
+	for _, rec := range recs {
+		n += len(rec.Paragraphs)
+	}
+	stmts, hashes, terms = make([]*Statement, len(recs)), make([]string, 0, n), make([]string, 0, n)
+	for i, rec := range recs {
+		stmts[i] = fromRecord(rec)
+		for _, p := range rec.Paragraphs {
+			hashes, terms = append(hashes, p.TextHash), append(terms, p.Terms)
+		}
+	}
+	return stmts, hashes, terms
+}
+
 // sameParagraphs reports whether a re-parse left a statement's stored
-// paragraphs as they were.
+// paragraphs as they were (terms included: a statement stored without
+// them, or with another tokenizer's, is stored again).
 func sameParagraphs(a, b []store.ParagraphRecord) bool {
 	if len(a) != len(b) {
 		return false

@@ -238,14 +238,7 @@ func (l *Library) loadInMemory(ctx context.Context) (BuildStats, error) {
 	if legacy {
 		l.log.Info("no store in the read-only data dir: serving the earlier version's data dir from memory", "dir", l.legacy, "statements", len(recs))
 	}
-	stmts := make([]*Statement, len(recs))
-	var hashes []string
-	for i, rec := range recs {
-		stmts[i] = fromRecord(rec)
-		for _, p := range rec.Paragraphs {
-			hashes = append(hashes, p.TextHash)
-		}
-	}
+	stmts, hashes, terms := fromRecords(recs)
 	l.vecs = vecs
-	return l.build(ctx, 0, stmts, hashes, nil)
+	return l.build(ctx, 0, stmts, hashes, terms, nil)
 }
