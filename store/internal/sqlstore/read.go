@@ -149,7 +149,7 @@ func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []strin
 		for _, h := range hashes {
 			want[h] = true
 		}
-		err := s.readVectors(ctx, out, want, "SELECT text_hash, vec FROM vectors WHERE embedder = ? AND model = ?", embedder, model)
+		err := s.readVectors(ctx, out, want, "SELECT text_hash, vec FROM "+cmp.Or(s.d.AllVectors, "vectors")+" WHERE embedder = ? AND model = ?", embedder, model)
 		return out, err
 	}
 	for chunk := range slices.Chunk(hashes, 256) {
