@@ -44,18 +44,26 @@ func newBM25(docs [][]string) *bm25 {
 }
 
 // newBM25Encoded indexes documents given as their encoded terms (terms.go,
-// all valid). It reads them twice: once to count each term's documents,
-// then to fill postings cut to size from one array, so that building
-// leaves no garbage beyond a term's id while counting.
+// all valid). One pass numbers the terms and counts each one's documents,
+// keeping each document's entries as (term number, frequency); postings
+// are then cut to size from one array and filled from those, so that
+// building looks each term occurrence up once and leaves little garbage.
 func newBM25Encoded(docs []string) *bm25 {
 	ix := &bm25{k1: 1.2, b: 0.75, docLen: make([]float32, len(docs))}
 	ids := map[string]int32{} // term -> its number, in order of first use
 	var names []string
 	var df []int32
+	type entry struct{ term, tf int32 }
+	count := 0
+	for _, enc := range docs {
+		count += strings.Count(enc, " ") // one space before each term
+	}
+	entries := make([]entry, 0, count) // document after document
+	ends := make([]int, len(docs))              // where each document's entries end
 	var total float64
 	for d, enc := range docs {
 		var n int32
-		eachTerm(enc, func(term string, tf int32) {
+		for term, tf := range termsOf(enc) {
 			id, ok := ids[term]
 			if !ok {
 				term = strings.Clone(term) // not a piece of enc
@@ -66,7 +74,9 @@ func newBM25Encoded(docs []string) *bm25 {
 			}
 			df[id]++
 			n += tf
-		})
+			entries = append(entries, entry{id, tf})
+		}
+		ends[d] = len(entries)
 		ix.docLen[d] = float32(n)
 		total += float64(n)
 	}
@@ -82,12 +92,13 @@ func newBM25Encoded(docs []string) *bm25 {
 		lo := next[id]
 		ix.postings[name] = all[lo : lo+int(df[id]) : lo+int(df[id])]
 	}
-	for d, enc := range docs {
-		eachTerm(enc, func(term string, tf int32) {
-			id := ids[term]
-			all[next[id]] = posting{doc: int32(d), tf: tf}
-			next[id]++
-		})
+	lo := 0
+	for d, hi := range ends {
+		for _, e := range entries[lo:hi] {
+			all[next[e.term]] = posting{doc: int32(d), tf: e.tf}
+			next[e.term]++
+		}
+		lo = hi
 	}
 	if len(docs) > 0 {
 		ix.avgLen = total / float64(len(docs))

@@ -68,6 +68,20 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 // the same order, as the store keeps them; those missing or not valid
 // (and all, when terms is nil) are computed.
 func newIndex(ctx context.Context, stmts []*Statement, vectors [][]float32, terms []string) (*Index, error) {
+	ix, err := newKeywordIndex(stmts, terms)
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.addVectors(ctx, vectors); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// newKeywordIndex is the index of stmts without its vectors (addVectors
+// adds them): paragraphs, BM25 and statement metadata. terms are as for
+// newIndex.
+func newKeywordIndex(stmts []*Statement, terms []string) (*Index, error) {
 	ix := &Index{statements: stmts, byID: make(map[string]int, len(stmts))}
 	n := 0
 	for _, st := range stmts {
@@ -83,9 +97,6 @@ func newIndex(ctx context.Context, stmts []*Statement, vectors [][]float32, term
 		ix.paras = append(ix.paras, st.Paragraphs...)
 		ix.ranges = append(ix.ranges, [2]int32{lo, int32(len(ix.paras))})
 	}
-	if len(vectors) != len(ix.paras) {
-		return nil, fmt.Errorf("index: %d vectors for %d paragraphs", len(vectors), len(ix.paras))
-	}
 	if terms == nil {
 		terms = make([]string, len(ix.paras))
 	}
@@ -96,7 +107,16 @@ func newIndex(ctx context.Context, stmts []*Statement, vectors [][]float32, term
 	ix.keywords = newBM25Encoded(terms)
 	ix.meta = newMetaIndex(stmts)
 	ix.sentences = make(sentenceCache, len(ix.paras))
+	return ix, nil
+}
 
+// addVectors completes an index from newKeywordIndex with one embedding
+// per paragraph, in statement then paragraph order, all of one
+// dimension.
+func (ix *Index) addVectors(ctx context.Context, vectors [][]float32) error {
+	if len(vectors) != len(ix.paras) {
+		return fmt.Errorf("index: %d vectors for %d paragraphs", len(vectors), len(ix.paras))
+	}
 	// A chromem collection whose embedding function refuses: queries are
 	// always embedded by us, and a nil function would silently fall back to
 	// OpenAI.
@@ -105,13 +125,13 @@ func newIndex(ctx context.Context, stmts []*Statement, vectors [][]float32, term
 		return nil, errors.New("statementbot embeds queries itself")
 	})
 	if err != nil {
-		return nil, fmt.Errorf("index: %w", err)
+		return fmt.Errorf("index: %w", err)
 	}
-	if ix.dims, err = addVectors(ctx, col, ix.paras, vectors); err != nil {
-		return nil, err
+	if ix.dims, err = fillCollection(ctx, col, ix.paras, vectors); err != nil {
+		return err
 	}
 	ix.vectors = col
-	return ix, nil
+	return nil
 }
 
 // Statements returns the indexed statements, in index order. The slice is

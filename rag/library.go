@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -207,13 +208,24 @@ func (l *Library) refresh(ctx context.Context, progress Progress) (BuildStats, e
 func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hashes, terms []string, progress Progress) (BuildStats, error) {
 	stats := BuildStats{Statements: len(stmts), Paragraphs: len(hashes)}
 	start := time.Now()
-	vecs, computed, err := l.vectorsFor(ctx, stmts, hashes, progress)
-	if err != nil {
+	// The vectors are read (or computed) while the keyword index is
+	// built: the two take about as long at start.
+	var vecs, computed map[string][]float32
+	var vecErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, progress)
+	}()
+	filled := fillTerms(stmts, terms)
+	ix, err := newKeywordIndex(stmts, terms)
+	<-read
+	if err = cmp.Or(vecErr, err); err != nil {
 		return stats, err
 	}
 	stats.Embedded, stats.Reused = len(computed), len(hashes)-len(computed)
 	var newTerms map[string]string
-	if filled := fillTerms(stmts, terms); len(filled) > 0 {
+	if len(filled) > 0 {
 		newTerms = make(map[string]string, len(filled))
 		for _, d := range filled {
 			newTerms[hashes[d]] = terms[d]
@@ -224,8 +236,7 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 	for i, h := range hashes {
 		vectors[i] = vecs[h]
 	}
-	ix, err := newIndex(ctx, stmts, vectors, terms)
-	if err != nil {
+	if err := ix.addVectors(ctx, vectors); err != nil {
 		return stats, err
 	}
 	l.mu.Lock()

@@ -3,6 +3,7 @@ package rag
 import (
 	"fmt"
 	"hash/fnv"
+	"iter"
 	"runtime"
 	"strconv"
 	"strings"
@@ -74,25 +75,29 @@ func validTerms(enc string) bool {
 	return ok && (rest == "" || rest[0] == ' ')
 }
 
-// eachTerm calls fn with each term of a valid encoded list and how often
-// it occurs. term is a substring of enc: clone it to keep it without
+// termsOf yields each term of a valid encoded list and how often it
+// occurs. term is a substring of enc: clone it to keep it without
 // keeping enc.
-func eachTerm(enc string, fn func(term string, tf int32)) {
-	rest := enc[len(termsTag):]
-	for rest != "" {
-		rest = rest[1:] // the space
-		entry := rest
-		if i := strings.IndexByte(rest, ' '); i >= 0 {
-			entry, rest = rest[:i], rest[i:]
-		} else {
-			rest = ""
+func termsOf(enc string) iter.Seq2[string, int32] {
+	return func(yield func(string, int32) bool) {
+		rest := enc[len(termsTag):]
+		for rest != "" {
+			rest = rest[1:] // the space
+			entry := rest
+			if i := strings.IndexByte(rest, ' '); i >= 0 {
+				entry, rest = rest[:i], rest[i:]
+			} else {
+				rest = ""
+			}
+			tf := int32(1)
+			if i := strings.IndexByte(entry, ':'); i >= 0 {
+				n, _ := strconv.Atoi(entry[i+1:])
+				entry, tf = entry[:i], int32(n)
+			}
+			if !yield(entry, tf) {
+				return
+			}
 		}
-		tf := int32(1)
-		if i := strings.IndexByte(entry, ':'); i >= 0 {
-			n, _ := strconv.Atoi(entry[i+1:])
-			entry, tf = entry[:i], int32(n)
-		}
-		fn(entry, tf)
 	}
 }
 

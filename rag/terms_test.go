@@ -32,10 +32,10 @@ func TestTermsEncoding(t *testing.T) {
 		}
 		got := map[string]int32{}
 		var gotOrder []string
-		eachTerm(enc, func(term string, tf int32) {
+		for term, tf := range termsOf(enc) {
 			got[term] += tf
 			gotOrder = append(gotOrder, term)
-		})
+		}
 		if !maps.Equal(got, want) || !slices.Equal(gotOrder, order) {
 			t.Errorf("%q decodes to %v %v, want %v %v", enc, got, gotOrder, want, order)
 		}

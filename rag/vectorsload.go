@@ -10,7 +10,7 @@ import (
 	"github.com/philippgille/chromem-go"
 )
 
-// addVectors puts each paragraph's vector into col as document d (its
+// fillCollection puts each paragraph's vector into col as document d (its
 // position), with its statement as metadata, and returns the vectors'
 // dimension. Every vector must be of one dimension. A zero vector (a
 // paragraph without features, "###") stays out: chromem would normalise
@@ -22,7 +22,7 @@ import (
 // paragraphs that held some 180 MB of goroutine stacks at once. Here a
 // worker per processor adds its share. Vectors are taken as they are (not
 // copied) unless chromem must normalise them.
-func addVectors(ctx context.Context, col *chromem.Collection, paras []Paragraph, vectors [][]float32) (int, error) {
+func fillCollection(ctx context.Context, col *chromem.Collection, paras []Paragraph, vectors [][]float32) (int, error) {
 	dims := 0
 	if len(vectors) > 0 {
 		dims = len(vectors[0])
