@@ -59,7 +59,7 @@ func newBM25Encoded(docs []string) *bm25 {
 		count += strings.Count(enc, " ") // one space before each term
 	}
 	entries := make([]entry, 0, count) // document after document
-	ends := make([]int, len(docs))              // where each document's entries end
+	ends := make([]int, len(docs))     // where each document's entries end
 	var total float64
 	for d, enc := range docs {
 		var n int32
