@@ -50,6 +50,7 @@ type Store interface {
 	Generation(ctx context.Context) (int64, error)
 	Snapshot(ctx context.Context) (store.Snapshot, error)
 	Statement(ctx context.Context, library, id string) (store.StatementRecord, error)
+	Texts(ctx context.Context, fn func(store.StatementRecord) error) error
 	Vectors(ctx context.Context, embedder, model string, hashes []string) (map[string][]float32, error)
 	Change(ctx context.Context, fn func(ctx context.Context, tx store.Tx) error) (int64, error)
 	Watch(ctx context.Context) <-chan int64

@@ -220,23 +220,44 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 		return ChangeStats{}, fmt.Errorf("reading the corpus: %w", err)
 	}
 	before := viewOf(snap)
+	// Every text in one read; a statement changed since the snapshot was
+	// (its hash differs) is parsed already, and kept as stored.
+	type key struct{ library, id string }
+	texts := make(map[key]store.StatementRecord, len(snap.Statements))
+	err = l.st.Texts(ctx, func(full store.StatementRecord) error {
+		texts[key{full.Library, full.ID}] = full
+		return ctx.Err()
+	})
+	if err != nil {
+		return ChangeStats{}, fmt.Errorf("reading the corpus: %w", err)
+	}
 	var updates []store.StatementRecord
 	readHash := map[string]string{}
+	terms := map[string]string{} // of statements otherwise unchanged, by text hash
 	var stmts []*Statement
 	var recs []store.StatementRecord
 	for _, old := range snap.Statements {
-		if err := ctx.Err(); err != nil {
-			return ChangeStats{}, err
+		st, rec, changed := fromRecord(old), old, false
+		if full, ok := texts[key{old.Library, old.ID}]; ok && full.Hash == old.Hash {
+			var err error
+			if st, rec, changed, err = reparse(full, old); err != nil {
+				l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
+				st, rec, changed = fromRecord(old), old, false
+			}
 		}
-		st, rec, changed, err := l.reparse(ctx, old)
-		if err != nil {
-			l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
-			st, rec = fromRecord(old), old
-		}
+		delete(texts, key{old.Library, old.ID})
 		stmts, recs = append(stmts, st), append(recs, store.StatementRecord{Paragraphs: rec.Paragraphs})
 		if changed {
 			readHash[rec.ID] = old.Hash
 			updates = append(updates, rec)
+		} else {
+			// Terms stored without them, or by another tokenizer, are
+			// stored anew: by text hash, no statement is rewritten.
+			for i, p := range rec.Paragraphs {
+				if p.Terms != old.Paragraphs[i].Terms {
+					terms[p.TextHash] = p.Terms
+				}
+			}
 		}
 	}
 	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, progress)
@@ -255,9 +276,12 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 		}
 	}
 	var diff changeDiff
-	if len(updates) > 0 || len(put) > 0 {
+	if len(updates) > 0 || len(put) > 0 || len(terms) > 0 {
 		_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
 			diff = changeDiff{}
+			if err := tx.PutTerms(ctx, terms); err != nil {
+				return err
+			}
 			for _, rec := range updates {
 				cur, err := tx.Statement(ctx, rec.Library, rec.ID)
 				if errors.Is(err, store.ErrNotFound) || (err == nil && cur.Hash != readHash[rec.ID]) {
@@ -266,6 +290,7 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 				if err != nil {
 					return err
 				}
+				rec.Upload = cur.Upload // not read with the texts
 				diff.count(cur.Paragraphs, rec.Paragraphs, true)
 				if err := tx.PutStatement(ctx, rec); err != nil {
 					return err
@@ -282,18 +307,15 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 	return stats, err
 }
 
-// reparse parses a stored statement again from its stored text; changed
-// tells whether what is stored of it differs.
-func (l *Library) reparse(ctx context.Context, old store.StatementRecord) (*Statement, store.StatementRecord, bool, error) {
-	full, err := l.st.Statement(ctx, old.Library, old.ID)
-	if err != nil {
-		return nil, old, false, err
-	}
+// reparse parses a stored statement again from its stored text (full,
+// read without its upload); changed tells whether what is stored of it
+// (old, as the snapshot has it) differs, terms aside.
+func reparse(full, old store.StatementRecord) (*Statement, store.StatementRecord, bool, error) {
 	st, err := ingest.Parse(full.ID, []byte(full.Text), Metadata{})
 	if err != nil {
 		return nil, old, false, err
 	}
-	rec := toRecord(st, full.FileName, full.Upload, full.Text)
+	rec := toRecord(st, full.FileName, nil, full.Text)
 	rec.Library, rec.AddedAt = full.Library, full.AddedAt
 	changed := rec.Title != old.Title || rec.Date != old.Date || rec.Issuer != old.Issuer || rec.Place != old.Place ||
 		rec.Source != old.Source || rec.Hash != old.Hash || !sameParagraphs(rec.Paragraphs, old.Paragraphs)

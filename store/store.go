@@ -13,6 +13,11 @@ type Store interface {
 	// Statement is one statement, whole (with Upload and Text), or an
 	// error wrapping ErrNotFound.
 	Statement(ctx context.Context, library, id string) (StatementRecord, error)
+	// Texts calls fn with every statement, ordered by library then ID,
+	// with its Text but without its Upload or Paragraphs, all read in one
+	// query (a reindex parses every text again). It stops at the first
+	// error fn returns, and returns it.
+	Texts(ctx context.Context, fn func(StatementRecord) error) error
 	// Generation is the number of the last committed change.
 	Generation(ctx context.Context) (int64, error)
 	// Vectors are the stored vectors of embedder and model for those of

@@ -91,6 +91,35 @@ func (s *DB) Snapshot(ctx context.Context) (store.Snapshot, error) {
 	return snap, nil
 }
 
+// Texts calls fn with every statement, with its text, in one query.
+func (s *DB) Texts(ctx context.Context, fn func(store.StatementRecord) error) error {
+	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	if err != nil {
+		return fmt.Errorf("reading the store: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, "SELECT "+statementCols+", text FROM statements ORDER BY library, id")
+	if err != nil {
+		return fmt.Errorf("reading statements: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var text string
+		r, err := scanStatement(rows, &text)
+		if err != nil {
+			return fmt.Errorf("reading statements: %w", err)
+		}
+		r.Text = text
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading statements: %w", err)
+	}
+	return nil
+}
+
 func sortParagraphs(ps []store.ParagraphRecord) {
 	slices.SortFunc(ps, func(a, b store.ParagraphRecord) int { return cmp.Compare(a.N, b.N) })
 }
