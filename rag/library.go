@@ -49,6 +49,7 @@ type Library struct {
 type Store interface {
 	Generation(ctx context.Context) (int64, error)
 	Snapshot(ctx context.Context) (store.Snapshot, error)
+	Catalog(ctx context.Context) (store.Catalog, error)
 	Statement(ctx context.Context, library, id string) (store.StatementRecord, error)
 	Texts(ctx context.Context, fn func(store.StatementRecord) error) error
 	Vectors(ctx context.Context, embedder, model string, hashes []string) (map[string][]float32, error)

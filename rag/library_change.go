@@ -364,7 +364,8 @@ type corpusView struct {
 }
 
 // view is the corpus as the live index has it or, for a library opened
-// for changes only, as the store has it now.
+// for changes only, as the store's catalog has it now (no paragraph is
+// read).
 func (l *Library) view(ctx context.Context) (corpusView, error) {
 	if ix := l.Index(); ix != nil {
 		v := corpusView{titles: map[string]string{}, byHash: map[string]string{}, statements: len(ix.statements), paragraphs: ix.Len()}
@@ -373,11 +374,13 @@ func (l *Library) view(ctx context.Context) (corpusView, error) {
 		}
 		return v, nil
 	}
-	snap, err := l.st.Snapshot(ctx)
+	c, err := l.st.Catalog(ctx)
 	if err != nil {
 		return corpusView{}, fmt.Errorf("reading the corpus: %w", err)
 	}
-	return viewOf(snap), nil
+	v := viewOf(store.Snapshot{Statements: c.Statements})
+	v.paragraphs = c.Paragraphs
+	return v, nil
 }
 
 func viewOf(snap store.Snapshot) corpusView {

@@ -51,6 +51,16 @@ type Snapshot struct {
 	Statements []StatementRecord
 }
 
+// A Catalog is every statement of every library without its paragraphs
+// (and without Upload and Text), ordered as in a Snapshot, with how many
+// paragraphs they have in all, as of one generation: what a change checks
+// before it starts.
+type Catalog struct {
+	Generation int64
+	Statements []StatementRecord
+	Paragraphs int
+}
+
 // An AuditRecord says who changed the corpus, how, and with what outcome.
 type AuditRecord struct {
 	Time    time.Time

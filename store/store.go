@@ -13,6 +13,9 @@ type Store interface {
 	// Statement is one statement, whole (with Upload and Text), or an
 	// error wrapping ErrNotFound.
 	Statement(ctx context.Context, library, id string) (StatementRecord, error)
+	// Catalog is every statement without its paragraphs, and their
+	// number, as of one generation.
+	Catalog(ctx context.Context) (Catalog, error)
 	// Texts calls fn with every statement, ordered by library then ID,
 	// with its Text but without its Upload or Paragraphs, all read in one
 	// query (a reindex parses every text again). It stops at the first

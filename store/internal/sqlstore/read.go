@@ -91,6 +91,41 @@ func (s *DB) Snapshot(ctx context.Context) (store.Snapshot, error) {
 	return snap, nil
 }
 
+// Catalog is every statement without its paragraphs, and their number.
+func (s *DB) Catalog(ctx context.Context) (store.Catalog, error) {
+	var c store.Catalog
+	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	if err != nil {
+		return c, fmt.Errorf("reading the store: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, "SELECT generation FROM store_meta WHERE id = 1").Scan(&c.Generation); err != nil {
+		return c, fmt.Errorf("reading the store's generation: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM paragraphs").Scan(&c.Paragraphs); err != nil {
+		return c, fmt.Errorf("counting paragraphs: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+statementCols+" FROM statements")
+	if err != nil {
+		return c, fmt.Errorf("reading statements: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanStatement(rows)
+		if err != nil {
+			return c, fmt.Errorf("reading statements: %w", err)
+		}
+		c.Statements = append(c.Statements, r)
+	}
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("reading statements: %w", err)
+	}
+	slices.SortFunc(c.Statements, func(a, b store.StatementRecord) int {
+		return cmp.Or(cmp.Compare(a.Library, b.Library), cmp.Compare(a.ID, b.ID))
+	})
+	return c, nil
+}
+
 // Texts calls fn with every statement, with its text, in one query.
 func (s *DB) Texts(ctx context.Context, fn func(store.StatementRecord) error) error {
 	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
