@@ -3,8 +3,11 @@
 //
 // Where data comes from: parsed statements (package ingest turns uploads
 // into statementbot.Statement values) and one vector per paragraph
-// (package embeddings). Library keeps the corpus on disk and builds the
-// Index; Build makes an Index from statements in memory.
+// (package embeddings). Library keeps the corpus in a store (package
+// store) and builds the Index from what it holds: paragraphs, their
+// vectors, and their keyword terms (terms.go), stored when a statement is
+// added so that a start reads them instead of tokenising every paragraph;
+// Build makes an Index from statements in memory.
 //
 // How a question becomes a cited answer (Engine.Ask):
 //
