@@ -206,7 +206,8 @@ func (l *Library) refresh(ctx context.Context, progress Progress) (BuildStats, e
 // are hashes and terms, in order) with the vectors held, stored or,
 // failing both, computed, and swaps the index in as that of generation
 // gen. Terms missing or not valid are computed (in terms, in place);
-// what was computed is stored when the store takes it.
+// what was computed is stored when the store takes it. terms is cleared
+// once the keyword index holds them.
 func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hashes, terms []string, progress Progress) (BuildStats, error) {
 	stats := BuildStats{Statements: len(stmts), Paragraphs: len(hashes)}
 	start := time.Now()
@@ -221,11 +222,6 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 	}()
 	filled := fillTerms(stmts, terms)
 	ix, err := newKeywordIndex(stmts, terms)
-	<-read
-	if err = cmp.Or(vecErr, err); err != nil {
-		return stats, err
-	}
-	stats.Embedded, stats.Reused = len(computed), len(hashes)-len(computed)
 	var newTerms map[string]string
 	if len(filled) > 0 {
 		newTerms = make(map[string]string, len(filled))
@@ -233,6 +229,14 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 			newTerms[hashes[d]] = terms[d]
 		}
 	}
+	// The terms are in the index now: at 100k paragraphs some 40 MB that
+	// need not outlive the reading of the vectors.
+	clear(terms)
+	<-read
+	if err = cmp.Or(vecErr, err); err != nil {
+		return stats, err
+	}
+	stats.Embedded, stats.Reused = len(computed), len(hashes)-len(computed)
 	gen = l.keep(ctx, gen, computed, newTerms)
 	vectors := make([][]float32, len(hashes))
 	for i, h := range hashes {
