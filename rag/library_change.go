@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/statementbot/statementbot/ingest"
@@ -231,21 +233,48 @@ func (l *Library) Reindex(ctx context.Context, progress Progress) (ChangeStats, 
 	if err != nil {
 		return ChangeStats{}, fmt.Errorf("reading the corpus: %w", err)
 	}
+	// Parsing is most of a reindex's work: it is shared among the
+	// processors, each result in its statement's place.
+	type parsed struct {
+		st      *Statement
+		rec     store.StatementRecord
+		changed bool
+		err     error
+	}
+	results := make([]parsed, len(snap.Statements))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(snap.Statements) && ctx.Err() == nil; i += workers {
+				old := snap.Statements[i]
+				r := parsed{st: fromRecord(old), rec: old}
+				if full, ok := texts[key{old.Library, old.ID}]; ok && full.Hash == old.Hash {
+					if st, rec, changed, err := reparse(full, old); err != nil {
+						r.err = err
+					} else {
+						r = parsed{st: st, rec: rec, changed: changed}
+					}
+				}
+				results[i] = r
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return ChangeStats{}, err
+	}
+	texts = nil
 	var updates []store.StatementRecord
 	readHash := map[string]string{}
 	terms := map[string]string{} // of statements otherwise unchanged, by text hash
 	var stmts []*Statement
 	var recs []store.StatementRecord
-	for _, old := range snap.Statements {
-		st, rec, changed := fromRecord(old), old, false
-		if full, ok := texts[key{old.Library, old.ID}]; ok && full.Hash == old.Hash {
-			var err error
-			if st, rec, changed, err = reparse(full, old); err != nil {
-				l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
-				st, rec, changed = fromRecord(old), old, false
-			}
+	for i, old := range snap.Statements {
+		st, rec, changed := results[i].st, results[i].rec, results[i].changed
+		if err := results[i].err; err != nil {
+			l.log.Warn("reindex: a statement could not be parsed again; it is kept as stored", "statement", old.ID, "err", err)
 		}
-		delete(texts, key{old.Library, old.ID})
 		stmts, recs = append(stmts, st), append(recs, store.StatementRecord{Paragraphs: rec.Paragraphs})
 		if changed {
 			readHash[rec.ID] = old.Hash
@@ -315,7 +344,13 @@ func reparse(full, old store.StatementRecord) (*Statement, store.StatementRecord
 	if err != nil {
 		return nil, old, false, err
 	}
-	rec := toRecord(st, full.FileName, nil, full.Text)
+	known := make(map[string]string, len(old.Paragraphs))
+	for _, p := range old.Paragraphs {
+		if validTerms(p.Terms) {
+			known[p.TextHash] = p.Terms
+		}
+	}
+	rec := toRecordKnowing(st, full.FileName, nil, full.Text, known)
 	rec.Library, rec.AddedAt = full.Library, full.AddedAt
 	changed := rec.Title != old.Title || rec.Date != old.Date || rec.Issuer != old.Issuer || rec.Place != old.Place ||
 		rec.Source != old.Source || rec.Hash != old.Hash || !sameParagraphs(rec.Paragraphs, old.Paragraphs)

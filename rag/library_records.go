@@ -20,15 +20,26 @@ func TextHash(text string) string {
 // the stored text it was parsed from, and its paragraphs with the hashes
 // of their indexed texts and their terms (terms.go).
 func toRecord(st *Statement, fileName string, upload []byte, text string) store.StatementRecord {
+	return toRecordKnowing(st, fileName, upload, text, nil)
+}
+
+// toRecordKnowing is toRecord taking the terms of a paragraph from known
+// (valid encoded terms by text hash, from an earlier parse) when there,
+// rather than tokenising it again.
+func toRecordKnowing(st *Statement, fileName string, upload []byte, text string, known map[string]string) store.StatementRecord {
 	rec := store.StatementRecord{
 		ID: st.ID, Title: st.Title, Date: st.Date, Issuer: st.Issuer, Place: st.Place, Source: st.Source,
 		Hash: st.Hash, FileName: fileName, Upload: upload, Text: text,
 		Paragraphs: make([]store.ParagraphRecord, len(st.Paragraphs)),
 	}
 	for i, p := range st.Paragraphs {
-		text := IndexText(st, p)
-		rec.Paragraphs[i] = store.ParagraphRecord{N: p.N, Section: p.Section, Text: p.Text, Header: p.Header,
-			TextHash: TextHash(text), Terms: encodeTerms(words.Terms(text))}
+		indexed := IndexText(st, p)
+		h := TextHash(indexed)
+		terms, ok := known[h]
+		if !ok {
+			terms = encodeTerms(words.Terms(indexed))
+		}
+		rec.Paragraphs[i] = store.ParagraphRecord{N: p.N, Section: p.Section, Text: p.Text, Header: p.Header, TextHash: h, Terms: terms}
 	}
 	return rec
 }
