@@ -40,6 +40,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Terms", func(t *testing.T) { testTerms(t, b) })
 	t.Run("Texts", func(t *testing.T) { testTexts(t, b) })
 	t.Run("Catalog", func(t *testing.T) { testCatalog(t, b) })
+	t.Run("ParagraphOrder", func(t *testing.T) { testParagraphOrder(t, b) })
 	t.Run("Memory", func(t *testing.T) { testMemory(t, b) })
 	t.Run("NewerSchemaRefused", func(t *testing.T) { testNewerSchema(t, b) })
 	t.Run("ConcurrentOpen", func(t *testing.T) { testConcurrentOpen(t, b) })

@@ -28,3 +28,22 @@ func testCatalog(t *testing.T, b Backend) {
 		sameStatement(t, c.Statements[i], want, false)
 	}
 }
+
+// testParagraphOrder: a snapshot orders each statement's paragraphs by
+// number, whatever order they were stored in, and keeps statements'
+// paragraphs apart when they were stored interleaved.
+func testParagraphOrder(t *testing.T, b Backend) {
+	s := open(t, b, b.Fresh(t))
+	a := statement("", "a", "h1", "h2", "h3")
+	z := statement("", "z", "h4", "h5")
+	put(t, s, nil, z)
+	shuffled := a
+	shuffled.Paragraphs = []store.ParagraphRecord{a.Paragraphs[2], a.Paragraphs[0], a.Paragraphs[1]}
+	put(t, s, nil, shuffled)
+	// Rewriting z's terms may move its rows after a's (PostgreSQL does).
+	change(t, s, func(ctx context.Context, tx store.Tx) error {
+		return tx.PutTerms(ctx, map[string]string{"h5": "moved"})
+	})
+	z.Paragraphs[1].Terms = "moved"
+	sameSnapshot(t, snapshot(t, s), a, z)
+}
