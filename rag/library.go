@@ -22,9 +22,10 @@ import (
 // (Follow). Questions asked during a change are answered from the old
 // index; the new one is swapped in, in one step, once committed.
 //
-// Start reads the stored paragraphs and vectors: nothing is parsed again,
-// and only vectors the store lacks (another embedder, a read-only store)
-// are computed. Without a store (a read-only data dir that has none) the
+// Start reads the stored paragraphs, their keyword terms and their
+// vectors: nothing is parsed or tokenised again, and only vectors (or
+// terms) the store lacks (another embedder, rows of an earlier version, a
+// read-only store) are computed. Without a store (a read-only data dir that has none) the
 // library is built in memory from an earlier version's data dir or the
 // bundled statements, and refuses changes.
 type Library struct {
