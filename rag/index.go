@@ -68,7 +68,7 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 // the same order, as the store keeps them; those missing or not valid
 // (and all, when terms is nil) are computed.
 func newIndex(ctx context.Context, stmts []*Statement, vectors [][]float32, terms []string) (*Index, error) {
-	ix, err := newKeywordIndex(stmts, terms)
+	ix, _, err := newKeywordIndex(stmts, terms)
 	if err != nil {
 		return nil, err
 	}
@@ -80,9 +80,10 @@ func newIndex(ctx context.Context, stmts []*Statement, vectors [][]float32, term
 
 // newKeywordIndex is the index of stmts without its vectors (addVectors
 // adds them): paragraphs, BM25 and statement metadata. terms are as for
-// newIndex.
-func newKeywordIndex(stmts []*Statement, terms []string) (*Index, error) {
-	ix := &Index{statements: stmts, byID: make(map[string]int, len(stmts))}
+// newIndex; filled are the positions of those it computed (in terms, in
+// place).
+func newKeywordIndex(stmts []*Statement, terms []string) (ix *Index, filled []int, err error) {
+	ix = &Index{statements: stmts, byID: make(map[string]int, len(stmts))}
 	n := 0
 	for _, st := range stmts {
 		n += len(st.Paragraphs)
@@ -90,7 +91,7 @@ func newKeywordIndex(stmts []*Statement, terms []string) (*Index, error) {
 	ix.paras = make([]Paragraph, 0, n)
 	for i, st := range stmts {
 		if _, dup := ix.byID[st.ID]; dup {
-			return nil, fmt.Errorf("index: statement %q twice", st.ID)
+			return nil, nil, fmt.Errorf("index: statement %q twice", st.ID)
 		}
 		ix.byID[st.ID] = i
 		lo := int32(len(ix.paras))
@@ -101,13 +102,13 @@ func newKeywordIndex(stmts []*Statement, terms []string) (*Index, error) {
 		terms = make([]string, len(ix.paras))
 	}
 	if len(terms) != len(ix.paras) {
-		return nil, fmt.Errorf("index: %d term lists for %d paragraphs", len(terms), len(ix.paras))
+		return nil, nil, fmt.Errorf("index: %d term lists for %d paragraphs", len(terms), len(ix.paras))
 	}
-	fillTerms(stmts, terms)
+	filled = fillTerms(stmts, terms)
 	ix.keywords = newBM25Encoded(terms)
 	ix.meta = newMetaIndex(stmts)
 	ix.sentences = make(sentenceCache, len(ix.paras))
-	return ix, nil
+	return ix, filled, nil
 }
 
 // addVectors completes an index from newKeywordIndex with one embedding

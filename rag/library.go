@@ -221,8 +221,7 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 		defer close(read)
 		vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, progress)
 	}()
-	filled := fillTerms(stmts, terms)
-	ix, err := newKeywordIndex(stmts, terms)
+	ix, filled, err := newKeywordIndex(stmts, terms)
 	var newTerms map[string]string
 	if len(filled) > 0 {
 		newTerms = make(map[string]string, len(filled))
