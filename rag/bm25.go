@@ -3,6 +3,7 @@ package rag
 import (
 	"math"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -33,20 +34,71 @@ type accumulator struct {
 	touched []int32
 }
 
+// newBM25 indexes documents given as their terms, in text order.
 func newBM25(docs [][]string) *bm25 {
-	ix := &bm25{k1: 1.2, b: 0.75, postings: map[string][]posting{}, docLen: make([]float32, len(docs))}
-	var total float64
-	tf := map[string]int32{}
+	enc := make([]string, len(docs))
 	for d, terms := range docs {
-		clear(tf)
-		for _, t := range terms {
-			tf[t]++
+		enc[d] = encodeTerms(terms)
+	}
+	return newBM25Encoded(enc)
+}
+
+// newBM25Encoded indexes documents given as their encoded terms (terms.go,
+// all valid). One pass numbers the terms and counts each one's documents,
+// keeping each document's entries as (term number, frequency); postings
+// are then cut to size from one array and filled from those, so that
+// building looks each term occurrence up once and leaves little garbage.
+func newBM25Encoded(docs []string) *bm25 {
+	ix := &bm25{k1: 1.2, b: 0.75, docLen: make([]float32, len(docs))}
+	ids := map[string]int32{} // term -> its number, in order of first use
+	var names []string
+	var df []int32
+	type entry struct{ term, tf int32 }
+	count := 0
+	for _, enc := range docs {
+		count += strings.Count(enc, " ") // one space before each term
+	}
+	entries := make([]entry, 0, count) // document after document
+	ends := make([]int, len(docs))     // where each document's entries end
+	var total float64
+	for d, enc := range docs {
+		var n int32
+		for term, tf := range termsOf(enc) {
+			id, ok := ids[term]
+			if !ok {
+				term = strings.Clone(term) // not a piece of enc
+				id = int32(len(names))
+				ids[term] = id
+				names = append(names, term)
+				df = append(df, 0)
+			}
+			df[id]++
+			n += tf
+			entries = append(entries, entry{id, tf})
 		}
-		for t, n := range tf {
-			ix.postings[t] = append(ix.postings[t], posting{doc: int32(d), tf: n})
+		ends[d] = len(entries)
+		ix.docLen[d] = float32(n)
+		total += float64(n)
+	}
+	next := make([]int, len(df)) // where each term's next posting goes
+	sum := 0
+	for id, n := range df {
+		next[id] = sum
+		sum += int(n)
+	}
+	all := make([]posting, sum)
+	ix.postings = make(map[string][]posting, len(names))
+	for id, name := range names {
+		lo := next[id]
+		ix.postings[name] = all[lo : lo+int(df[id]) : lo+int(df[id])]
+	}
+	lo := 0
+	for d, hi := range ends {
+		for _, e := range entries[lo:hi] {
+			all[next[e.term]] = posting{doc: int32(d), tf: e.tf}
+			next[e.term]++
 		}
-		ix.docLen[d] = float32(len(terms))
-		total += float64(len(terms))
+		lo = hi
 	}
 	if len(docs) > 0 {
 		ix.avgLen = total / float64(len(docs))

@@ -3,8 +3,11 @@
 //
 // Where data comes from: parsed statements (package ingest turns uploads
 // into statementbot.Statement values) and one vector per paragraph
-// (package embeddings). Library keeps the corpus on disk and builds the
-// Index; Build makes an Index from statements in memory.
+// (package embeddings). Library keeps the corpus in a store (package
+// store) and builds the Index from what it holds: paragraphs, their
+// vectors, and their keyword terms (terms.go), stored when a statement is
+// added so that a start reads them instead of tokenising every paragraph;
+// Build makes an Index from statements in memory.
 //
 // Libraries (scope.go): the corpus is the shared library and each Discord
 // server's own. One Index holds them all, every statement under its key

@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/philippgille/chromem-go"
 	"github.com/statementbot/statementbot/words"
 )
 
@@ -66,69 +63,66 @@ func IndexText(st *Statement, p Paragraph) string {
 // NewIndex indexes stmts. vectors holds one embedding per paragraph, in
 // statement then paragraph order, all of one dimension.
 func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*Index, error) {
-	ix := &Index{statements: stmts, byID: make(map[string]int, len(stmts))}
-	var owner []int // statement index of each paragraph
-	for i, st := range stmts {
-		if _, dup := ix.byID[st.ID]; dup {
-			return nil, fmt.Errorf("index: statement %q twice", st.ID)
-		}
-		ix.byID[st.ID] = i
-		lo := int32(len(ix.paras))
-		for _, p := range st.Paragraphs {
-			ix.paras = append(ix.paras, p)
-			owner = append(owner, i)
-		}
-		ix.ranges = append(ix.ranges, [2]int32{lo, int32(len(ix.paras))})
-	}
-	if len(vectors) != len(ix.paras) {
-		return nil, fmt.Errorf("index: %d vectors for %d paragraphs", len(vectors), len(ix.paras))
-	}
-	// Tokenising and stemming every paragraph is most of the work of
-	// starting on a large library: it is shared among the processors,
-	// each result in its paragraph's place.
-	docTerms := make([][]string, len(ix.paras))
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := range workers {
-		wg.Go(func() {
-			for d := w; d < len(ix.paras); d += workers {
-				docTerms[d] = words.Terms(IndexText(stmts[owner[d]], ix.paras[d]))
-			}
-		})
-	}
-	wg.Wait()
-	ix.keywords = newBM25(docTerms)
-	ix.meta = newMetaIndex(stmts)
-	ix.sentences = make(sentenceCache, len(ix.paras))
+	return newIndex(ctx, stmts, vectors, nil)
+}
 
-	docs := make([]chromem.Document, 0, len(ix.paras))
-	for d, p := range ix.paras {
-		v := vectors[d]
-		if d == 0 {
-			ix.dims = len(v)
-		}
-		if len(v) == 0 || len(v) != ix.dims {
-			return nil, fmt.Errorf("index: paragraph %s ¶%d has a %d-dimensional vector; expected %d", p.Statement, p.N, len(v), ix.dims)
-		}
-		// A paragraph without features ("###") has a zero vector, which
-		// chromem would normalise to NaNs; a NaN similarity breaks its
-		// heap, and better paragraphs go missing at random. Such a
-		// paragraph is found by keyword only.
-		if isZero(v) {
-			continue
-		}
-		docs = append(docs, chromem.Document{
-			ID:        strconv.Itoa(d),
-			Metadata:  map[string]string{"statement": p.Statement},
-			Embedding: v,
-			Content:   p.Text,
-		})
+// newIndex is NewIndex with each paragraph's encoded terms (terms.go) in
+// the same order, as the store keeps them; those missing or not valid
+// (and all, when terms is nil) are computed.
+func newIndex(ctx context.Context, stmts []*Statement, vectors [][]float32, terms []string) (*Index, error) {
+	ix, _, err := newKeywordIndex(stmts, terms)
+	if err != nil {
+		return nil, err
 	}
-	var err error
-	if ix.libs, err = newLibraries(ctx, ix, docs); err != nil {
+	if err := ix.addVectors(ctx, vectors); err != nil {
 		return nil, err
 	}
 	return ix, nil
+}
+
+// newKeywordIndex is the index of stmts without its vectors (addVectors
+// adds them): paragraphs, BM25 and statement metadata. terms are as for
+// newIndex; filled are the positions of those it computed (in terms, in
+// place).
+func newKeywordIndex(stmts []*Statement, terms []string) (ix *Index, filled []int, err error) {
+	ix = &Index{statements: stmts, byID: make(map[string]int, len(stmts))}
+	n := 0
+	for _, st := range stmts {
+		n += len(st.Paragraphs)
+	}
+	ix.paras = make([]Paragraph, 0, n)
+	for i, st := range stmts {
+		if _, dup := ix.byID[st.ID]; dup {
+			return nil, nil, fmt.Errorf("index: statement %q twice", st.ID)
+		}
+		ix.byID[st.ID] = i
+		lo := int32(len(ix.paras))
+		ix.paras = append(ix.paras, st.Paragraphs...)
+		ix.ranges = append(ix.ranges, [2]int32{lo, int32(len(ix.paras))})
+	}
+	if terms == nil {
+		terms = make([]string, len(ix.paras))
+	}
+	if len(terms) != len(ix.paras) {
+		return nil, nil, fmt.Errorf("index: %d term lists for %d paragraphs", len(terms), len(ix.paras))
+	}
+	filled = fillTerms(stmts, terms)
+	ix.keywords = newBM25Encoded(terms)
+	ix.meta = newMetaIndex(stmts)
+	ix.sentences = make(sentenceCache, len(ix.paras))
+	return ix, filled, nil
+}
+
+// addVectors completes an index from newKeywordIndex with one embedding
+// per paragraph, in statement then paragraph order, all of one
+// dimension: one vector collection per library (scope.go).
+func (ix *Index) addVectors(ctx context.Context, vectors [][]float32) error {
+	if len(vectors) != len(ix.paras) {
+		return fmt.Errorf("index: %d vectors for %d paragraphs", len(vectors), len(ix.paras))
+	}
+	var err error
+	ix.libs, ix.dims, err = newLibraries(ctx, ix, vectors)
+	return err
 }
 
 // Statements returns the statements in the index's scope (see In), in

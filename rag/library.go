@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,9 +22,10 @@ import (
 // (Follow). Questions asked during a change are answered from the old
 // index; the new one is swapped in, in one step, once committed.
 //
-// Start reads the stored paragraphs and vectors: nothing is parsed again,
-// and only vectors the store lacks (another embedder, a read-only store)
-// are computed. Without a store (a read-only data dir that has none) the
+// Start reads the stored paragraphs, their keyword terms and their
+// vectors: nothing is parsed or tokenised again, and only vectors (or
+// terms) the store lacks (another embedder, rows of an earlier version, a
+// read-only store) are computed. Without a store (a read-only data dir that has none) the
 // library is built in memory from an earlier version's data dir or the
 // bundled statements, and refuses changes.
 type Library struct {
@@ -49,7 +51,9 @@ type Library struct {
 type Store interface {
 	Generation(ctx context.Context) (int64, error)
 	Snapshot(ctx context.Context) (store.Snapshot, error)
+	Catalog(ctx context.Context) (store.Catalog, error)
 	Statement(ctx context.Context, library, id string) (store.StatementRecord, error)
+	Texts(ctx context.Context, fn func(store.StatementRecord) error) error
 	Vectors(ctx context.Context, embedder, model string, hashes []string) (map[string][]float32, error)
 	Change(ctx context.Context, fn func(ctx context.Context, tx store.Tx) error) (int64, error)
 	Watch(ctx context.Context) <-chan int64
@@ -198,62 +202,50 @@ func (l *Library) refresh(ctx context.Context, progress Progress) (BuildStats, e
 	if isCurrent(snap.Generation) {
 		return BuildStats{}, nil
 	}
-	stmts := make([]*Statement, len(snap.Statements))
-	var hashes []string
-	for i, rec := range snap.Statements {
-		stmts[i] = fromRecord(rec)
-		for _, p := range rec.Paragraphs {
-			hashes = append(hashes, p.TextHash)
-		}
-	}
-	return l.build(ctx, snap.Generation, stmts, hashes, progress)
+	stmts, hashes, terms := fromRecords(snap.Statements)
+	return l.build(ctx, snap.Generation, stmts, hashes, terms, progress)
 }
 
-// build indexes stmts (whose paragraphs' text hashes are hashes, in
-// order) with the vectors held, stored or, failing both, computed, and
-// swaps the index in as that of generation gen.
-func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hashes []string, progress Progress) (BuildStats, error) {
+// build indexes stmts (whose paragraphs' text hashes and encoded terms
+// are hashes and terms, in order) with the vectors held, stored or,
+// failing both, computed, and swaps the index in as that of generation
+// gen. Terms missing or not valid are computed (in terms, in place);
+// what was computed is stored when the store takes it. terms is cleared
+// once the keyword index holds them.
+func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hashes, terms []string, progress Progress) (BuildStats, error) {
 	stats := BuildStats{Statements: len(stmts), Paragraphs: len(hashes)}
 	start := time.Now()
-	l.mu.Lock()
-	held := l.vecs
-	l.mu.Unlock()
-	vecs := make(map[string][]float32, len(hashes))
-	var missing []string
-	for _, h := range hashes {
-		if v, ok := held[h]; ok {
-			vecs[h] = v
-		} else if _, dup := vecs[h]; !dup {
-			vecs[h] = nil
-			missing = append(missing, h)
+	// The vectors are read (or computed) while the keyword index is
+	// built: the two take about as long at start.
+	var vecs, computed map[string][]float32
+	var vecErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, progress)
+	}()
+	ix, filled, err := newKeywordIndex(stmts, terms)
+	var newTerms map[string]string
+	if len(filled) > 0 {
+		newTerms = make(map[string]string, len(filled))
+		for _, d := range filled {
+			newTerms[hashes[d]] = terms[d]
 		}
 	}
-	stats.Reused = len(hashes) - len(missing)
-	if len(missing) > 0 && l.st != nil {
-		rest, err := l.storedVectors(ctx, missing, vecs)
-		if err != nil {
-			return stats, err
-		}
-		stats.Reused += len(missing) - len(rest)
-		missing = rest
+	// The terms are in the index now: at 100k paragraphs some 40 MB that
+	// need not outlive the reading of the vectors.
+	clear(terms)
+	<-read
+	if err = cmp.Or(vecErr, err); err != nil {
+		return stats, err
 	}
-	if len(missing) > 0 {
-		computed, err := l.embedMissing(ctx, stmts, hashes, missing, progress)
-		if err != nil {
-			return stats, err
-		}
-		for h, v := range computed {
-			vecs[h] = v
-		}
-		stats.Embedded = len(computed)
-		gen = l.keepVectors(ctx, gen, computed)
-	}
+	stats.Embedded, stats.Reused = len(computed), len(hashes)-len(computed)
+	gen = l.keep(ctx, gen, computed, newTerms)
 	vectors := make([][]float32, len(hashes))
 	for i, h := range hashes {
 		vectors[i] = vecs[h]
 	}
-	ix, err := NewIndex(ctx, stmts, vectors)
-	if err != nil {
+	if err := ix.addVectors(ctx, vectors); err != nil {
 		return stats, err
 	}
 	l.mu.Lock()
@@ -266,6 +258,39 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 	l.mu.Unlock()
 	stats.Duration = time.Since(start)
 	return stats, nil
+}
+
+// vectorsFor are the vectors of the paragraphs of stmts, whose text
+// hashes are hashes (in order): held by the live index, stored, or
+// computed now. Those computed are also returned apart.
+func (l *Library) vectorsFor(ctx context.Context, stmts []*Statement, hashes []string, progress Progress) (vecs, computed map[string][]float32, err error) {
+	l.mu.Lock()
+	held := l.vecs
+	l.mu.Unlock()
+	vecs = make(map[string][]float32, len(hashes))
+	var missing []string
+	for _, h := range hashes {
+		if v, ok := held[h]; ok {
+			vecs[h] = v
+		} else if _, dup := vecs[h]; !dup {
+			vecs[h] = nil
+			missing = append(missing, h)
+		}
+	}
+	if len(missing) > 0 && l.st != nil {
+		if missing, err = l.storedVectors(ctx, missing, vecs); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(missing) > 0 {
+		if computed, err = l.embedMissing(ctx, stmts, hashes, missing, progress); err != nil {
+			return nil, nil, err
+		}
+		for h, v := range computed {
+			vecs[h] = v
+		}
+	}
+	return vecs, computed, nil
 }
 
 // embedMissing computes the vectors of the paragraphs whose text hashes
@@ -299,22 +324,34 @@ func (l *Library) embedMissing(ctx context.Context, stmts []*Statement, hashes, 
 	return out, nil
 }
 
-// keepVectors stores vectors computed for the corpus of generation gen,
-// so that the next start need not compute them, and returns the
-// generation that corpus has now (the change that stored them, when
-// nothing came between). A read-only or full store keeps them in memory
-// only: reads never need writes.
-func (l *Library) keepVectors(ctx context.Context, gen int64, vecs map[string][]float32) int64 {
-	if l.st == nil || len(vecs) == 0 {
+// keep stores the vectors and terms computed (by text hash) for the
+// corpus of generation gen, so that the next start need not compute
+// them, and returns the generation that corpus has now (the change that
+// stored them, when nothing came between). A read-only or full store
+// keeps them in memory only: reads never need writes.
+func (l *Library) keep(ctx context.Context, gen int64, vecs map[string][]float32, terms map[string]string) int64 {
+	if l.st == nil || len(vecs)+len(terms) == 0 {
 		return gen
 	}
 	var base int64
 	next, err := l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
 		base = tx.Generation()
+		if err := tx.PutTerms(ctx, terms); err != nil {
+			return err
+		}
+		if len(vecs) == 0 {
+			return nil
+		}
 		return tx.PutVectors(ctx, l.docs.Name(), l.docs.Model(), vecs)
 	})
 	if err != nil {
-		l.log.Warn("vectors computed for the index are kept in memory only", "count", len(vecs), "err", err)
+		// Terms alone cost a start only some time: a read-only store that
+		// lacks them is no cause for a warning on every start.
+		level := slog.LevelWarn
+		if len(vecs) == 0 {
+			level = slog.LevelInfo
+		}
+		l.log.Log(ctx, level, "vectors and terms computed for the index are kept in memory only", "vectors", len(vecs), "terms", len(terms), "err", err)
 		return gen
 	}
 	if base == gen {

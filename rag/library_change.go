@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/statementbot/statementbot/ingest"
@@ -121,46 +123,16 @@ func alreadyIndexed(id, title string) error {
 // vectorsOf are the vectors of the paragraphs of stmts (recs are their
 // records): held by the live index, stored, or computed now. All go into
 // the change, so that none can be missing after it (a vector another
-// process's change dropped meanwhile is put back). embedded counts those
-// computed, which are also returned apart.
+// process's change dropped meanwhile is put back). Those computed are
+// also returned apart.
 func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []store.StatementRecord, progress Progress) (vecs, computed map[string][]float32, err error) {
-	l.mu.Lock()
-	held := l.vecs
-	l.mu.Unlock()
-	vecs = map[string][]float32{}
-	var missing []string
+	var hashes []string
 	for _, rec := range recs {
 		for _, p := range rec.Paragraphs {
-			if v, ok := held[p.TextHash]; ok {
-				vecs[p.TextHash] = v
-			} else if _, seen := vecs[p.TextHash]; !seen {
-				vecs[p.TextHash] = nil
-				missing = append(missing, p.TextHash)
-			}
+			hashes = append(hashes, p.TextHash)
 		}
 	}
-	if len(missing) > 0 {
-		var err error
-		if missing, err = l.storedVectors(ctx, missing, vecs); err != nil {
-			return nil, nil, err
-		}
-	}
-	if len(missing) > 0 {
-		var hashes []string
-		for _, rec := range recs {
-			for _, p := range rec.Paragraphs {
-				hashes = append(hashes, p.TextHash)
-			}
-		}
-		computed, err = l.embedMissing(ctx, stmts, hashes, missing, progress)
-		if err != nil {
-			return nil, nil, err
-		}
-		for h, v := range computed {
-			vecs[h] = v
-		}
-	}
-	return vecs, computed, nil
+	return l.vectorsFor(ctx, stmts, hashes, progress)
 }
 
 // committed swaps in the index of the store as it is after a change (it
@@ -333,16 +305,59 @@ func (l *Library) reindex(ctx context.Context, library *string, progress Progres
 	if library != nil {
 		snap.Statements = slices.DeleteFunc(snap.Statements, func(r store.StatementRecord) bool { return r.Library != *library })
 	}
+	// Every text in one read; a statement changed since the snapshot was
+	// (its hash differs) is parsed already, and kept as stored.
+	type key struct{ library, id string }
+	texts := make(map[key]store.StatementRecord, len(snap.Statements))
+	err = l.st.Texts(ctx, func(full store.StatementRecord) error {
+		if library == nil || full.Library == *library {
+			texts[key{full.Library, full.ID}] = full
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return ChangeStats{}, fmt.Errorf("reading the corpus: %w", err)
+	}
+	// Parsing is most of a reindex's work: it is shared among the
+	// processors, each result in its statement's place.
+	type parsed struct {
+		st      *Statement
+		rec     store.StatementRecord
+		changed bool
+		err     error
+	}
+	results := make([]parsed, len(snap.Statements))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(snap.Statements) && ctx.Err() == nil; i += workers {
+				old := snap.Statements[i]
+				r := parsed{st: fromRecord(old), rec: old}
+				if full, ok := texts[key{old.Library, old.ID}]; ok && full.Hash == old.Hash {
+					if st, rec, changed, err := reparse(full, old); err != nil {
+						r.err = err
+					} else {
+						r = parsed{st: st, rec: rec, changed: changed}
+					}
+				}
+				results[i] = r
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return ChangeStats{}, err
+	}
+	texts = nil
 	var updates []store.StatementRecord
 	readHash := map[string]string{}
+	terms := map[string]string{} // of statements otherwise unchanged, by text hash
 	var stmts []*Statement
 	var recs []store.StatementRecord
-	for _, old := range snap.Statements {
-		if err := ctx.Err(); err != nil {
-			return ChangeStats{}, err
-		}
-		st, rec, changed, err := l.reparse(ctx, old)
-		if err != nil {
+	for i, old := range snap.Statements {
+		st, rec, changed := results[i].st, results[i].rec, results[i].changed
+		if err := results[i].err; err != nil {
 			// A server's statement is not named in the log (its server
 			// may be told; the log is the operator's).
 			if old.Library == "" {
@@ -350,12 +365,19 @@ func (l *Library) reindex(ctx context.Context, library *string, progress Progres
 			} else {
 				l.log.Warn("reindex: a server's statement could not be parsed again; it is kept as stored", "server", old.Library)
 			}
-			st, rec = fromRecord(old), old
 		}
 		stmts, recs = append(stmts, st), append(recs, store.StatementRecord{Paragraphs: rec.Paragraphs})
 		if changed {
 			readHash[StatementKey(rec.Library, rec.ID)] = old.Hash
 			updates = append(updates, rec)
+		} else {
+			// Terms stored without them, or by another tokenizer, are
+			// stored anew: by text hash, no statement is rewritten.
+			for i, p := range rec.Paragraphs {
+				if p.Terms != old.Paragraphs[i].Terms {
+					terms[p.TextHash] = p.Terms
+				}
+			}
 		}
 	}
 	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, progress)
@@ -374,9 +396,12 @@ func (l *Library) reindex(ctx context.Context, library *string, progress Progres
 		}
 	}
 	var diff changeDiff
-	if len(updates) > 0 || len(put) > 0 {
+	if len(updates) > 0 || len(put) > 0 || len(terms) > 0 {
 		_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
 			diff = changeDiff{}
+			if err := tx.PutTerms(ctx, terms); err != nil {
+				return err
+			}
 			for _, rec := range updates {
 				cur, err := tx.Statement(ctx, rec.Library, rec.ID)
 				if errors.Is(err, store.ErrNotFound) || (err == nil && cur.Hash != readHash[StatementKey(rec.Library, rec.ID)]) {
@@ -385,6 +410,7 @@ func (l *Library) reindex(ctx context.Context, library *string, progress Progres
 				if err != nil {
 					return err
 				}
+				rec.Upload = cur.Upload // not read with the texts
 				diff.count(cur.Paragraphs, rec.Paragraphs, true)
 				if err := tx.PutStatement(ctx, rec); err != nil {
 					return err
@@ -401,18 +427,21 @@ func (l *Library) reindex(ctx context.Context, library *string, progress Progres
 	return stats, err
 }
 
-// reparse parses a stored statement again from its stored text; changed
-// tells whether what is stored of it differs.
-func (l *Library) reparse(ctx context.Context, old store.StatementRecord) (*Statement, store.StatementRecord, bool, error) {
-	full, err := l.st.Statement(ctx, old.Library, old.ID)
-	if err != nil {
-		return nil, old, false, err
-	}
+// reparse parses a stored statement again from its stored text (full,
+// read without its upload); changed tells whether what is stored of it
+// (old, as the snapshot has it) differs, terms aside.
+func reparse(full, old store.StatementRecord) (*Statement, store.StatementRecord, bool, error) {
 	st, err := ingest.Parse(full.ID, []byte(full.Text), Metadata{})
 	if err != nil {
 		return nil, old, false, err
 	}
-	rec := toRecord(st, full.FileName, full.Upload, full.Text)
+	known := make(map[string]string, len(old.Paragraphs))
+	for _, p := range old.Paragraphs {
+		if validTerms(p.Terms) {
+			known[p.TextHash] = p.Terms
+		}
+	}
+	rec := toRecordKnowing(st, full.FileName, nil, full.Text, known)
 	rec.Library, rec.AddedAt = full.Library, full.AddedAt
 	changed := rec.Title != old.Title || rec.Date != old.Date || rec.Issuer != old.Issuer || rec.Place != old.Place ||
 		rec.Source != old.Source || rec.Hash != old.Hash || !sameParagraphs(rec.Paragraphs, old.Paragraphs)
@@ -476,7 +505,8 @@ func (v *corpusView) note(library, id, title, hash string, paragraphs int) {
 }
 
 // view is the corpus as the live index has it or, for a library opened
-// for changes only, as the store has it now.
+// for changes only, as the store's catalog has it now (no paragraph is
+// read).
 func (l *Library) view(ctx context.Context) (corpusView, error) {
 	if ix := l.Index(); ix != nil {
 		v := newCorpusView()
@@ -486,11 +516,16 @@ func (l *Library) view(ctx context.Context) (corpusView, error) {
 		}
 		return v, nil
 	}
-	snap, err := l.st.Snapshot(ctx)
+	c, err := l.st.Catalog(ctx)
 	if err != nil {
 		return corpusView{}, fmt.Errorf("reading the corpus: %w", err)
 	}
-	return viewOf(snap), nil
+	v := viewOf(store.Snapshot{Statements: c.Statements})
+	v.paragraphs = c.Paragraphs
+	for lib, n := range c.LibraryParagraphs {
+		v.parasByLibrary[lib] = n
+	}
+	return v, nil
 }
 
 func viewOf(snap store.Snapshot) corpusView {

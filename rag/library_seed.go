@@ -68,8 +68,12 @@ func (l *Library) seed(ctx context.Context) (inMemory bool, err error) {
 		return false, fmt.Errorf("filling the new store: %w", err)
 	}
 	if legacy {
-		l.log.Info("imported the data dir of an earlier version into the store; manifest.json, statements/ and cache/ are left as they were and no longer read (delete them once the store is backed up)",
-			"dir", l.legacy, "statements", len(recs), "vectors", len(vecs))
+		audit, feedback, err := l.importLegacyLogs(ctx)
+		if err != nil {
+			l.log.Warn("the old audit and feedback logs were not all imported; the files are left as they were", "imported audit records", audit, "imported feedback records", feedback, "err", err)
+		}
+		l.log.Info("imported the data dir of an earlier version into the store; manifest.json, statements/, cache/, audit.jsonl and feedback.jsonl are left as they were and no longer read (delete them once the store is backed up)",
+			"dir", l.legacy, "statements", len(recs), "vectors", len(vecs), "audit records", audit, "feedback records", feedback)
 	} else {
 		l.log.Info("new store seeded with the bundled statements", "statements", len(recs))
 	}
@@ -238,14 +242,7 @@ func (l *Library) loadInMemory(ctx context.Context) (BuildStats, error) {
 	if legacy {
 		l.log.Info("no store in the read-only data dir: serving the earlier version's data dir from memory", "dir", l.legacy, "statements", len(recs))
 	}
-	stmts := make([]*Statement, len(recs))
-	var hashes []string
-	for i, rec := range recs {
-		stmts[i] = fromRecord(rec)
-		for _, p := range rec.Paragraphs {
-			hashes = append(hashes, p.TextHash)
-		}
-	}
+	stmts, hashes, terms := fromRecords(recs)
 	l.vecs = vecs
-	return l.build(ctx, 0, stmts, hashes, nil)
+	return l.build(ctx, 0, stmts, hashes, terms, nil)
 }

@@ -5,11 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/philippgille/chromem-go"
 )
@@ -181,9 +178,9 @@ type libraries struct {
 }
 
 // newLibraries groups the index's statements and documents by library
-// and builds one vector collection per library (docs are the chromem
-// documents of every paragraph with a vector).
-func newLibraries(ctx context.Context, ix *Index, docs []chromem.Document) (*libraries, error) {
+// and builds one vector collection per library from vectors (one per
+// paragraph); it returns the vectors' dimension.
+func newLibraries(ctx context.Context, ix *Index, vectors [][]float32) (*libraries, int, error) {
 	l := &libraries{stmts: map[string][]int{}, docs: map[string][][2]int32{}, cols: map[string]*chromem.Collection{}, docLib: make([]string, len(ix.paras))}
 	for i, st := range ix.statements {
 		lib, _ := SplitKey(st.ID)
@@ -207,46 +204,25 @@ func newLibraries(ctx context.Context, ix *Index, docs []chromem.Document) (*lib
 	refuse := func(context.Context, string) ([]float32, error) {
 		return nil, errors.New("statementbot embeds queries itself")
 	}
-	byLib := map[string][]chromem.Document{}
-	for _, d := range docs {
-		n, _ := strconv.Atoi(d.ID)
-		lib := l.docLib[n]
-		byLib[lib] = append(byLib[lib], d)
-	}
 	for lib := range l.stmts {
 		col, err := db.CreateCollection("library:"+lib, nil, refuse)
 		if err != nil {
-			return nil, fmt.Errorf("index: %w", err)
+			return nil, 0, fmt.Errorf("index: %w", err)
 		}
 		l.cols[lib] = col
 	}
 	if _, ok := l.cols[""]; !ok {
 		col, err := db.CreateCollection("library:", nil, refuse)
 		if err != nil {
-			return nil, fmt.Errorf("index: %w", err)
+			return nil, 0, fmt.Errorf("index: %w", err)
 		}
 		l.cols[""] = col
 	}
-	// Many small libraries are added side by side; a large one uses every
-	// processor itself.
-	var wg sync.WaitGroup
-	errs := make(chan error, len(byLib))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for lib, ds := range byLib {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if err := l.cols[lib].AddDocuments(ctx, ds, max(1, min(runtime.GOMAXPROCS(0), len(ds)/256))); err != nil {
-				errs <- err
-			}
-		})
+	dims, err := fillCollections(ctx, func(d int) *chromem.Collection { return l.cols[l.docLib[d]] }, ix.paras, vectors)
+	if err != nil {
+		return nil, 0, err
 	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	return l, nil
+	return l, dims, nil
 }
 
 // scopeLibraries are the libraries of the view's scope: shared first.

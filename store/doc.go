@@ -1,6 +1,7 @@
 // Package store is the one durable home of the corpus and of what the bot
 // remembers: statements (the original upload, its extracted text and
-// metadata), their parsed paragraphs, paragraph vectors, the audit log,
+// metadata), their parsed paragraphs (with the terms the keyword index
+// reads, encoded by the library), paragraph vectors, the audit log,
 // feedback, the answers behind /sources and citation buttons, and which
 // statements have been announced (announce.go).
 //
@@ -11,7 +12,8 @@
 // Data comes in from ingestion (cmd's add, the bot's /statement commands,
 // reindex) through Change, and from the bot through AppendAudit,
 // AppendFeedback and PutAnswer. It goes out to the library at start
-// (Snapshot and Vectors, from which it builds the live index), to running
+// (Snapshot and Vectors, from which it builds the live index), to a
+// change's early checks (Catalog) and a reindex (Texts), to running
 // processes that follow changes made elsewhere (Watch), and to the bot
 // (GetAnswer, LastAnswer, and for announcements StartAnnouncements,
 // Unannounced, ClaimAnnouncement, ReleaseAnnouncement).

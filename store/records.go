@@ -36,6 +36,11 @@ type ParagraphRecord struct {
 	Header  bool
 	// TextHash keys the paragraph's vectors.
 	TextHash string
+	// Terms is what the library's keyword index reads of the paragraph
+	// (its terms, encoded by the library; opaque to the store), or ""
+	// when not computed. Like the vectors it depends only on the text
+	// TextHash sums, so Tx.PutTerms sets it by text hash.
+	Terms string
 }
 
 // A Snapshot is every statement of every library with its paragraphs, as
@@ -44,6 +49,18 @@ type ParagraphRecord struct {
 type Snapshot struct {
 	Generation int64
 	Statements []StatementRecord
+}
+
+// A Catalog is every statement of every library without its paragraphs
+// (and without Upload and Text), ordered as in a Snapshot, with how many
+// paragraphs they have in all, as of one generation: what a change checks
+// before it starts.
+type Catalog struct {
+	Generation int64
+	Statements []StatementRecord
+	Paragraphs int
+	// LibraryParagraphs counts the paragraphs of each library.
+	LibraryParagraphs map[string]int
 }
 
 // An AuditRecord says who changed the corpus, how, and with what outcome.

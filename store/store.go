@@ -13,6 +13,14 @@ type Store interface {
 	// Statement is one statement, whole (with Upload and Text), or an
 	// error wrapping ErrNotFound.
 	Statement(ctx context.Context, library, id string) (StatementRecord, error)
+	// Catalog is every statement without its paragraphs, and their
+	// number, as of one generation.
+	Catalog(ctx context.Context) (Catalog, error)
+	// Texts calls fn with every statement, ordered by library then ID,
+	// with its Text but without its Upload or Paragraphs, all read in one
+	// query (a reindex parses every text again). It stops at the first
+	// error fn returns, and returns it.
+	Texts(ctx context.Context, fn func(StatementRecord) error) error
 	// Generation is the number of the last committed change.
 	Generation(ctx context.Context) (int64, error)
 	// Vectors are the stored vectors of embedder and model for those of
@@ -83,4 +91,7 @@ type Tx interface {
 	// replacing those there. A vector no paragraph uses when the change
 	// commits is dropped.
 	PutVectors(ctx context.Context, embedder, model string, vectors map[string][]float32) error
+	// PutTerms sets the Terms of every stored paragraph whose text hash
+	// is a key of terms (a start that had to compute them keeps them).
+	PutTerms(ctx context.Context, terms map[string]string) error
 }

@@ -73,6 +73,9 @@ var dialect = sqlstore.Dialect{
 	LockChange:  "SELECT generation FROM store_meta WHERE id = 1",
 	TableExists: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
 	TimeArg:     func(t time.Time) any { return t.UTC().Format(sqlstore.TimeText) },
+	// In rowid order, without a lookup from the key's index per row:
+	// reading 100k vectors took 1.2 s through the index, 0.7 s so.
+	AllVectors: "vectors NOT INDEXED",
 }
 
 // Open opens the store in dir, creating dir and the store if need be

@@ -39,6 +39,10 @@ func Run(t *testing.T, b Backend) {
 	t.Run("TxReadsItsOwnWrites", func(t *testing.T) { testTxReads(t, b) })
 	t.Run("Libraries", func(t *testing.T) { testLibraries(t, b) })
 	t.Run("LimitUnderConcurrency", func(t *testing.T) { testLimitUnderConcurrency(t, b) })
+	t.Run("Terms", func(t *testing.T) { testTerms(t, b) })
+	t.Run("Texts", func(t *testing.T) { testTexts(t, b) })
+	t.Run("Catalog", func(t *testing.T) { testCatalog(t, b) })
+	t.Run("ParagraphOrder", func(t *testing.T) { testParagraphOrder(t, b) })
 	t.Run("Memory", func(t *testing.T) { testMemory(t, b) })
 	t.Run("NewerSchemaRefused", func(t *testing.T) { testNewerSchema(t, b) })
 	t.Run("ConcurrentOpen", func(t *testing.T) { testConcurrentOpen(t, b) })
@@ -90,7 +94,8 @@ func put(t testing.TB, s store.Store, vecs map[string][]float32, recs ...store.S
 	})
 }
 
-// statement makes a statement whose paragraphs have the given text hashes.
+// statement makes a statement whose paragraphs have the given text hashes
+// (the first with terms, the others without).
 func statement(library, id string, hashes ...string) store.StatementRecord {
 	r := store.StatementRecord{
 		Library: library, ID: id, Title: "Title of " + id, Date: "2021-06-28", Issuer: "Issuer",
@@ -102,6 +107,9 @@ func statement(library, id string, hashes ...string) store.StatementRecord {
 		r.Paragraphs = append(r.Paragraphs, store.ParagraphRecord{
 			N: i + 1, Section: "S", Text: fmt.Sprintf("Paragraph %d of %s.", i+1, id), Header: i == 0, TextHash: h,
 		})
+		if i == 0 {
+			r.Paragraphs[i].Terms = "terms of " + h
+		}
 	}
 	return r
 }

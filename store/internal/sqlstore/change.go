@@ -113,13 +113,13 @@ func (t *tx) PutStatement(ctx context.Context, r store.StatementRecord) error {
 	if err != nil {
 		return fmt.Errorf("storing statement %q: %w", r.ID, err)
 	}
-	stmt, err := t.tx.PrepareContext(ctx, t.s.d.q("INSERT INTO paragraphs (library, statement_id, n, section, text, header, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"))
+	stmt, err := t.tx.PrepareContext(ctx, t.s.d.q("INSERT INTO paragraphs (library, statement_id, n, section, text, header, text_hash, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
 	if err != nil {
 		return fmt.Errorf("storing paragraphs of %q: %w", r.ID, err)
 	}
 	defer stmt.Close()
 	for _, p := range r.Paragraphs {
-		if _, err := stmt.ExecContext(ctx, r.Library, r.ID, p.N, p.Section, p.Text, p.Header, p.TextHash); err != nil {
+		if _, err := stmt.ExecContext(ctx, r.Library, r.ID, p.N, p.Section, p.Text, p.Header, p.TextHash, p.Terms); err != nil {
 			return fmt.Errorf("storing paragraph %d of %q: %w", p.N, r.ID, err)
 		}
 	}
@@ -181,6 +181,23 @@ func (t *tx) PutVectors(ctx context.Context, embedder, model string, vectors map
 			return fmt.Errorf("storing the vector of %s: %w", h, err)
 		}
 		t.orphans[h] = true
+	}
+	return nil
+}
+
+func (t *tx) PutTerms(ctx context.Context, terms map[string]string) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	stmt, err := t.tx.PrepareContext(ctx, t.s.d.q("UPDATE paragraphs SET terms = ? WHERE text_hash = ?"))
+	if err != nil {
+		return fmt.Errorf("storing paragraph terms: %w", err)
+	}
+	defer stmt.Close()
+	for h, enc := range terms {
+		if _, err := stmt.ExecContext(ctx, enc, h); err != nil {
+			return fmt.Errorf("storing the terms of %s: %w", h, err)
+		}
 	}
 	return nil
 }

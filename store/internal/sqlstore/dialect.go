@@ -25,6 +25,9 @@ type Dialect struct {
 	// AfterChange, if set, runs in a change's transaction just before it
 	// commits, with the new generation.
 	AfterChange func(ctx context.Context, tx *sql.Tx, generation int64) error
+	// AllVectors names the vectors table for reading every vector of a
+	// model ("vectors" unless the dialect has a faster way to scan it).
+	AllVectors string
 	// TimeArg is how a time is passed to the database.
 	TimeArg func(time.Time) any
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/statementbot/statementbot/store"
 )
@@ -62,33 +63,151 @@ func (s *DB) Snapshot(ctx context.Context) (store.Snapshot, error) {
 	if err := rows.Err(); err != nil {
 		return snap, fmt.Errorf("reading statements: %w", err)
 	}
-	rows, err = tx.QueryContext(ctx, "SELECT library, statement_id, n, section, text, header, text_hash FROM paragraphs")
+	rows, err = tx.QueryContext(ctx, "SELECT library, statement_id, n, section, text, header, text_hash, terms FROM paragraphs")
 	if err != nil {
 		return snap, fmt.Errorf("reading paragraphs: %w", err)
 	}
 	defer rows.Close()
+	// Every paragraph goes into one array, in statement order, which each
+	// statement's Paragraphs then share: at 100k paragraphs, growing a
+	// slice per statement made some 30 MB of garbage at start. Rows come
+	// grouped by statement as they were written, so the statement is
+	// looked up only when it changes, without a string per row.
+	var paras []store.ParagraphRecord
+	var owner []int32 // the statement of each paragraph
+	var lib, id sql.RawBytes
+	last := -1
 	for rows.Next() {
-		var k libID
 		var p store.ParagraphRecord
-		if err := rows.Scan(&k.library, &k.id, &p.N, &p.Section, &p.Text, &p.Header, &p.TextHash); err != nil {
+		if err := rows.Scan(&lib, &id, &p.N, &p.Section, &p.Text, &p.Header, &p.TextHash, &p.Terms); err != nil {
 			return snap, fmt.Errorf("reading paragraphs: %w", err)
 		}
-		i, ok := byKey[k]
-		if !ok {
-			return snap, fmt.Errorf("paragraph %d of statement %q, which is not stored", p.N, k.id)
+		if last < 0 || string(lib) != snap.Statements[last].Library || string(id) != snap.Statements[last].ID {
+			i, ok := byKey[libID{string(lib), string(id)}]
+			if !ok {
+				return snap, fmt.Errorf("paragraph %d of statement %q, which is not stored", p.N, id)
+			}
+			last = i
 		}
-		snap.Statements[i].Paragraphs = append(snap.Statements[i].Paragraphs, p)
+		paras, owner = append(paras, p), append(owner, int32(last))
 	}
 	if err := rows.Err(); err != nil {
 		return snap, fmt.Errorf("reading paragraphs: %w", err)
 	}
+	byStatement := paragraphOrder{paras, owner}
+	if !sort.IsSorted(byStatement) {
+		sort.Sort(byStatement)
+	}
+	for lo := 0; lo < len(paras); {
+		hi := lo + 1
+		for hi < len(paras) && owner[hi] == owner[lo] {
+			hi++
+		}
+		snap.Statements[owner[lo]].Paragraphs = paras[lo:hi:hi]
+		lo = hi
+	}
 	slices.SortFunc(snap.Statements, func(a, b store.StatementRecord) int {
 		return cmp.Or(cmp.Compare(a.Library, b.Library), cmp.Compare(a.ID, b.ID))
 	})
-	for i := range snap.Statements {
-		sortParagraphs(snap.Statements[i].Paragraphs)
-	}
 	return snap, nil
+}
+
+// Catalog is every statement without its paragraphs, and their number.
+func (s *DB) Catalog(ctx context.Context) (store.Catalog, error) {
+	var c store.Catalog
+	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	if err != nil {
+		return c, fmt.Errorf("reading the store: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, "SELECT generation FROM store_meta WHERE id = 1").Scan(&c.Generation); err != nil {
+		return c, fmt.Errorf("reading the store's generation: %w", err)
+	}
+	counts, err := tx.QueryContext(ctx, "SELECT library, count(*) FROM paragraphs GROUP BY library")
+	if err != nil {
+		return c, fmt.Errorf("counting paragraphs: %w", err)
+	}
+	c.LibraryParagraphs = map[string]int{}
+	for counts.Next() {
+		var lib string
+		var n int
+		if err := counts.Scan(&lib, &n); err != nil {
+			counts.Close()
+			return c, fmt.Errorf("counting paragraphs: %w", err)
+		}
+		c.LibraryParagraphs[lib] = n
+		c.Paragraphs += n
+	}
+	if err := counts.Close(); err != nil {
+		return c, fmt.Errorf("counting paragraphs: %w", err)
+	}
+	if err := counts.Err(); err != nil {
+		return c, fmt.Errorf("counting paragraphs: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+statementCols+" FROM statements")
+	if err != nil {
+		return c, fmt.Errorf("reading statements: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanStatement(rows)
+		if err != nil {
+			return c, fmt.Errorf("reading statements: %w", err)
+		}
+		c.Statements = append(c.Statements, r)
+	}
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("reading statements: %w", err)
+	}
+	slices.SortFunc(c.Statements, func(a, b store.StatementRecord) int {
+		return cmp.Or(cmp.Compare(a.Library, b.Library), cmp.Compare(a.ID, b.ID))
+	})
+	return c, nil
+}
+
+// Texts calls fn with every statement, with its text, in one query.
+func (s *DB) Texts(ctx context.Context, fn func(store.StatementRecord) error) error {
+	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	if err != nil {
+		return fmt.Errorf("reading the store: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, "SELECT "+statementCols+", text FROM statements ORDER BY library, id")
+	if err != nil {
+		return fmt.Errorf("reading statements: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var text string
+		r, err := scanStatement(rows, &text)
+		if err != nil {
+			return fmt.Errorf("reading statements: %w", err)
+		}
+		r.Text = text
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading statements: %w", err)
+	}
+	return nil
+}
+
+// paragraphOrder sorts paragraphs, with the statement each belongs to,
+// by statement and number.
+type paragraphOrder struct {
+	paras []store.ParagraphRecord
+	owner []int32
+}
+
+func (o paragraphOrder) Len() int { return len(o.paras) }
+func (o paragraphOrder) Less(i, j int) bool {
+	return o.owner[i] < o.owner[j] || o.owner[i] == o.owner[j] && o.paras[i].N < o.paras[j].N
+}
+func (o paragraphOrder) Swap(i, j int) {
+	o.paras[i], o.paras[j] = o.paras[j], o.paras[i]
+	o.owner[i], o.owner[j] = o.owner[j], o.owner[i]
 }
 
 func sortParagraphs(ps []store.ParagraphRecord) {
@@ -113,14 +232,14 @@ func (s *DB) statement(ctx context.Context, q querier, library, id string) (stor
 		return r, notFound(err, fmt.Sprintf("statement %q", id))
 	}
 	r.Upload, r.Text = upload, text
-	rows, err := q.QueryContext(ctx, s.d.q("SELECT n, section, text, header, text_hash FROM paragraphs WHERE library = ? AND statement_id = ?"), library, id)
+	rows, err := q.QueryContext(ctx, s.d.q("SELECT n, section, text, header, text_hash, terms FROM paragraphs WHERE library = ? AND statement_id = ?"), library, id)
 	if err != nil {
 		return r, fmt.Errorf("reading paragraphs of %q: %w", id, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p store.ParagraphRecord
-		if err := rows.Scan(&p.N, &p.Section, &p.Text, &p.Header, &p.TextHash); err != nil {
+		if err := rows.Scan(&p.N, &p.Section, &p.Text, &p.Header, &p.TextHash, &p.Terms); err != nil {
 			return r, fmt.Errorf("reading paragraphs of %q: %w", id, err)
 		}
 		r.Paragraphs = append(r.Paragraphs, p)
@@ -149,7 +268,7 @@ func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []strin
 		for _, h := range hashes {
 			want[h] = true
 		}
-		err := s.readVectors(ctx, out, want, "SELECT text_hash, vec FROM vectors WHERE embedder = ? AND model = ?", embedder, model)
+		err := s.readVectors(ctx, out, want, "SELECT text_hash, vec FROM "+cmp.Or(s.d.AllVectors, "vectors")+" WHERE embedder = ? AND model = ?", embedder, model)
 		return out, err
 	}
 	for chunk := range slices.Chunk(hashes, 256) {
