@@ -147,6 +147,14 @@ func (b *Bot) handleStatementAdmin(ctx context.Context, ev *ievent) error {
 // a shared statement is refused, and one of another server's names
 // nothing (its scope does not hold it).
 func (b *Bot) adminRemove(ctx context.Context, ev *ievent, ref, library string) error {
+	// A reference is an id, or "~" and an id; ids hold no "/". A
+	// statement key ("<server>/<id>") names no statement here: made into
+	// a key of library it would name another server's.
+	if strings.Contains(ref, "/") {
+		err := rag.UnknownStatement(ref)
+		b.audit(ev, "remove", []string{ref}, "", err)
+		return err
+	}
 	ix := b.indexIn(ev.i.GuildID)
 	key, ok := ix.Resolve(ref, library == "")
 	if own := rag.StatementKey(library, strings.TrimPrefix(ref, rag.ServerPrefix)); library != "" {

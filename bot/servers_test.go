@@ -425,3 +425,23 @@ func (h *harness) botReply(channel string) string {
 	h.t.Fatalf("no bot reply in %s\ncalls:\n%s", channel, h.callList())
 	return ""
 }
+
+// TestSharedRemoveCannotNameServerStatement: the shared option changes
+// the shared library only; a statement key ("<server>/<id>") given to it
+// names no statement, so an operator's server's admin cannot remove (or
+// learn of) another server's statement through it.
+func TestSharedRemoveCannotNameServerStatement(t *testing.T) {
+	h := startServers(t)
+	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
+	h.finalEdit(in, contains("Added `lighthouse`"))
+	for _, ref := range []string{guildB + "/lighthouse", "~" + guildB + "/lighthouse"} {
+		in = h.removeIn(guildO, channelO, adminO, ref, opt("shared", true))
+		b := h.finalEdit(in, func(b msgBody) bool { return b.Content != "" && !strings.HasPrefix(b.Content, "Removing") })
+		if !strings.Contains(b.Content, "No statement") {
+			t.Errorf("remove %q from the operator's server: %q", ref, b.Content)
+		}
+	}
+	if _, ok := h.engine.Index().In(rag.ServerScope(guildB)).Statement(rag.StatementKey(guildB, "lighthouse")); !ok {
+		t.Error("B's statement was removed through the shared option of the operator's server")
+	}
+}
