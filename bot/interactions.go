@@ -78,11 +78,16 @@ func (b *Bot) handleInteraction(i *discordgo.Interaction, received time.Time, re
 		name = i.ApplicationCommandData().Name
 		h = b.commandHandler(name)
 		ephemeral = ephemeralCommands[name]
+		log = log.With("command", name)
 	} else {
 		name = i.MessageComponentData().CustomID
 		h = b.componentHandler(name)
+		// A button's custom id names a statement, maybe a server's own:
+		// the log above debug has its kind only ("cite", "fb").
+		kind, _, _ := strings.Cut(name, ":")
+		log = log.With("command", kind)
+		log.Debug("button", "custom_id", name)
 	}
-	log = log.With("command", name)
 	err := respond(&discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: ephemeralFlag(ephemeral)},

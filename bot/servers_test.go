@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -443,5 +444,41 @@ func TestSharedRemoveCannotNameServerStatement(t *testing.T) {
 	}
 	if _, ok := h.engine.Index().In(rag.ServerScope(guildB)).Statement(rag.StatementKey(guildB, "lighthouse")); !ok {
 		t.Error("B's statement was removed through the shared option of the operator's server")
+	}
+}
+
+// TestButtonLogNamesNoServerStatement: a citation button of a server's
+// own statement that cannot be answered is logged above debug without
+// its custom id, which names the statement.
+func TestButtonLogNamesNoServerStatement(t *testing.T) {
+	var logs lockedBuffer
+	h := startServers(t, func(c *Config, _ *rag.Config) {
+		c.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	})
+	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
+	h.finalEdit(in, contains("Added `lighthouse`"))
+	in = h.commandIn(guildB, channelB, memberB, "ask", opt("question", lighthouseQ))
+	var cite string
+	for _, id := range buttonsOf(h.finalEdit(in, hasSources)) {
+		if strings.HasPrefix(id, "cite:~lighthouse:") {
+			cite = id
+		}
+	}
+	if cite == "" {
+		t.Fatal("no citation button of B's statement")
+	}
+	// Discord refuses the reply: the bot can only log it.
+	webhooks := func(r *http.Request) bool { return strings.Contains(r.URL.Path, "/webhooks/") }
+	h.fake.FailNext(webhooks, http.StatusForbidden, 0, 100)
+	h.clickIn(guildB, channelB, memberB, cite)
+	ctx := h.ctx()
+	for !strings.Contains(logs.String(), "could not show a reply") {
+		if ctx.Err() != nil {
+			t.Fatalf("no warning that the reply could not be shown:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if strings.Contains(logs.String(), "lighthouse") {
+		t.Errorf("the log above debug names B's statement:\n%s", logs.String())
 	}
 }
