@@ -18,13 +18,14 @@ import (
 // every paragraph of a statement whose metadata holds them, so the
 // answering paragraph need not repeat "2021" or "Rome".
 
-// metaIndex holds each statement's metadata words (stems), with their
-// inverse statement frequency.
+// metaIndex holds each statement's metadata words (stems). A word's
+// weight, its inverse statement frequency, is counted among the
+// statements of the question's scope (matchIn), so that no other
+// server's statements change which statements a question names.
 type metaIndex struct {
 	terms []map[string]bool // per statement
-	idf   map[string]float64
-	dates []time.Time     // per statement; zero when unknown
-	any   map[string]bool // the words of every statement's metadata
+	dates []time.Time       // per statement; zero when unknown
+	any   map[string]bool   // the words of every statement's metadata
 }
 
 const docNoun = `(?:statement|communiqu|release|declaration|fact sheet|meeting|readout)`
@@ -62,25 +63,16 @@ func statementDate(st *Statement) (time.Time, bool) {
 }
 
 func newMetaIndex(stmts []*Statement) *metaIndex {
-	m := &metaIndex{idf: map[string]float64{}, any: map[string]bool{}}
-	df := map[string]int{}
+	m := &metaIndex{any: map[string]bool{}}
 	for _, st := range stmts {
 		set := map[string]bool{}
 		for _, t := range words.Terms(metaText(st)) {
-			if !set[t] {
-				set[t] = true
-				m.any[t] = true
-				df[t]++
-			}
+			set[t] = true
+			m.any[t] = true
 		}
 		m.terms = append(m.terms, set)
 		d, _ := statementDate(st)
 		m.dates = append(m.dates, d)
-	}
-	n := float64(len(stmts))
-	for t, c := range df {
-		// A word every statement has selects none.
-		m.idf[t] = math.Log(n / float64(c))
 	}
 	return m
 }
@@ -116,10 +108,21 @@ func (m *metaIndex) matchIn(q string, in []int) []float64 {
 			continue
 		}
 		seen[t] = true
-		w := m.idf[t]
-		if w == 0 {
+		if !m.any[t] {
 			continue
 		}
+		// The word's inverse frequency among in: a word every statement
+		// of in has selects none.
+		df := 0
+		for _, i := range in {
+			if m.terms[i][t] {
+				df++
+			}
+		}
+		if df == 0 || df == len(in) {
+			continue
+		}
+		w := math.Log(float64(len(in)) / float64(df))
 		for _, i := range in {
 			if m.terms[i][t] {
 				score[i] += w

@@ -243,3 +243,44 @@ func TestServerLimits(t *testing.T) {
 		t.Errorf("over the byte limit: %v, want a refusal naming SERVER_MAX_BYTES", err)
 	}
 }
+
+// TestMetaMatchIsTheScopes: which statements a question names by their
+// metadata, and how strongly, is decided within the question's scope: a
+// server's statements do not change it elsewhere (a word every shared
+// statement has names none of them in a DM, whatever other servers hold).
+func TestMetaMatchIsTheScopes(t *testing.T) {
+	ctx := context.Background()
+	stmt := func(library, id, title, text string) *Statement {
+		key := StatementKey(library, id)
+		return &Statement{ID: key, Title: title, Paragraphs: []Paragraph{{Statement: key, N: 1, Text: text}}}
+	}
+	shared := []*Statement{
+		stmt("", "syria", "Coalition Statement on Syria", "The ministers discussed the detainees."),
+		stmt("", "iraq", "Coalition Statement on Iraq", "The ministers discussed the reconstruction."),
+	}
+	servers := []*Statement{
+		stmt(serverB, "harbour", "Harbour Notice", "The delegates approved the harbour budget."),
+		stmt(serverB, "ferry", "Ferry Notice", "The council rejected the ferry tariff."),
+		stmt(serverB, "quay", "Quay Notice", "The quay will be closed in winter."),
+	}
+	alone, _, err := Build(ctx, shared, embeddings.NewLocal(64), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _, err := Build(ctx, append(append([]*Statement(nil), shared...), servers...), embeddings.NewLocal(64), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"What did the coalition say about Syria?", "coalition detainees", "the latest coalition statement"} {
+		want := alone.metaMatch(q)
+		got := all.In(Scope{}).metaMatch(q)
+		if want == nil != (got == nil) || got != nil && fmt.Sprint(got[:len(shared)]) != fmt.Sprint(want) {
+			t.Errorf("%q in a DM: names %v with other servers' statements, %v without", q, got, want)
+		}
+		for i := len(shared); i < len(got); i++ {
+			if got[i] != 0 {
+				t.Errorf("%q in a DM names server statement %d", q, i)
+			}
+		}
+	}
+}
