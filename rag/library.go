@@ -222,7 +222,7 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
-		vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, progress)
+		vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, nil, progress)
 	}()
 	ix, filled, err := newKeywordIndex(stmts, terms)
 	var newTerms map[string]string
@@ -262,17 +262,26 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 
 // vectorsFor are the vectors of the paragraphs of stmts, whose text
 // hashes are hashes (in order): held by the live index, stored, or
-// computed now. Those computed are also returned apart.
-func (l *Library) vectorsFor(ctx context.Context, stmts []*Statement, hashes []string, progress Progress) (vecs, computed map[string][]float32, err error) {
+// computed now. Those computed are also returned apart. reusable, when
+// not nil, says which held or stored vectors may be reused; the others
+// are computed again (reusableIn).
+func (l *Library) vectorsFor(ctx context.Context, stmts []*Statement, hashes []string, reusable func(hash string) bool, progress Progress) (vecs, computed map[string][]float32, err error) {
 	l.mu.Lock()
 	held := l.vecs
 	l.mu.Unlock()
 	vecs = make(map[string][]float32, len(hashes))
-	var missing []string
+	var missing, fresh []string
 	for _, h := range hashes {
-		if v, ok := held[h]; ok {
+		if _, dup := vecs[h]; dup {
+			continue
+		}
+		switch v, ok := held[h]; {
+		case reusable != nil && !reusable(h):
+			vecs[h] = nil
+			fresh = append(fresh, h)
+		case ok:
 			vecs[h] = v
-		} else if _, dup := vecs[h]; !dup {
+		default:
 			vecs[h] = nil
 			missing = append(missing, h)
 		}
@@ -282,6 +291,7 @@ func (l *Library) vectorsFor(ctx context.Context, stmts []*Statement, hashes []s
 			return nil, nil, err
 		}
 	}
+	missing = append(missing, fresh...)
 	if len(missing) > 0 {
 		if computed, err = l.embedMissing(ctx, stmts, hashes, missing, progress); err != nil {
 			return nil, nil, err

@@ -83,7 +83,7 @@ func (l *Library) Add(ctx context.Context, reqs []AddRequest, progress Progress)
 		rec.Library, rec.AddedAt = r.Library, time.Now().UTC()
 		recs, stmts, ids = append(recs, rec), append(stmts, st), append(ids, st.ID)
 	}
-	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, progress)
+	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, l.reusableIn(libraryOf(reqs), recs), progress)
 	if err != nil {
 		return ChangeStats{}, nil, err
 	}
@@ -121,18 +121,58 @@ func alreadyIndexed(id, title string) error {
 }
 
 // vectorsOf are the vectors of the paragraphs of stmts (recs are their
-// records): held by the live index, stored, or computed now. All go into
-// the change, so that none can be missing after it (a vector another
-// process's change dropped meanwhile is put back). Those computed are
-// also returned apart.
-func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []store.StatementRecord, progress Progress) (vecs, computed map[string][]float32, err error) {
+// records): held by the live index, stored, or computed now (reusable:
+// see vectorsFor). All go into the change, so that none can be missing
+// after it (a vector another process's change dropped meanwhile is put
+// back). Those computed are also returned apart.
+func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []store.StatementRecord, reusable func(string) bool, progress Progress) (vecs, computed map[string][]float32, err error) {
 	var hashes []string
 	for _, rec := range recs {
 		for _, p := range rec.Paragraphs {
 			hashes = append(hashes, p.TextHash)
 		}
 	}
-	return l.vectorsFor(ctx, stmts, hashes, progress)
+	return l.vectorsFor(ctx, stmts, hashes, reusable, progress)
+}
+
+// reusableIn says which vectors a change of library (nil: of several)
+// may reuse. A server's change reuses those of the paragraphs its scope
+// holds (the shared library's and its own) only, and computes the others
+// again: what it embeds, and so what it reports and how long it takes,
+// must not tell whether another server holds a paragraph of the same
+// text. nil (any vector) for the shared library, for a change of several
+// libraries and for a library opened for changes only: the operator's.
+func (l *Library) reusableIn(library *string, recs []store.StatementRecord) func(string) bool {
+	ix := l.Index()
+	if library == nil || *library == "" || ix == nil {
+		return nil
+	}
+	l.mu.Lock()
+	held := l.vecs
+	l.mu.Unlock()
+	// Only the paragraphs whose vectors are held are looked for in the
+	// scope: an add of new text reads nothing of it.
+	look := map[string]bool{}
+	for _, rec := range recs {
+		for _, p := range rec.Paragraphs {
+			if _, ok := held[p.TextHash]; ok {
+				look[p.TextHash] = false
+			}
+		}
+	}
+	for _, i := range ix.In(ServerScope(*library)).scopeStatements() {
+		if len(look) == 0 {
+			break
+		}
+		st := ix.statements[i]
+		for _, p := range st.Paragraphs {
+			h := TextHash(IndexText(st, p))
+			if _, ok := look[h]; ok {
+				look[h] = true
+			}
+		}
+	}
+	return func(h string) bool { return look[h] }
 }
 
 // committed swaps in the index of the store as it is after a change (it
@@ -380,7 +420,7 @@ func (l *Library) reindex(ctx context.Context, library *string, progress Progres
 			}
 		}
 	}
-	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, progress)
+	vecs, computed, err := l.vectorsOf(ctx, stmts, recs, nil, progress)
 	if err != nil {
 		return ChangeStats{}, err
 	}

@@ -284,3 +284,36 @@ func TestMetaMatchIsTheScopes(t *testing.T) {
 		}
 	}
 }
+
+// TestServerAddLearnsNothingOfOthers: what a server's add reports, and
+// what it embeds, does not tell whether another server holds a paragraph
+// of the same text: vectors are reused from the shared library and the
+// server's own only.
+func TestServerAddLearnsNothingOfOthers(t *testing.T) {
+	ctx := context.Background()
+	secret := "The council will dig a tunnel under the old quay in secret."
+	probe := "Probe Notice\n\nMay 5, 2026 - Port Town - Harbour Office\n\n" + secret
+	add := func(lib *Library, library, name, text string) ChangeStats {
+		t.Helper()
+		stats, _, err := lib.Add(ctx, []AddRequest{{Library: library, Name: name, Data: []byte(text)}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stats
+	}
+	control, _ := openLimitedLibrary(t, ServerLimits{})
+	want := add(control, serverB, "probe.txt", probe)
+
+	lib, _ := openLimitedLibrary(t, ServerLimits{})
+	add(lib, serverA, "plans.txt", "Secret Plans\n\nApril 4, 2026 - Old Town - Council\n\n"+secret)
+	got := add(lib, serverB, "probe.txt", probe)
+	if got.Embedded != want.Embedded || got.Reused != want.Reused {
+		t.Errorf("B's add reports %d computed, %d reused when A holds the paragraph; %d, %d when none does", got.Embedded, got.Reused, want.Embedded, want.Reused)
+	}
+	// The shared library's paragraphs are seen by B: reused.
+	shared := add(lib, "", "notice.txt", "Shared Notice\n\nJune 6, 2026 - Port Town - Ministry\n\nThe ferry will run on Sundays.")
+	again := add(lib, serverB, "copy.txt", "Copy Notice\n\nJuly 7, 2026 - Port Town - Harbour Office\n\nThe ferry will run on Sundays.")
+	if shared.Embedded != 2 || again.Embedded != 1 {
+		t.Errorf("a shared paragraph added to B: %d computed (want 1, the header), shared add %d", again.Embedded, shared.Embedded)
+	}
+}
