@@ -300,6 +300,23 @@ func (l *Library) vectorsFor(ctx context.Context, stmts []*Statement, hashes []s
 			vecs[h] = v
 		}
 	}
+	// A vector computed again only so as not to tell whether it was
+	// there does not replace the one held or stored: the paragraphs of
+	// the same text elsewhere keep theirs (an embedder may differ in the
+	// last bits).
+	var unheld []string
+	for _, h := range fresh {
+		if v, ok := held[h]; ok {
+			vecs[h] = v
+		} else {
+			unheld = append(unheld, h)
+		}
+	}
+	if len(unheld) > 0 && l.st != nil {
+		if _, err = l.storedVectors(ctx, unheld, vecs); err != nil {
+			return nil, nil, err
+		}
+	}
 	return vecs, computed, nil
 }
 

@@ -317,3 +317,54 @@ func TestServerAddLearnsNothingOfOthers(t *testing.T) {
 		t.Errorf("a shared paragraph added to B: %d computed (want 1, the header), shared add %d", again.Embedded, shared.Embedded)
 	}
 }
+
+// driftingEmbedder gives each call's vectors a little tilt of their own,
+// as a remote model may in the last bits.
+type driftingEmbedder struct {
+	*embeddings.Local
+	mu    sync.Mutex
+	calls int
+}
+
+func (d *driftingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	vs, err := d.Local.Embed(ctx, texts)
+	d.mu.Lock()
+	d.calls++
+	tilt := float32(d.calls) * 1e-4
+	d.mu.Unlock()
+	for _, v := range vs {
+		v[0] += tilt
+	}
+	return vs, err
+}
+
+func (d *driftingEmbedder) Name() string  { return "drifting" }
+func (d *driftingEmbedder) Model() string { return "m" }
+
+// TestServerAddKeepsOthersVectors: a paragraph another server holds,
+// embedded again for a server's add, keeps the vector it had.
+func TestServerAddKeepsOthersVectors(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir(), sqlite.Options{})
+	docs := &driftingEmbedder{Local: embeddings.NewLocal(64)}
+	lib, ix, _, err := OpenLibrary(ctx, LibraryConfig{Store: st, Bundled: bundledFS(t), Docs: docs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.SetEngine(NewEngine(ix, Config{Queries: docs.Local}))
+	secret := "The council will dig a tunnel under the old quay in secret."
+	addTo(t, lib, serverA, "plans.txt", "Secret Plans\n\nApril 4, 2026 - Old Town - Council\n\n"+secret)
+	h := TextHash(secret)
+	before, err := st.Vectors(ctx, docs.Name(), docs.Model(), []string{h})
+	if err != nil || before[h] == nil {
+		t.Fatalf("A's vector: %v", err)
+	}
+	addTo(t, lib, serverB, "probe.txt", "Probe Notice\n\nMay 5, 2026 - Port Town - Harbour Office\n\n"+secret)
+	after, err := st.Vectors(ctx, docs.Name(), docs.Model(), []string{h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(after[h]) != fmt.Sprint(before[h]) {
+		t.Error("B's add replaced the stored vector of A's paragraph")
+	}
+}
