@@ -160,15 +160,17 @@ func (l *Library) reusableIn(library *string, recs []store.StatementRecord) func
 			}
 		}
 	}
+	left := len(look)
 	for _, i := range ix.In(ServerScope(*library)).scopeStatements() {
-		if len(look) == 0 {
+		if left == 0 {
 			break
 		}
 		st := ix.statements[i]
 		for _, p := range st.Paragraphs {
 			h := TextHash(IndexText(st, p))
-			if _, ok := look[h]; ok {
+			if found, ok := look[h]; ok && !found {
 				look[h] = true
+				left--
 			}
 		}
 	}
