@@ -15,8 +15,12 @@
 // shared library and at most one server's) and every step below sees
 // that scope's statements only: the keyword search reads the scope's
 // document ranges, the vector search the scope's libraries' collections,
-// statement selection by metadata the scope's statements. Index.In gives
-// the index as a scope sees it; the zero Scope is the shared library.
+// statement selection by metadata the scope's statements (a metadata
+// word weighs by its frequency among them). The BM25 statistics (word
+// frequencies, average length) are the whole index's. A server's change
+// reuses only the vectors of paragraphs its scope holds, so that it
+// learns nothing of other servers' texts. Index.In gives the index as a
+// scope sees it; the zero Scope is the shared library.
 //
 // How a question becomes a cited answer (Engine.Ask):
 //
