@@ -1,8 +1,6 @@
 package rag
 
 import (
-	"fmt"
-	"hash/fnv"
 	"iter"
 	"runtime"
 	"strconv"
@@ -25,19 +23,11 @@ import (
 // N > 1 times. Terms are runs of letters and digits: neither a space nor
 // a colon occurs in one.
 
-// termsTag heads every encoded term list: the format's version and a
-// fingerprint of what words.Terms gives for a probe text. Terms stored by
-// a statementbot whose tokenizer, stop words or stemmer differ from this
+// termsTag heads every encoded term list: the format's version and the
+// tokenizer's fingerprint (words.Fingerprint). Terms stored by a
+// statementbot whose tokenizer, stop words or stemmer differ from this
 // one's carry another tag and are computed again, not trusted.
-var termsTag = func() string {
-	const probe = "The Ministers met in Rome; they held talks on counter-terrorism, ISIS-K and the 2,254 detainees' repatriation. Iraq’s people were running, and had been fighting. A b 7 x."
-	h := fnv.New32a()
-	for _, t := range words.Terms(probe) {
-		h.Write([]byte(t))
-		h.Write([]byte{0})
-	}
-	return fmt.Sprintf("t1.%08x", h.Sum32())
-}()
+var termsTag = "t2." + words.Fingerprint()
 
 // encodeTerms encodes terms (in text order, repeats included).
 func encodeTerms(terms []string) string {
