@@ -16,7 +16,9 @@ import (
 // was most of the work of a start on a large library, so the library
 // stores them with the paragraph when it is added (store.ParagraphRecord
 // Terms) and a start reads them instead; a paragraph stored without them
-// (by an earlier version) has them computed then.
+// (by an earlier version) has them computed then. Terms of another
+// tokenizer are computed too, and stored only by a start: a reload after
+// another process's change keeps them in memory (library.go, build).
 //
 // Encoded, they are termsTag, then for each distinct term in order of
 // first occurrence a space and the term, followed by ":N" when it occurs
