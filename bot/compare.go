@@ -102,7 +102,15 @@ func renderComparison(res compare.Result, prose string) []out {
 	if len(embeds) > 0 {
 		more := ""
 		if n := len(res.Changes) - maxCompareEmbeds; n > 0 {
-			more = fmt.Sprintf("The first %d of %d changes (the rest: `statementbot compare %s %s`):", maxCompareEmbeds, len(res.Changes), res.Old.ID, res.New.ID)
+			more = fmt.Sprintf("The first %d of %d changes", maxCompareEmbeds, len(res.Changes))
+			// The CLI's compare reads the shared library only: a
+			// server's statement is not offered to it by its key.
+			ol, _ := rag.SplitKey(res.Old.ID)
+			nl, _ := rag.SplitKey(res.New.ID)
+			if ol == "" && nl == "" {
+				more += fmt.Sprintf(" (the rest: `statementbot compare %s %s`)", res.Old.ID, res.New.ID)
+			}
+			more += ":"
 		}
 		msgs = append(msgs, embedMessages(truncate(more, maxContent), embeds, false)...)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/statementbot/statementbot"
 	"github.com/statementbot/statementbot/bot/discordtest"
 	"github.com/statementbot/statementbot/compare"
 	"github.com/statementbot/statementbot/rag"
@@ -203,5 +204,37 @@ func TestCompareCommandReworded(t *testing.T) {
 				t.Errorf("%d model requests, want 1", n)
 			}
 		})
+	}
+}
+
+// TestCompareRestNamesServerStatements: past the changes listed, the
+// pointer to the rest names no index key ("<server>/<id>"): the CLI's
+// compare reads the shared library only, and a server's statements are
+// named by their references there.
+func TestCompareRestNamesServerStatements(t *testing.T) {
+	mk := func(key, date, word string) *statementbot.Statement {
+		st := &statementbot.Statement{ID: key, Title: "Harbour " + date, Date: date}
+		for i := range maxCompareEmbeds + 5 {
+			st.Paragraphs = append(st.Paragraphs, statementbot.Paragraph{Statement: key, N: i + 1,
+				Text: fmt.Sprintf("Item %d concerns the harbour of town number %d and its %s boats.", i, i, word)})
+		}
+		return st
+	}
+	for _, tc := range []struct{ old, new, want string }{
+		{"2024-harbour", "2025-harbour", "`statementbot compare 2024-harbour 2025-harbour`"},
+		{"111/2024-harbour", "111/2025-harbour", "The first 50 of 55 changes:"},
+	} {
+		res := compare.Compare(mk(tc.old, "2024-03-03", "many"), mk(tc.new, "2025-03-03", "few"))
+		var all []string
+		for _, o := range renderComparison(res, "") {
+			all = append(all, o.Content)
+		}
+		text := strings.Join(all, "\n")
+		if !strings.Contains(text, tc.want) {
+			t.Errorf("%s -> %s: no %q in\n%s", tc.old, tc.new, tc.want, text)
+		}
+		if strings.Contains(text, "111/") {
+			t.Errorf("%s -> %s: an index key shown:\n%s", tc.old, tc.new, text)
+		}
 	}
 }

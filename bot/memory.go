@@ -111,7 +111,7 @@ func (m *memory) get(ctx context.Context, key, guild string, ix *rag.Index) (ans
 		m.notFound(err)
 		return answerRecord{}, false
 	}
-	if r.Guild != guild {
+	if !shownIn(r.Guild, guild) {
 		return answerRecord{}, false
 	}
 	return fromStored(r, ix), true
@@ -122,7 +122,7 @@ func (m *memory) last(ctx context.Context, channel, guild string, ix *rag.Index)
 	if m.st != nil {
 		r, err := m.st.LastAnswer(ctx, channel)
 		if err == nil {
-			if r.Guild != guild {
+			if !shownIn(r.Guild, guild) {
 				return answerRecord{}, false
 			}
 			if m.holds(r.ID) {
@@ -141,6 +141,15 @@ func (m *memory) last(ctx context.Context, channel, guild string, ix *rag.Index)
 		return answerRecord{}, false
 	}
 	return m.get(ctx, key, guild, ix)
+}
+
+// shownIn reports whether an answer remembered as given in server
+// given (store.AnswerRecord.Guild) is shown in server asked: in its own
+// server only, but one from before answers named their server
+// (store.GuildUnknown), which cites shared statements only, wherever it
+// was shown then.
+func shownIn(given, asked string) bool {
+	return given == asked || given == store.GuildUnknown
 }
 
 // holds reports whether this process holds the answer under key whole.

@@ -9,6 +9,7 @@ import (
 	"github.com/statementbot/statementbot/embeddings"
 	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/rag"
+	"github.com/statementbot/statementbot/store"
 	"github.com/statementbot/statementbot/store/sqlite"
 )
 
@@ -71,5 +72,50 @@ func TestMemoryAcrossProcesses(t *testing.T) {
 	}
 	if _, ok := newMemory(10, nil, log).get(ctx, "k2", "", ix); ok {
 		t.Error("storeless memories share answers")
+	}
+}
+
+// TestMemoryAnswersFromBeforeServers: an answer remembered before answers
+// named their server (store.GuildUnknown, as the upgrade of an earlier
+// release's store leaves them) is still found, in a server or a DM, as
+// it was then: it cites shared statements only. One of a known server is
+// found there only.
+func TestMemoryAnswersFromBeforeServers(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	stmt, err := ingest.Parse("harbour", []byte("Harbour Notice\n\nThe delegates approved the harbour budget.\n\nThe lighthouse will be repainted."), rag.Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _, err := rag.Build(ctx, []*rag.Statement{stmt}, embeddings.NewLocal(32), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []store.AnswerRecord{
+		{ID: "old", Channel: "chan-old", Guild: store.GuildUnknown, Question: "What was approved?", Answer: "The budget [1].", Mode: rag.AnswerExtractive, Grounded: true,
+			Citations: []store.CitationRecord{{N: 1, Statement: "harbour", Paragraph: 2}}},
+		{ID: "new", Channel: "chan-new", Guild: "111", Question: "What was approved?", Answer: "The budget [1].", Mode: rag.AnswerExtractive, Grounded: true},
+	} {
+		if err := st.PutAnswer(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newMemory(10, st, slog.New(slog.DiscardHandler))
+	for _, guild := range []string{"111", "222", ""} {
+		rec, ok := m.get(ctx, "old", guild, ix)
+		if !ok || len(rec.Answer.Citations) != 1 || !strings.Contains(rec.Answer.Citations[0].Text, "approved the harbour budget") {
+			t.Errorf("an answer from before servers, by key in %q: %+v, %v", guild, rec, ok)
+		}
+		if _, ok := m.last(ctx, "chan-old", guild, ix); !ok {
+			t.Errorf("an answer from before servers, by channel in %q: not found", guild)
+		}
+		_, ok = m.get(ctx, "new", guild, ix)
+		if want := guild == "111"; ok != want {
+			t.Errorf("server 111's answer by key in %q: found %v, want %v", guild, ok, want)
+		}
 	}
 }

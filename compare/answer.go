@@ -58,7 +58,7 @@ func Cited(old, new *statementbot.Statement, res Result, question string) *rag.A
 		}
 	}
 	if more := len(res.Changes) - answerChanges; more > 0 {
-		a.Note = fmt.Sprintf("%d more changes: see the full comparison (/compare, or statementbot compare %s %s).", more, old.ID, new.ID)
+		a.Note = fmt.Sprintf("%d more changes: see the full comparison (%s).", more, fullComparison(old.ID, new.ID))
 	}
 	a.Text = b.String()
 	return a
@@ -111,4 +111,18 @@ func citer(a *rag.Answer) func(st *statementbot.Statement, p *Para) string {
 		}
 		return fmt.Sprintf("[%d]", n)
 	}
+}
+
+// fullComparison is where the whole comparison of the statements with
+// index keys old and new is shown: /compare, or the CLI for shared
+// statements. A server's statement is named by its Ref ("~id"), as
+// /compare in that server takes it; the CLI's compare reads the shared
+// library only, so it is not offered then.
+func fullComparison(old, new string) string {
+	ol, _ := rag.SplitKey(old)
+	nl, _ := rag.SplitKey(new)
+	if ol != "" || nl != "" {
+		return fmt.Sprintf("/compare old:%s new:%s", rag.Ref(old), rag.Ref(new))
+	}
+	return fmt.Sprintf("/compare, or statementbot compare %s %s", old, new)
 }

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,5 +141,38 @@ func TestAnswerNoChanges(t *testing.T) {
 	a := Cited(old, new, Compare(old, new), "what changed?")
 	if !strings.HasSuffix(a.Text, "2 paragraphs are unchanged. Both say the same, in the same words [1][2].") || len(a.Citations) != 2 || a.Citations[1].Statement != "b" {
 		t.Errorf("answer = %+v", a)
+	}
+}
+
+// TestAnswerNoteNamesServerStatements: the note under an answer about two
+// statements of a server's own library names them as people of that
+// server do (~id, in /compare), not by their index keys
+// ("<server>/<id>"), which no command takes.
+func TestAnswerNoteNamesServerStatements(t *testing.T) {
+	var oldBody, newBody []string
+	for i := range 8 {
+		oldBody = append(oldBody, fmt.Sprintf("The council approved %d million euros for harbour works in district %d.", 10+i, i))
+		newBody = append(newBody, fmt.Sprintf("The council approved %d million euros for harbour works in district %d.", 50+i, i))
+	}
+	for _, tc := range []struct {
+		old, new string
+		want     []string
+	}{
+		{"2024-budget", "2025-budget", []string{"statementbot compare 2024-budget 2025-budget"}},
+		{"111/2024-budget", "111/2025-budget", []string{"/compare old:~2024-budget new:~2025-budget"}},
+	} {
+		old, new := statement(tc.old, "2024-01-01", oldBody...), statement(tc.new, "2025-01-01", newBody...)
+		a := Cited(old, new, Compare(old, new), "what changed?")
+		if a.Note == "" {
+			t.Fatalf("%s -> %s: no note for %d changes", tc.old, tc.new, len(Compare(old, new).Changes))
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(a.Note, w) {
+				t.Errorf("%s -> %s: note %q, want it to name %q", tc.old, tc.new, a.Note, w)
+			}
+		}
+		if strings.Contains(a.Note, "111/") {
+			t.Errorf("%s -> %s: note %q names an index key", tc.old, tc.new, a.Note)
+		}
 	}
 }

@@ -224,13 +224,35 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 		defer close(read)
 		vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, nil, progress)
 	}()
+	// Terms another tokenizer stored (another version's process on the
+	// same store, as in a rolling restart) are replaced in the store only
+	// at this process's start: were a reload after that process's change
+	// to write them back, it would reload after this one's and write its
+	// own again, without end. A reload computes them in memory.
+	l.mu.Lock()
+	reload := l.live != nil
+	l.mu.Unlock()
+	var foreign map[int]bool
+	if reload {
+		for d, enc := range terms {
+			if enc != "" && !validTerms(enc) {
+				if foreign == nil {
+					foreign = map[int]bool{}
+				}
+				foreign[d] = true
+			}
+		}
+	}
 	ix, filled, err := newKeywordIndex(stmts, terms)
 	var newTerms map[string]string
-	if len(filled) > 0 {
-		newTerms = make(map[string]string, len(filled))
-		for _, d := range filled {
-			newTerms[hashes[d]] = terms[d]
+	for _, d := range filled {
+		if foreign[d] {
+			continue
 		}
+		if newTerms == nil {
+			newTerms = make(map[string]string, len(filled))
+		}
+		newTerms[hashes[d]] = terms[d]
 	}
 	// The terms are in the index now: at 100k paragraphs some 40 MB that
 	// need not outlive the reading of the vectors.

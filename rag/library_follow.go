@@ -10,10 +10,11 @@ import (
 const followRetry = 5 * time.Second
 
 // Follow keeps the live index up to date with changes committed by other
-// processes (the CLI, other bots), until ctx ends: each time the store's
-// generation moves past the live index's, it reloads (statements and
-// paragraphs as stored, vectors it holds reused, the others read from the
-// store) and swaps the new index in. Its own changes are swapped in when
+// processes (the CLI, other bots), until ctx ends: at once if the
+// store's generation moved past the live index's before it was called,
+// then each time it does, it reloads (statements and paragraphs as
+// stored, vectors it holds reused, the others read from the store) and
+// swaps the new index in. Its own changes are swapped in when
 // they commit; their generations are skipped here. Follow never writes
 // the corpus. Without a store it returns at once.
 func (l *Library) Follow(ctx context.Context) {
@@ -21,17 +22,12 @@ func (l *Library) Follow(ctx context.Context) {
 		return
 	}
 	watch := l.st.Watch(ctx)
+	// Watch reports the changes after it is called; one committed since
+	// the live index was read (while the process started) is caught up
+	// with first. A failed read here is as good as none: gen 0 waits for
+	// the first report.
+	gen, _ := l.st.Generation(ctx)
 	for {
-		var gen int64
-		var ok bool
-		select {
-		case <-ctx.Done():
-			return
-		case gen, ok = <-watch:
-			if !ok {
-				return
-			}
-		}
 		for gen > l.Generation() {
 			stats, err := l.refresh(ctx, nil)
 			if err == nil {
@@ -46,6 +42,15 @@ func (l *Library) Follow(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-time.After(followRetry):
+			}
+		}
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return
+		case gen, ok = <-watch:
+			if !ok {
+				return
 			}
 		}
 	}

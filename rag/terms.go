@@ -1,8 +1,6 @@
 package rag
 
 import (
-	"fmt"
-	"hash/fnv"
 	"iter"
 	"runtime"
 	"strconv"
@@ -18,26 +16,20 @@ import (
 // was most of the work of a start on a large library, so the library
 // stores them with the paragraph when it is added (store.ParagraphRecord
 // Terms) and a start reads them instead; a paragraph stored without them
-// (by an earlier version) has them computed then.
+// (by an earlier version) has them computed then. Terms of another
+// tokenizer are computed too, and stored only by a start: a reload after
+// another process's change keeps them in memory (library.go, build).
 //
 // Encoded, they are termsTag, then for each distinct term in order of
 // first occurrence a space and the term, followed by ":N" when it occurs
 // N > 1 times. Terms are runs of letters and digits: neither a space nor
 // a colon occurs in one.
 
-// termsTag heads every encoded term list: the format's version and a
-// fingerprint of what words.Terms gives for a probe text. Terms stored by
-// a statementbot whose tokenizer, stop words or stemmer differ from this
+// termsTag heads every encoded term list: the format's version and the
+// tokenizer's fingerprint (words.Fingerprint). Terms stored by a
+// statementbot whose tokenizer, stop words or stemmer differ from this
 // one's carry another tag and are computed again, not trusted.
-var termsTag = func() string {
-	const probe = "The Ministers met in Rome; they held talks on counter-terrorism, ISIS-K and the 2,254 detainees' repatriation. Iraq’s people were running, and had been fighting. A b 7 x."
-	h := fnv.New32a()
-	for _, t := range words.Terms(probe) {
-		h.Write([]byte(t))
-		h.Write([]byte{0})
-	}
-	return fmt.Sprintf("t1.%08x", h.Sum32())
-}()
+var termsTag = "t2." + words.Fingerprint()
 
 // encodeTerms encodes terms (in text order, repeats included).
 func encodeTerms(terms []string) string {

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/statementbot/statementbot/store"
@@ -155,5 +156,60 @@ func TestStartWithoutStoredTerms(t *testing.T) {
 		if !validTerms(enc) {
 			t.Errorf("after a writable start, %s still has terms %q", h, enc)
 		}
+	}
+}
+
+// TestFollowDoesNotFightOverTerms: during a rolling restart two versions
+// whose tokenizers differ serve one store. The one that starts stores its
+// terms; a running process of the other, reloading after that change,
+// computes its own in memory and does not write them back (each write is
+// a change, after which the other would reload and write its own: the
+// two would take turns without end).
+func TestFollowDoesNotFightOverTerms(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	running, e, _ := openTestLibrary(t, dir)
+	if _, _, err := running.Add(ctx, []AddRequest{{Name: "2024-03-03-harbour.txt", Data: []byte(harbour)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t, dir, sqlite.Options{})
+	tags := func() map[string]bool {
+		snap, err := st.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, rec := range snap.Statements {
+			for _, p := range rec.Paragraphs {
+				tag, _, _ := strings.Cut(p.Terms, " ")
+				out[tag] = true
+			}
+		}
+		return out
+	}
+	// Another version starts: its terms carry another tag.
+	mine := termsTag
+	termsTag = "t2.0000000000000000"
+	openTestLibrary(t, dir)
+	termsTag = mine
+	if got := tags(); len(got) != 1 || !got["t2.0000000000000000"] {
+		t.Fatalf("after the other version's start the store holds terms tagged %v", got)
+	}
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// This process reloads after that change, as Follow does.
+	if _, err := running.refresh(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !answers(e, "What budget did the delegates approve?", "four million euros") {
+		t.Error("the running process does not answer after reloading")
+	}
+	if got, err := st.Generation(ctx); err != nil || got != gen {
+		t.Errorf("a reload changed the store: generation %d -> %d (%v)", gen, got, err)
+	}
+	if got := tags(); len(got) != 1 || !got["t2.0000000000000000"] {
+		t.Errorf("after the reload the store holds terms tagged %v", got)
 	}
 }

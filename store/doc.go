@@ -7,7 +7,8 @@
 //
 // Statements are kept per library: "" is the shared library, a Discord
 // server's id that server's own (StatementRecord.Library); the answers
-// and votes the bot keeps name the server they came from.
+// and votes the bot keeps name the server they came from (answers
+// remembered before they did: GuildUnknown).
 //
 // Data comes in from ingestion (cmd's add, the bot's /statement commands,
 // reindex) through Change, and from the bot through AppendAudit,

@@ -94,6 +94,11 @@ type FeedbackRecord struct {
 // shows).
 const AnswersKept = 20000
 
+// GuildUnknown is the Guild of an answer remembered before answers named
+// their server: it was given in some server or a DM, and cites shared
+// statements only (there were no others then).
+const GuildUnknown = "*"
+
 // An AnswerRecord is what is remembered of an answer the bot gave, so that
 // /sources and citation buttons work after a restart and on any process.
 type AnswerRecord struct {
@@ -101,7 +106,8 @@ type AnswerRecord struct {
 	Channel string
 	// Guild is the server the answer was given in ("" for a DM or the
 	// CLI): it is shown (by /sources, citation buttons) in that server
-	// only.
+	// only. An answer remembered before answers named their server
+	// (schema version 4) has GuildUnknown.
 	Guild     string
 	Question  string
 	Answer    string

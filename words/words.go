@@ -1,6 +1,8 @@
 // Package words splits text into the words retrieval compares: tokens
 // (Tokens), stop words (IsStopword), and stems (Stem, with irregular verb
-// forms mapped first), and a text's content-word stems (Terms). The BM25
+// forms mapped first), a text's content-word stems (Terms), and a
+// fingerprint of what Terms gives (Fingerprint), which terms stored by
+// an earlier version are checked against. The BM25
 // keyword index, the relevance gate and the answerer in package rag, the
 // local embedder in package embeddings and package compare all read text
 // through it, so they agree on what a word is.

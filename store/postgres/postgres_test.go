@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -94,3 +96,28 @@ var backend = storetest.Backend{
 func TestPostgres(t *testing.T) { storetest.Run(t, backend) }
 
 func BenchmarkPostgres(b *testing.B) { storetest.Bench(b, backend) }
+
+func init() {
+	backend.Exec = func(tb testing.TB, loc, sql string) {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, loc)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	backend.Migration = func(tb testing.TB, n int) string {
+		names, err := filepath.Glob(filepath.Join("migrations", fmt.Sprintf("%04d_*.sql", n)))
+		if err != nil || len(names) != 1 {
+			tb.Fatalf("migration %d: %v %v", n, names, err)
+		}
+		b, err := os.ReadFile(names[0])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return string(b)
+	}
+}

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,3 +53,31 @@ func wchar(tb testing.TB) int64 {
 }
 
 func BenchmarkSQLite(b *testing.B) { storetest.Bench(b, backend) }
+
+func init() {
+	backend.Exec = func(t testing.TB, dir, sql string) {
+		db, err := sqlOpen(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	backend.Migration = func(t testing.TB, n int) string {
+		names, err := filepath.Glob(filepath.Join("migrations", fmt.Sprintf("%04d_*.sql", n)))
+		if err != nil || len(names) != 1 {
+			t.Fatalf("migration %d: %v %v", n, names, err)
+		}
+		b, err := os.ReadFile(names[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+}
+
+func sqlOpen(dir string) (*sql.DB, error) {
+	return sql.Open("sqlite3", "file:"+filepath.Join(dir, sqlite.FileName))
+}

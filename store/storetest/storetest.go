@@ -24,6 +24,12 @@ type Backend struct {
 	// SetSchemaVersion records v as the schema version at loc, as a newer
 	// statementbot would have.
 	SetSchemaVersion func(t testing.TB, loc string, v int)
+	// Exec runs sql (statements the adapter's database takes, no
+	// arguments) on the location loc made by Fresh, without opening a
+	// store there: to make a store as an earlier release left it.
+	Exec func(t testing.TB, loc, sql string)
+	// Migration is the text of the adapter's migration number n.
+	Migration func(t testing.TB, n int) string
 	// Written, if set, is a running count of the bytes the store has
 	// written at loc, for the benchmarks.
 	Written func(tb testing.TB, loc string) int64
@@ -45,6 +51,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("ParagraphOrder", func(t *testing.T) { testParagraphOrder(t, b) })
 	t.Run("Memory", func(t *testing.T) { testMemory(t, b) })
 	t.Run("NewerSchemaRefused", func(t *testing.T) { testNewerSchema(t, b) })
+	t.Run("UpgradeFromFirstRelease", func(t *testing.T) { testUpgrade(t, b) })
 	t.Run("ConcurrentOpen", func(t *testing.T) { testConcurrentOpen(t, b) })
 	t.Run("Goroutines", func(t *testing.T) { testGoroutines(t, b) })
 	t.Run("Processes", func(t *testing.T) { testProcesses(t, b) })
