@@ -189,12 +189,13 @@ func (ix *Index) respell(word string) (string, bool) {
 			best = w
 		}
 	}
-	for w := range ix.keywords.postings {
-		try(w, ix.knows)
-	}
-	for w := range ix.meta.any {
-		try(w, ix.metaKnows)
-	}
+	ix.spellCandidates(word, func(w string, fromText bool) {
+		if fromText {
+			try(w, ix.knows)
+		} else {
+			try(w, ix.metaKnows)
+		}
+	})
 	return best, best != ""
 }
 
