@@ -24,7 +24,7 @@ type Index struct {
 	libs       *libraries // per library: statements, documents, vectors (scope.go)
 	dims       int
 	meta       *metaIndex
-	spell      *spellIndex // the vocabulary for respelling (spell.go)
+	spell      *spellIndex   // the vocabulary for respelling (spell.go)
 	sentences  sentenceCache // per document, filled on first read (sentences.go)
 	// view is the scope the index is seen from (In); the zero Scope, the
 	// shared library only, unless a view names a server.
