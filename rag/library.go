@@ -195,6 +195,8 @@ func (l *Library) refresh(ctx context.Context, progress Progress) (BuildStats, e
 	if isCurrent(gen) {
 		return BuildStats{}, nil
 	}
+	early := l.readVectorsEarly(ctx)
+	defer early.stop()
 	snap, err := l.st.Snapshot(ctx)
 	if err != nil {
 		return BuildStats{}, fmt.Errorf("reading the corpus: %w", err)
@@ -203,7 +205,7 @@ func (l *Library) refresh(ctx context.Context, progress Progress) (BuildStats, e
 		return BuildStats{}, nil
 	}
 	stmts, hashes, terms := fromRecords(snap.Statements)
-	return l.build(ctx, snap.Generation, stmts, hashes, terms, progress)
+	return l.build(ctx, snap.Generation, stmts, hashes, terms, progress, early)
 }
 
 // build indexes stmts (whose paragraphs' text hashes and encoded terms
@@ -212,7 +214,10 @@ func (l *Library) refresh(ctx context.Context, progress Progress) (BuildStats, e
 // gen. Terms missing or not valid are computed (in terms, in place);
 // what was computed is stored when the store takes it. terms is cleared
 // once the keyword index holds them.
-func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hashes, terms []string, progress Progress) (BuildStats, error) {
+//
+// early, when not nil, is the stored vectors being read (at the first
+// start) while the snapshot was: they are used as if held.
+func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hashes, terms []string, progress Progress, early *earlyVectors) (BuildStats, error) {
 	stats := BuildStats{Statements: len(stmts), Paragraphs: len(hashes)}
 	start := time.Now()
 	// The vectors are read (or computed) while the keyword index is
@@ -222,7 +227,10 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
-		vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, nil, progress)
+		var pre map[string][]float32
+		if pre, vecErr = early.wait(); vecErr == nil {
+			vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, nil, progress, pre)
+		}
 	}()
 	// Terms another tokenizer stored (another version's process on the
 	// same store, as in a rolling restart) are replaced in the store only
@@ -283,11 +291,11 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 }
 
 // vectorsFor are the vectors of the paragraphs of stmts, whose text
-// hashes are hashes (in order): held by the live index, stored, or
-// computed now. Those computed are also returned apart. reusable, when
-// not nil, says which held or stored vectors may be reused; the others
-// are computed again (reusableIn).
-func (l *Library) vectorsFor(ctx context.Context, stmts []*Statement, hashes []string, reusable func(hash string) bool, progress Progress) (vecs, computed map[string][]float32, err error) {
+// hashes are hashes (in order): held by the live index, in pre (read
+// already; may be nil), stored, or computed now. Those computed are also
+// returned apart. reusable, when not nil, says which held or stored
+// vectors may be reused; the others are computed again (reusableIn).
+func (l *Library) vectorsFor(ctx context.Context, stmts []*Statement, hashes []string, reusable func(hash string) bool, progress Progress, pre map[string][]float32) (vecs, computed map[string][]float32, err error) {
 	l.mu.Lock()
 	held := l.vecs
 	l.mu.Unlock()
@@ -303,6 +311,8 @@ func (l *Library) vectorsFor(ctx context.Context, stmts []*Statement, hashes []s
 			fresh = append(fresh, h)
 		case ok:
 			vecs[h] = v
+		case pre[h] != nil:
+			vecs[h] = pre[h]
 		default:
 			vecs[h] = nil
 			missing = append(missing, h)

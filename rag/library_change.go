@@ -132,7 +132,7 @@ func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []stor
 			hashes = append(hashes, p.TextHash)
 		}
 	}
-	return l.vectorsFor(ctx, stmts, hashes, reusable, progress)
+	return l.vectorsFor(ctx, stmts, hashes, reusable, progress, nil)
 }
 
 // reusableIn says which vectors a change of library (nil: of several)

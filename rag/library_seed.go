@@ -244,5 +244,5 @@ func (l *Library) loadInMemory(ctx context.Context) (BuildStats, error) {
 	}
 	stmts, hashes, terms := fromRecords(recs)
 	l.vecs = vecs
-	return l.build(ctx, 0, stmts, hashes, terms, nil)
+	return l.build(ctx, 0, stmts, hashes, terms, nil, nil)
 }

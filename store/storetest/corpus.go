@@ -194,6 +194,16 @@ func testVacuum(t *testing.T, b Backend) {
 		if _, ok := got["h2"]; ok || len(got) != 1 {
 			t.Errorf("%s/%s after h2 was orphaned: %v, want h1 only", em[0], em[1], got)
 		}
+		// Every vector of the model at once (a start reads them beside
+		// the snapshot): the same, and none of another model's.
+		if mv, ok := s.(interface {
+			ModelVectors(ctx context.Context, embedder, model string) (map[string][]float32, error)
+		}); ok {
+			all, err := mv.ModelVectors(context.Background(), em[0], em[1])
+			if err != nil || len(all) != 1 || !slices.Equal(all["h1"], vec(1)) {
+				t.Errorf("ModelVectors(%s, %s) after h2 was orphaned: %v %v, want h1 only", em[0], em[1], all, err)
+			}
+		}
 	}
 	// Many orphans at once, more than one batch of the vacuum.
 	var hashes []string

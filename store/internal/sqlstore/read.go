@@ -284,6 +284,14 @@ func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []strin
 	return out, nil
 }
 
+// ModelVectors are all the stored vectors of embedder and model, for a
+// start that has no text hashes yet (it reads them beside the snapshot).
+func (s *DB) ModelVectors(ctx context.Context, embedder, model string) (map[string][]float32, error) {
+	out := map[string][]float32{}
+	err := s.readVectors(ctx, out, nil, "SELECT text_hash, vec FROM "+cmp.Or(s.d.AllVectors, "vectors")+" WHERE embedder = ? AND model = ?", embedder, model)
+	return out, err
+}
+
 // most reports whether n is at least half the vectors of the model.
 func (s *DB) most(ctx context.Context, embedder, model string, n int) bool {
 	var stored int
