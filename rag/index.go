@@ -107,9 +107,13 @@ func newKeywordIndex(stmts []*Statement, terms []string) (ix *Index, filled []in
 	if len(terms) != len(ix.paras) {
 		return nil, nil, fmt.Errorf("index: %d term lists for %d paragraphs", len(terms), len(ix.paras))
 	}
+	// The statements' metadata index needs nothing of the keyword
+	// index: it is built beside it, on another processor.
+	meta := make(chan *metaIndex, 1)
+	go func() { meta <- newMetaIndex(stmts) }()
 	filled = fillTerms(stmts, terms)
 	ix.keywords = newBM25Encoded(terms)
-	ix.meta = newMetaIndex(stmts)
+	ix.meta = <-meta
 	ix.spell = &spellIndex{}
 	ix.sentences = make(sentenceCache, len(ix.paras))
 	return ix, filled, nil
