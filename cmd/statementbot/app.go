@@ -204,6 +204,7 @@ func (a *app) openLibrary(ctx context.Context, emb rag.NamedEmbedder) (*rag.Inde
 		lcfg.Store = a.store
 	}
 	lib, ix, stats, err := rag.OpenLibrary(ctx, lcfg)
+	endStart()
 	if err != nil {
 		return nil, err
 	}
