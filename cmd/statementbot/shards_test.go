@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -132,7 +133,9 @@ func (p *proc) stop(t *testing.T, ctx context.Context) int {
 // TestServeShards: two serve processes on one store as shards 0 and 1 of
 // the 2 Discord recommends (DISCORD_SHARD_COUNT=auto): each guild's
 // question is answered once, by the process running the guild's shard; a
-// statement added through shard 0 is answered on shard 1; only the
+// statement added through shard 0 is answered on shard 1, and that
+// answer's citation button works when shard 0's process receives the
+// click (through its HTTP endpoint); only the
 // process running shard 0 writes the commands, and once — when it
 // restarts it finds them registered and writes nothing, and /sources of
 // its earlier answer still works. A shard id beyond Discord's count is
@@ -187,6 +190,12 @@ func freshSchema(t *testing.T, base string) string {
 
 func testServeShards(t *testing.T, storeVars func(shard string) map[string]string) {
 	fake := discordtest.New(t, discordtest.WithRecommendedShards(2), discordtest.WithInteractionDeadline(0))
+	// Both processes also take interactions over HTTP, as replicas behind
+	// a load balancer would: Discord signs with the application's key.
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	wctx, wcancel := context.WithTimeout(context.Background(), 3*time.Minute) // a failure bound only
 	defer wcancel()
 	vars := func(shard string) map[string]string {
@@ -194,7 +203,8 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 			"DISCORD_TOKEN": "test-token", "DISCORD_GUILD_ID": discordtest.GuildID,
 			"DISCORD_API_URL": fake.URL(), "LOG_LEVEL": "error", "HTTP_ADDR": "127.0.0.1:0",
 			"DISCORD_SHARD_COUNT": "auto", "DISCORD_SHARD_ID": shard,
-			"ADMIN_USER_IDS": "8001", // an operator: changes the shared library
+			"ADMIN_USER_IDS":     "8001", // an operator: changes the shared library
+			"DISCORD_PUBLIC_KEY": hex.EncodeToString(pub),
 		}
 		maps.Copy(v, storeVars(shard))
 		return v
@@ -286,10 +296,31 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 		}
 	}
 	in := askIn(guildWithShard(t, 1), "What budget did the delegates approve for the harbour?")
-	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
+	answer, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
 		return c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") && strings.Contains(string(c.Body), "four million euros")
-	}); err != nil {
+	})
+	if err != nil {
 		t.Fatalf("the added statement was not answered on shard 1: %v", err)
+	}
+	// Its citation button, clicked where shard 0's process receives it
+	// (its HTTP endpoint), shows the cited paragraph: the answer is in
+	// the store, not in the process that gave it.
+	cite := regexp.MustCompile(`"custom_id":"(cite:[^"]+)"`).FindStringSubmatch(string(answer.Body))
+	if cite == nil {
+		t.Fatalf("no citation button under the answer: %s", answer.Body)
+	}
+	click, reply, err := fake.PostInteraction(wctx, p0.url+"/interactions", priv, &discordgo.Interaction{
+		Type: discordgo.InteractionMessageComponent, GuildID: guildWithShard(t, 1), ChannelID: "6" + guildWithShard(t, 1),
+		Member: &discordgo.Member{User: &discordgo.User{ID: "8002", Username: "member"}},
+		Data:   discordgo.MessageComponentInteractionData{CustomID: cite[1], ComponentType: discordgo.ButtonComponent},
+	})
+	if err != nil || reply.Status != http.StatusOK {
+		t.Fatalf("the click through shard 0's endpoint: %v %d %s", err, reply.Status, reply.Body)
+	}
+	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
+		return c.Is("PATCH", "webhooks/*/"+click.Token+"/messages/@original") && strings.Contains(string(c.Body), "four million euros")
+	}); err != nil {
+		t.Fatalf("the citation button of shard 1's answer did not show its paragraph on shard 0's process: %v", err)
 	}
 	if code := p0.stop(t, wctx); code != 0 {
 		t.Errorf("shard 0's process exited %d: %s", code, p0.stderr.String())
