@@ -243,7 +243,8 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, string
 }
 
 // Remove takes a statement out of the corpus; key is StatementKey(library,
-// id). The shared library keeps at least one statement.
+// id). The shared library keeps at least one statement: counted inside
+// the change, so that concurrent removes cannot together empty it.
 func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 	if l.st == nil {
 		return ChangeStats{}, ErrNoStore
@@ -254,9 +255,6 @@ func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 		return ChangeStats{}, err
 	}
 	library, id := SplitKey(key)
-	if _, ok := before.titles[key]; ok && library == "" && before.byLibrary[""] == 1 {
-		return ChangeStats{}, &InputError{Msg: "that is the only statement left; add another before removing it"}
-	}
 	var diff changeDiff
 	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
 		cur, err := tx.Statement(ctx, library, id)
@@ -265,6 +263,17 @@ func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 		}
 		if err != nil {
 			return err
+		}
+		// Counted inside the change, which the store serialises with
+		// every other: two removes cannot both see a second statement.
+		if library == "" {
+			n, err := tx.StatementCount(ctx, "")
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return &InputError{Msg: "that is the only statement left; add another before removing it"}
+			}
 		}
 		diff = changeDiff{}
 		diff.count(cur.Paragraphs, nil, true)

@@ -368,3 +368,51 @@ func TestServerAddKeepsOthersVectors(t *testing.T) {
 		t.Error("B's add replaced the stored vector of A's paragraph")
 	}
 }
+
+// TestConcurrentSharedRemoves: two operators' removes, each from a
+// process that sees the shared library's two statements, cannot together
+// empty it: one is refused, inside its change.
+func TestConcurrentSharedRemoves(t *testing.T) {
+	const rome = "2021-06-28-global-coalition-rome"
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			loc := b.fresh(t)
+			first, _, _ := openLibraryOn(t, b.openOn(t, loc), "")
+			if _, _, err := first.Add(ctx, []AddRequest{{Name: "harbour.txt", Data: []byte(harbour)}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			// Neither follows the other: each removes with the shared
+			// library's two statements in view, as two processes whose
+			// removes start together would.
+			second, _, _ := openLibraryOn(t, b.openOn(t, loc), "")
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, r := range []struct {
+				lib *Library
+				key string
+			}{{first, rome}, {second, "harbour"}} {
+				wg.Go(func() { _, errs[i] = r.lib.Remove(ctx, r.key) })
+			}
+			wg.Wait()
+			refused := 0
+			for _, err := range errs {
+				var ie *InputError
+				switch {
+				case err == nil:
+				case errors.As(err, &ie) && strings.Contains(ie.Msg, "only statement left"):
+					refused++
+				default:
+					t.Errorf("remove: %v", err)
+				}
+			}
+			if refused != 1 {
+				t.Errorf("%d of two concurrent removes refused, want 1 (%v)", refused, errs)
+			}
+			_, fresh, _ := openLibraryOn(t, b.openOn(t, loc), "")
+			if n := len(fresh.Index().Statements()); n != 1 {
+				t.Errorf("the shared library holds %d statements after the removes, want 1", n)
+			}
+		})
+	}
+}

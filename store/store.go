@@ -85,6 +85,10 @@ type Tx interface {
 	// of their text, as this change sees them (its own writes included):
 	// a check against a limit here holds for concurrent changes too.
 	LibraryUsage(ctx context.Context, library string) (statements int, textBytes int64, err error)
+	// StatementCount is how many statements library holds, as this change
+	// sees them, read without their text (cheap for the shared library
+	// too): a rule on it checked here holds for concurrent changes too.
+	StatementCount(ctx context.Context, library string) (int, error)
 	// StatementIDs are the ids of library's statements, in order.
 	StatementIDs(ctx context.Context, library string) ([]string, error)
 	// PutVectors stores vectors by text hash for embedder and model,

@@ -55,7 +55,15 @@ func testLibraries(t *testing.T, b Backend) {
 		if n, size, err := tx.LibraryUsage(ctx, "999"); err != nil || n != 0 || size != 0 {
 			t.Errorf("usage of an empty library: %d, %d, %v", n, size, err)
 		}
-		return tx.DeleteStatement(ctx, "222", "same")
+		if err := tx.DeleteStatement(ctx, "222", "same"); err != nil {
+			return err
+		}
+		for lib, want := range map[string]int{"": 1, "111": 3, "222": 0, "999": 0} {
+			if n, err := tx.StatementCount(ctx, lib); err != nil || n != want {
+				t.Errorf("statement count of library %q after this change's writes: %d, %v; want %d", lib, n, err, want)
+			}
+		}
+		return nil
 	})
 	if _, err := s.Statement(ctx, "", "same"); err != nil {
 		t.Errorf("deleting server 222's statement touched the shared one: %v", err)

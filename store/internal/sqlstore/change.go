@@ -152,6 +152,14 @@ func (t *tx) LibraryUsage(ctx context.Context, library string) (int, int64, erro
 	return n, size, nil
 }
 
+func (t *tx) StatementCount(ctx context.Context, library string) (int, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, t.s.d.q("SELECT count(*) FROM statements WHERE library = ?"), library).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting the statements of library %q: %w", library, err)
+	}
+	return n, nil
+}
+
 func (t *tx) StatementIDs(ctx context.Context, library string) ([]string, error) {
 	rows, err := t.tx.QueryContext(ctx, t.s.d.q("SELECT id FROM statements WHERE library = ? ORDER BY id"), library)
 	if err != nil {
