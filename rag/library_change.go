@@ -287,7 +287,9 @@ func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 }
 
 // RemoveLibrary takes every statement of a server's library out of the
-// corpus (a server the bot left keeps its statements until this). The
+// corpus (a server the bot left keeps its statements until this) and,
+// in the same change, forgets the answers given in the server and the
+// votes on them (they quote its statements); the audit log is kept. The
 // shared library cannot be removed whole.
 func (l *Library) RemoveLibrary(ctx context.Context, library string) (ChangeStats, error) {
 	if l.st == nil {
@@ -319,7 +321,7 @@ func (l *Library) RemoveLibrary(ctx context.Context, library string) (ChangeStat
 				return err
 			}
 		}
-		return nil
+		return tx.ForgetServer(ctx, library)
 	})
 	if err != nil {
 		return ChangeStats{}, err

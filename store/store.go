@@ -89,6 +89,10 @@ type Tx interface {
 	// sees them, read without their text (cheap for the shared library
 	// too): a rule on it checked here holds for concurrent changes too.
 	StatementCount(ctx context.Context, library string) (int, error)
+	// ForgetServer deletes what the bot remembers of server guild (a
+	// Discord server's id, not "" or GuildUnknown): the answers given
+	// there and the votes on them. The audit log keeps its records.
+	ForgetServer(ctx context.Context, guild string) error
 	// StatementIDs are the ids of library's statements, in order.
 	StatementIDs(ctx context.Context, library string) ([]string, error)
 	// PutVectors stores vectors by text hash for embedder and model,

@@ -160,6 +160,19 @@ func (t *tx) StatementCount(ctx context.Context, library string) (int, error) {
 	return n, nil
 }
 
+func (t *tx) ForgetServer(ctx context.Context, guild string) error {
+	if guild == "" || guild == store.GuildUnknown {
+		return fmt.Errorf("forgetting a server: %q is not a server's id", guild)
+	}
+	if _, err := t.exec(ctx, "DELETE FROM answers WHERE guild = ?", guild); err != nil {
+		return fmt.Errorf("forgetting the answers of server %s: %w", guild, err)
+	}
+	if _, err := t.exec(ctx, "DELETE FROM feedback WHERE guild = ?", guild); err != nil {
+		return fmt.Errorf("forgetting the votes of server %s: %w", guild, err)
+	}
+	return nil
+}
+
 func (t *tx) StatementIDs(ctx context.Context, library string) ([]string, error) {
 	rows, err := t.tx.QueryContext(ctx, t.s.d.q("SELECT id FROM statements WHERE library = ? ORDER BY id"), library)
 	if err != nil {
