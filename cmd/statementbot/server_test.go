@@ -61,6 +61,32 @@ func TestServerLibrariesCLI(t *testing.T) {
 	if _, errs, code := run("cite", "harbour", "1"); code != 2 || !strings.Contains(errs, `no statement "harbour"`) {
 		t.Errorf("cite of a server's statement without --server: exit %d %s", code, errs)
 	}
+	// compare and timeline see the shared library and, with --server,
+	// that server's own, named by ~id, <server>/<id> or a plain id.
+	const rome = "2021-06-28-global-coalition-rome"
+	for _, ref := range []string{"~harbour", server + "/harbour", "harbour"} {
+		if out, errs, code := run("compare", "--server", server, rome, ref); code != 0 || !strings.Contains(out, "new: "+server+"/harbour") {
+			t.Errorf("compare --server %s: exit %d %s\n%s", ref, code, errs, out)
+		}
+	}
+	if _, errs, code := run("compare", rome, server+"/harbour"); code != 2 || !strings.Contains(errs, "no statement") {
+		t.Errorf("compare of a server's statement without --server: exit %d %s", code, errs)
+	}
+	if _, errs, code := run("compare", "--server", "999", rome, "harbour"); code != 2 || !strings.Contains(errs, `no statement "harbour"`) {
+		t.Errorf("compare of a server's statement from another server: exit %d %s", code, errs)
+	}
+	if _, errs, code := run("compare", "--server", "my-server", rome, rome); code != 2 || !strings.Contains(errs, "Discord server id") {
+		t.Errorf("compare with a bad --server: exit %d %s", code, errs)
+	}
+	if out, errs, code := run("timeline", "--server", server, "harbour budget"); code != 0 || !strings.Contains(out, "four million euros") || !strings.Contains(out, server+"/harbour") {
+		t.Errorf("timeline --server: exit %d %s\n%s", code, errs, out)
+	}
+	if out, _, _ := run("timeline", "harbour budget"); strings.Contains(out, "four million euros") {
+		t.Errorf("timeline of the shared library quotes the server's statement:\n%s", out)
+	}
+	if out, _, _ := run("timeline", "--server", "999", "harbour budget"); strings.Contains(out, "four million euros") {
+		t.Errorf("timeline of another server quotes the server's statement:\n%s", out)
+	}
 	if _, errs, code := run("reindex", "--server", server); code != 0 {
 		t.Errorf("reindex --server: exit %d %s", code, errs)
 	}
