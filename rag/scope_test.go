@@ -210,7 +210,7 @@ func TestScopedLibraries(t *testing.T) {
 // concurrent adds cannot pass them together.
 func TestServerLimits(t *testing.T) {
 	ctx := context.Background()
-	lib, _ := openLimitedLibrary(t, ServerLimits{Statements: 2, TextBytes: 1_000})
+	lib, _ := openLimitedLibrary(t, ServerLimits{Statements: 2, Bytes: 1_000})
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	for i := range errs {
@@ -241,6 +241,14 @@ func TestServerLimits(t *testing.T) {
 	var le *LimitError
 	if !errors.As(err, &le) || le.Msg != "SERVER_MAX_BYTES" || !strings.Contains(err.Error(), "1000 bytes") {
 		t.Errorf("over the byte limit: %v, want a refusal naming SERVER_MAX_BYTES", err)
+	}
+	// The limit counts what the store holds: the text and the upload it
+	// was extracted from (here, about 640 bytes of each).
+	const serverC = "333333333333333333"
+	notice := []byte("Port Notice\n\n" + strings.Repeat("The quay stays open. ", 30))
+	_, _, err = lib.Add(ctx, []AddRequest{{Library: serverC, Name: "port.txt", Data: notice}}, nil)
+	if !errors.As(err, &le) || le.Msg != "SERVER_MAX_BYTES" || !strings.Contains(err.Error(), "uploaded files") {
+		t.Errorf("text and upload over the byte limit: %v, want a refusal naming SERVER_MAX_BYTES and what it counts", err)
 	}
 }
 

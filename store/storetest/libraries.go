@@ -35,7 +35,7 @@ func testLibraries(t *testing.T, b Backend) {
 		if err != nil {
 			return err
 		}
-		want := int64(len("Texte de Genève") + len("Text of other"))
+		want := int64(len("Texte de Genève") + len("Text of other") + len(g1.Upload) + len(statement("111", "other").Upload))
 		if n != 2 || size != want {
 			t.Errorf("usage of 111: %d statements, %d bytes; want 2, %d", n, size, want)
 		}

@@ -145,7 +145,7 @@ func (t *tx) DeleteStatement(ctx context.Context, library, id string) error {
 func (t *tx) LibraryUsage(ctx context.Context, library string) (int, int64, error) {
 	var n int
 	var size int64
-	err := t.tx.QueryRowContext(ctx, t.s.d.q("SELECT count(*), coalesce(sum(octet_length(text)), 0) FROM statements WHERE library = ?"), library).Scan(&n, &size)
+	err := t.tx.QueryRowContext(ctx, t.s.d.q("SELECT count(*), coalesce(sum(octet_length(text) + octet_length(upload)), 0) FROM statements WHERE library = ?"), library).Scan(&n, &size)
 	if err != nil {
 		return 0, 0, fmt.Errorf("counting the statements of library %q: %w", library, err)
 	}
