@@ -354,7 +354,7 @@ func TestServerLimits(t *testing.T) {
 		// opened over the bot's store, as the CLI would.
 		lib, _, _, err := rag.OpenLibrary(context.Background(), rag.LibraryConfig{
 			Store: c.Store.(rag.Store), Docs: embeddings.NewLocal(0), Extract: testExtractor(t), ChangesOnly: true,
-			Limits: rag.ServerLimits{Statements: 2, TextBytes: 2000},
+			Limits: rag.ServerLimits{Statements: 2, Bytes: 2000},
 		})
 		if err != nil {
 			t.Fatal(err)

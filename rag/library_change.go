@@ -243,7 +243,8 @@ func (l *Library) prepare(ctx context.Context, r AddRequest) (*Statement, string
 }
 
 // Remove takes a statement out of the corpus; key is StatementKey(library,
-// id). The shared library keeps at least one statement.
+// id). The shared library keeps at least one statement: counted inside
+// the change, so that concurrent removes cannot together empty it.
 func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 	if l.st == nil {
 		return ChangeStats{}, ErrNoStore
@@ -254,9 +255,6 @@ func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 		return ChangeStats{}, err
 	}
 	library, id := SplitKey(key)
-	if _, ok := before.titles[key]; ok && library == "" && before.byLibrary[""] == 1 {
-		return ChangeStats{}, &InputError{Msg: "that is the only statement left; add another before removing it"}
-	}
 	var diff changeDiff
 	_, err = l.st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
 		cur, err := tx.Statement(ctx, library, id)
@@ -265,6 +263,17 @@ func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 		}
 		if err != nil {
 			return err
+		}
+		// Counted inside the change, which the store serialises with
+		// every other: two removes cannot both see a second statement.
+		if library == "" {
+			n, err := tx.StatementCount(ctx, "")
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return &InputError{Msg: "that is the only statement left; add another before removing it"}
+			}
 		}
 		diff = changeDiff{}
 		diff.count(cur.Paragraphs, nil, true)
@@ -278,7 +287,9 @@ func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 }
 
 // RemoveLibrary takes every statement of a server's library out of the
-// corpus (a server the bot left keeps its statements until this). The
+// corpus (a server the bot left keeps its statements until this) and,
+// in the same change, forgets the answers given in the server and the
+// votes on them (they quote its statements); the audit log is kept. The
 // shared library cannot be removed whole.
 func (l *Library) RemoveLibrary(ctx context.Context, library string) (ChangeStats, error) {
 	if l.st == nil {
@@ -310,7 +321,7 @@ func (l *Library) RemoveLibrary(ctx context.Context, library string) (ChangeStat
 				return err
 			}
 		}
-		return nil
+		return tx.ForgetServer(ctx, library)
 	})
 	if err != nil {
 		return ChangeStats{}, err

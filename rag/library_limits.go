@@ -11,8 +11,10 @@ import (
 // fill a bot many servers share. Zero is no limit. The shared library has
 // none.
 type ServerLimits struct {
-	Statements int   // statements per server (SERVER_MAX_STATEMENTS)
-	TextBytes  int64 // bytes of statement text per server (SERVER_MAX_BYTES)
+	Statements int // statements per server (SERVER_MAX_STATEMENTS)
+	// Bytes per server (SERVER_MAX_BYTES): what its statements take in
+	// the store, their extracted text and the uploads kept beside it.
+	Bytes int64
 }
 
 // A LimitError refuses a change that would take a server's library past
@@ -29,7 +31,7 @@ func (e *LimitError) Error() string { return e.Msg }
 // limit together. A replacement counts once.
 func (l *Library) checkLimits(ctx context.Context, tx store.Tx, recs []store.StatementRecord) error {
 	lim := l.limits
-	if lim.Statements <= 0 && lim.TextBytes <= 0 {
+	if lim.Statements <= 0 && lim.Bytes <= 0 {
 		return nil
 	}
 	seen := map[string]bool{}
@@ -46,8 +48,8 @@ func (l *Library) checkLimits(ctx context.Context, tx store.Tx, recs []store.Sta
 			return &InputError{Msg: fmt.Sprintf("This server's library is full: it may hold %d statements (SERVER_MAX_STATEMENTS); remove one before adding another.", lim.Statements),
 				Err: &LimitError{Msg: "SERVER_MAX_STATEMENTS"}}
 		}
-		if lim.TextBytes > 0 && size > lim.TextBytes {
-			return &InputError{Msg: fmt.Sprintf("This server's library is full: it may hold %s of statement text (SERVER_MAX_BYTES), and this would make %s; remove statements first.", megabytes(lim.TextBytes), megabytes(size)),
+		if lim.Bytes > 0 && size > lim.Bytes {
+			return &InputError{Msg: fmt.Sprintf("This server's library is full: it may hold %s of statements, their text and uploaded files counted (SERVER_MAX_BYTES), and this would make %s; remove statements first.", megabytes(lim.Bytes), megabytes(size)),
 				Err: &LimitError{Msg: "SERVER_MAX_BYTES"}}
 		}
 	}

@@ -210,7 +210,7 @@ func TestScopedLibraries(t *testing.T) {
 // concurrent adds cannot pass them together.
 func TestServerLimits(t *testing.T) {
 	ctx := context.Background()
-	lib, _ := openLimitedLibrary(t, ServerLimits{Statements: 2, TextBytes: 1_000})
+	lib, _ := openLimitedLibrary(t, ServerLimits{Statements: 2, Bytes: 1_000})
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	for i := range errs {
@@ -241,6 +241,14 @@ func TestServerLimits(t *testing.T) {
 	var le *LimitError
 	if !errors.As(err, &le) || le.Msg != "SERVER_MAX_BYTES" || !strings.Contains(err.Error(), "1000 bytes") {
 		t.Errorf("over the byte limit: %v, want a refusal naming SERVER_MAX_BYTES", err)
+	}
+	// The limit counts what the store holds: the text and the upload it
+	// was extracted from (here, about 640 bytes of each).
+	const serverC = "333333333333333333"
+	notice := []byte("Port Notice\n\n" + strings.Repeat("The quay stays open. ", 30))
+	_, _, err = lib.Add(ctx, []AddRequest{{Library: serverC, Name: "port.txt", Data: notice}}, nil)
+	if !errors.As(err, &le) || le.Msg != "SERVER_MAX_BYTES" || !strings.Contains(err.Error(), "uploaded files") {
+		t.Errorf("text and upload over the byte limit: %v, want a refusal naming SERVER_MAX_BYTES and what it counts", err)
 	}
 }
 
@@ -366,5 +374,53 @@ func TestServerAddKeepsOthersVectors(t *testing.T) {
 	}
 	if fmt.Sprint(after[h]) != fmt.Sprint(before[h]) {
 		t.Error("B's add replaced the stored vector of A's paragraph")
+	}
+}
+
+// TestConcurrentSharedRemoves: two operators' removes, each from a
+// process that sees the shared library's two statements, cannot together
+// empty it: one is refused, inside its change.
+func TestConcurrentSharedRemoves(t *testing.T) {
+	const rome = "2021-06-28-global-coalition-rome"
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			loc := b.fresh(t)
+			first, _, _ := openLibraryOn(t, b.openOn(t, loc), "")
+			if _, _, err := first.Add(ctx, []AddRequest{{Name: "harbour.txt", Data: []byte(harbour)}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			// Neither follows the other: each removes with the shared
+			// library's two statements in view, as two processes whose
+			// removes start together would.
+			second, _, _ := openLibraryOn(t, b.openOn(t, loc), "")
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, r := range []struct {
+				lib *Library
+				key string
+			}{{first, rome}, {second, "harbour"}} {
+				wg.Go(func() { _, errs[i] = r.lib.Remove(ctx, r.key) })
+			}
+			wg.Wait()
+			refused := 0
+			for _, err := range errs {
+				var ie *InputError
+				switch {
+				case err == nil:
+				case errors.As(err, &ie) && strings.Contains(ie.Msg, "only statement left"):
+					refused++
+				default:
+					t.Errorf("remove: %v", err)
+				}
+			}
+			if refused != 1 {
+				t.Errorf("%d of two concurrent removes refused, want 1 (%v)", refused, errs)
+			}
+			_, fresh, _ := openLibraryOn(t, b.openOn(t, loc), "")
+			if n := len(fresh.Index().Statements()); n != 1 {
+				t.Errorf("the shared library holds %d statements after the removes, want 1", n)
+			}
+		})
 	}
 }

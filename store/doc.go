@@ -17,7 +17,9 @@
 // change's early checks (Catalog) and a reindex (Texts), to running
 // processes that follow changes made elsewhere (Watch), and to the bot
 // (GetAnswer, LastAnswer, and for announcements StartAnnouncements,
-// Unannounced, ClaimAnnouncement, ReleaseAnnouncement).
+// Unannounced, ClaimAnnouncement, ReleaseAnnouncement). A server's purge
+// (Tx.ForgetServer, in the change that deletes its statements) deletes
+// its answers and votes; the audit log is never deleted.
 //
 // Store is implemented by store/sqlite (a file in the data dir, the
 // embedded default) and store/postgres (several processes on several

@@ -82,9 +82,18 @@ type Tx interface {
 	// an error wrapping ErrNotFound.
 	DeleteStatement(ctx context.Context, library, id string) error
 	// LibraryUsage is how many statements library holds and the bytes
-	// of their text, as this change sees them (its own writes included):
-	// a check against a limit here holds for concurrent changes too.
-	LibraryUsage(ctx context.Context, library string) (statements int, textBytes int64, err error)
+	// they take: their text and their uploads, as this change sees them
+	// (its own writes included): a check against a limit here holds for
+	// concurrent changes too.
+	LibraryUsage(ctx context.Context, library string) (statements int, bytes int64, err error)
+	// StatementCount is how many statements library holds, as this change
+	// sees them, read without their text (cheap for the shared library
+	// too): a rule on it checked here holds for concurrent changes too.
+	StatementCount(ctx context.Context, library string) (int, error)
+	// ForgetServer deletes what the bot remembers of server guild (a
+	// Discord server's id, not "" or GuildUnknown): the answers given
+	// there and the votes on them. The audit log keeps its records.
+	ForgetServer(ctx context.Context, guild string) error
 	// StatementIDs are the ids of library's statements, in order.
 	StatementIDs(ctx context.Context, library string) ([]string, error)
 	// PutVectors stores vectors by text hash for embedder and model,

@@ -198,7 +198,7 @@ func (a *app) openLibrary(ctx context.Context, emb rag.NamedEmbedder) (*rag.Inde
 	lcfg := rag.LibraryConfig{
 		LegacyDir: a.cfg.DataDir, Bundled: statements.FS, Docs: emb, Log: a.log, Extract: a.extractor.Extract,
 		ChangesOnly: a.changesOnly,
-		Limits:      rag.ServerLimits{Statements: a.cfg.ServerMaxStatements, TextBytes: a.cfg.ServerMaxBytes},
+		Limits:      rag.ServerLimits{Statements: a.cfg.ServerMaxStatements, Bytes: a.cfg.ServerMaxBytes},
 	}
 	if a.store != nil {
 		lcfg.Store = a.store

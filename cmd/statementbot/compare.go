@@ -13,9 +13,13 @@ import (
 func cmdCompare(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the comparison as JSON")
+	server := serverFlag(fs)
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "compare [--json] OLD_ID NEW_ID", args)
+	pos, err := parseFlags(env, fs, "compare [--json] [--server ID] OLD_ID NEW_ID", args)
 	if err != nil {
+		return err
+	}
+	if err := checkServer("compare", *server); err != nil {
 		return err
 	}
 	if len(pos) != 2 {
@@ -26,16 +30,17 @@ func cmdCompare(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	ix := a.engine.Index()
-	old, ok := ix.Statement(pos[0])
-	if !ok {
-		return rag.UnknownStatement(pos[0])
+	// Either statement may be the shared library's or the --server's.
+	ix := a.engine.Index().In(rag.ServerScope(*server))
+	var sts [2]*rag.Statement
+	for i, ref := range pos {
+		key, err := resolveIn(ix, ref)
+		if err != nil {
+			return asUsage(err)
+		}
+		sts[i], _ = ix.Statement(key)
 	}
-	new, ok := ix.Statement(pos[1])
-	if !ok {
-		return rag.UnknownStatement(pos[1])
-	}
-	res := compare.Compare(old, new)
+	res := compare.Compare(sts[0], sts[1])
 	if *asJSON {
 		return writeJSON(env.stdout, res)
 	}

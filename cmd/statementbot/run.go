@@ -19,8 +19,8 @@ Usage:
   statementbot search [--json] [-k N] [--statement ID] QUERY
   statementbot statements [--json]
   statementbot cite [--json] STATEMENT_ID PARAGRAPH
-  statementbot compare [--json] OLD_ID NEW_ID   (what changed between two statements)
-  statementbot timeline [--json] TOPIC          (what each statement said about a topic)
+  statementbot compare [--json] [--server ID] OLD_ID NEW_ID   (what changed between two statements)
+  statementbot timeline [--json] [--server ID] TOPIC          (what each statement said about a topic)
   statementbot chat [--statement ID]
   statementbot eval [--json] [-v] --questions FILE [--offtopic FILE]
   statementbot add [--json] [--title T] [--date D] [--replace] FILE...
@@ -29,7 +29,9 @@ Usage:
   statementbot serve          (the Discord bot; needs DISCORD_TOKEN)
 
 Every command takes --data DIR (default $STATEMENTBOT_DATA, else ./data),
-where the embedding cache and added statements live.
+where the embedding cache and added statements live. ask, search,
+statements, cite, compare, timeline, add, remove and reindex take
+--server ID: that Discord server's own library (beside the shared one).
 Run "statementbot help COMMAND" (or "statementbot COMMAND -h") for a
 command's flags.
 `

@@ -7,14 +7,19 @@ import (
 	"strings"
 
 	"github.com/statementbot/statementbot/compare"
+	"github.com/statementbot/statementbot/rag"
 )
 
 func cmdTimeline(ctx context.Context, env *environment, args []string) error {
 	fs := flag.NewFlagSet("timeline", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the timeline as JSON")
+	server := serverFlag(fs)
 	data := dataFlag(fs)
-	pos, err := parseFlags(env, fs, "timeline [--json] TOPIC", args)
+	pos, err := parseFlags(env, fs, "timeline [--json] [--server ID] TOPIC", args)
 	if err != nil {
+		return err
+	}
+	if err := checkServer("timeline", *server); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -25,7 +30,8 @@ func cmdTimeline(ctx context.Context, env *environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	tl, err := compare.Timeline(ctx, a.engine.Index(), strings.Join(pos, " "))
+	// The shared library's statements and the --server's.
+	tl, err := compare.Timeline(ctx, a.engine.Index().In(rag.ServerScope(*server)), strings.Join(pos, " "))
 	if err != nil {
 		return asUsage(err)
 	}

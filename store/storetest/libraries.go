@@ -35,7 +35,7 @@ func testLibraries(t *testing.T, b Backend) {
 		if err != nil {
 			return err
 		}
-		want := int64(len("Texte de Genève") + len("Text of other"))
+		want := int64(len("Texte de Genève") + len("Text of other") + len(g1.Upload) + len(statement("111", "other").Upload))
 		if n != 2 || size != want {
 			t.Errorf("usage of 111: %d statements, %d bytes; want 2, %d", n, size, want)
 		}
@@ -55,7 +55,15 @@ func testLibraries(t *testing.T, b Backend) {
 		if n, size, err := tx.LibraryUsage(ctx, "999"); err != nil || n != 0 || size != 0 {
 			t.Errorf("usage of an empty library: %d, %d, %v", n, size, err)
 		}
-		return tx.DeleteStatement(ctx, "222", "same")
+		if err := tx.DeleteStatement(ctx, "222", "same"); err != nil {
+			return err
+		}
+		for lib, want := range map[string]int{"": 1, "111": 3, "222": 0, "999": 0} {
+			if n, err := tx.StatementCount(ctx, lib); err != nil || n != want {
+				t.Errorf("statement count of library %q after this change's writes: %d, %v; want %d", lib, n, err, want)
+			}
+		}
+		return nil
 	})
 	if _, err := s.Statement(ctx, "", "same"); err != nil {
 		t.Errorf("deleting server 222's statement touched the shared one: %v", err)
@@ -129,3 +137,69 @@ func testLimitUnderConcurrency(t *testing.T, b Backend) {
 }
 
 var errFull = errors.New("full")
+
+// testForgetServer: ForgetServer deletes the answers and votes of one
+// server, in its change (a failed change keeps them), and nothing else:
+// not another server's, a DM's, an answer from before answers named
+// their server, or the audit log.
+func testForgetServer(t *testing.T, b Backend) {
+	ctx := context.Background()
+	s := open(t, b, b.Fresh(t))
+	at := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	guilds := []string{"111", "222", "", store.GuildUnknown}
+	for _, g := range guilds {
+		id := "a" + g
+		if err := s.PutAnswer(ctx, store.AnswerRecord{ID: id, Channel: "c" + g, Guild: g, Question: "q", Answer: "a", Mode: "extractive", Time: at}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AppendFeedback(ctx, store.FeedbackRecord{Time: at, Guild: g, Vote: "up", User: "u", AnswerID: id}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AppendAudit(ctx, store.AuditRecord{Time: at, Actor: "cli", Guild: g, Action: "add", OK: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed := errors.New("failed")
+	if _, err := s.Change(ctx, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.ForgetServer(ctx, "111"); err != nil {
+			return err
+		}
+		return failed
+	}); !errors.Is(err, failed) {
+		t.Fatalf("failing change: %v", err)
+	}
+	if _, err := s.GetAnswer(ctx, "a111"); err != nil {
+		t.Errorf("an answer forgotten by a failed change: %v", err)
+	}
+	for _, g := range []string{"", store.GuildUnknown} {
+		if _, err := s.Change(ctx, func(ctx context.Context, tx store.Tx) error { return tx.ForgetServer(ctx, g) }); err == nil {
+			t.Errorf("ForgetServer(%q) passed: it is no server", g)
+		}
+	}
+	change(t, s, func(ctx context.Context, tx store.Tx) error { return tx.ForgetServer(ctx, "111") })
+	if _, err := s.GetAnswer(ctx, "a111"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("server 111's answer after ForgetServer: %v, want ErrNotFound", err)
+	}
+	if _, err := s.LastAnswer(ctx, "c111"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the last answer in server 111's channel after ForgetServer: %v, want ErrNotFound", err)
+	}
+	for _, g := range guilds[1:] {
+		if _, err := s.GetAnswer(ctx, "a"+g); err != nil {
+			t.Errorf("answer of guild %q after server 111 was forgotten: %v", g, err)
+		}
+	}
+	fbs, err := s.ReadFeedback(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var votes []string
+	for _, fb := range fbs {
+		votes = append(votes, fb.Guild)
+	}
+	if want := guilds[1:]; !reflect.DeepEqual(votes, want) {
+		t.Errorf("votes after server 111 was forgotten, by guild: %q, want %q", votes, want)
+	}
+	if recs, err := s.ReadAudit(ctx, 10); err != nil || len(recs) != len(guilds) {
+		t.Errorf("audit log after ForgetServer: %d records, %v; want all %d kept", len(recs), err, len(guilds))
+	}
+}

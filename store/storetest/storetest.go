@@ -45,6 +45,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("TxReadsItsOwnWrites", func(t *testing.T) { testTxReads(t, b) })
 	t.Run("Libraries", func(t *testing.T) { testLibraries(t, b) })
 	t.Run("LimitUnderConcurrency", func(t *testing.T) { testLimitUnderConcurrency(t, b) })
+	t.Run("ForgetServer", func(t *testing.T) { testForgetServer(t, b) })
 	t.Run("Terms", func(t *testing.T) { testTerms(t, b) })
 	t.Run("Texts", func(t *testing.T) { testTexts(t, b) })
 	t.Run("Catalog", func(t *testing.T) { testCatalog(t, b) })

@@ -145,11 +145,32 @@ func (t *tx) DeleteStatement(ctx context.Context, library, id string) error {
 func (t *tx) LibraryUsage(ctx context.Context, library string) (int, int64, error) {
 	var n int
 	var size int64
-	err := t.tx.QueryRowContext(ctx, t.s.d.q("SELECT count(*), coalesce(sum(octet_length(text)), 0) FROM statements WHERE library = ?"), library).Scan(&n, &size)
+	err := t.tx.QueryRowContext(ctx, t.s.d.q("SELECT count(*), coalesce(sum(octet_length(text) + octet_length(upload)), 0) FROM statements WHERE library = ?"), library).Scan(&n, &size)
 	if err != nil {
 		return 0, 0, fmt.Errorf("counting the statements of library %q: %w", library, err)
 	}
 	return n, size, nil
+}
+
+func (t *tx) StatementCount(ctx context.Context, library string) (int, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, t.s.d.q("SELECT count(*) FROM statements WHERE library = ?"), library).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting the statements of library %q: %w", library, err)
+	}
+	return n, nil
+}
+
+func (t *tx) ForgetServer(ctx context.Context, guild string) error {
+	if guild == "" || guild == store.GuildUnknown {
+		return fmt.Errorf("forgetting a server: %q is not a server's id", guild)
+	}
+	if _, err := t.exec(ctx, "DELETE FROM answers WHERE guild = ?", guild); err != nil {
+		return fmt.Errorf("forgetting the answers of server %s: %w", guild, err)
+	}
+	if _, err := t.exec(ctx, "DELETE FROM feedback WHERE guild = ?", guild); err != nil {
+		return fmt.Errorf("forgetting the votes of server %s: %w", guild, err)
+	}
+	return nil
 }
 
 func (t *tx) StatementIDs(ctx context.Context, library string) ([]string, error) {
