@@ -111,18 +111,85 @@ func newBM25Encoded(docs []string) *bm25 {
 	return ix
 }
 
-// idf is the BM25 inverse document frequency, kept positive for terms in
-// more than half the documents.
-func (ix *bm25) idf(term string) float64 {
-	n := float64(len(ix.docLen))
-	df := float64(len(ix.postings[term]))
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+// bm25Stats are the statistics BM25 weighs with, of the documents a
+// question may find (its scope's): their ranges, their number and their
+// average length. A term's document frequency is the number of its
+// postings within the ranges, so that documents outside them (another
+// server's statements) change no score.
+type bm25Stats struct {
+	ranges [][2]int32 // [lo, hi), disjoint
+	n      int        // documents in ranges
+	avgLen float64    // 1 when they hold no terms
+	whole  bool       // ranges are every document
+}
+
+// whole are the statistics of every document.
+func (ix *bm25) whole() *bm25Stats {
+	n := int32(len(ix.docLen))
+	return &bm25Stats{ranges: [][2]int32{{0, n}}, n: int(n), avgLen: ix.avgLen, whole: true}
+}
+
+// statsOf are the statistics of n documents in ranges of total length
+// length.
+func statsOf(ranges [][2]int32, n int, length float64) *bm25Stats {
+	st := &bm25Stats{ranges: ranges, n: n, avgLen: 1}
+	if n > 0 && length > 0 {
+		st.avgLen = length / float64(n)
+	}
+	return st
+}
+
+// df is the number of documents of st's ranges in postings ps.
+func (st *bm25Stats) df(ps []posting) int {
+	if st.whole {
+		return len(ps)
+	}
+	n := 0
+	for _, r := range st.ranges {
+		lo, _ := slices.BinarySearchFunc(ps, r[0], byDoc)
+		hi, _ := slices.BinarySearchFunc(ps[lo:], r[1], byDoc)
+		n += hi
+	}
+	return n
+}
+
+func byDoc(p posting, d int32) int { return int(p.doc - d) }
+
+// idf is the BM25 inverse document frequency of a term in df of n
+// documents, kept positive for terms in more than half of them.
+func idf(n, df int) float64 {
+	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// A bm25Query is weighted query terms made ready to score under some
+// statistics: each term's postings, and its weight times its idf.
+type bm25Query struct {
+	terms  []bm25Term
+	avgLen float64
+}
+
+type bm25Term struct {
+	postings []posting
+	weight   float64 // the term's weight times its idf
+}
+
+// query readies distinct weighted terms for scoring under st; terms
+// without postings are left out (they score nothing).
+func (ix *bm25) query(terms []weightedTerm, st *bm25Stats) *bm25Query {
+	q := &bm25Query{terms: make([]bm25Term, 0, len(terms)), avgLen: st.avgLen}
+	for _, wt := range terms {
+		ps := ix.postings[wt.term]
+		if len(ps) == 0 {
+			continue
+		}
+		q.terms = append(q.terms, bm25Term{ps, wt.weight * idf(st.n, st.df(ps))})
+	}
+	return q
 }
 
 // has reports whether term occurs in document doc.
 func (ix *bm25) has(term string, doc int32) bool {
-	ps := ix.postings[term]
-	_, ok := slices.BinarySearchFunc(ps, doc, func(p posting, d int32) int { return int(p.doc - d) })
+	_, ok := slices.BinarySearchFunc(ix.postings[term], doc, byDoc)
 	return ok
 }
 
@@ -154,8 +221,14 @@ func unitWeights(terms []string) []weightedTerm {
 }
 
 // searchWeighted is search with a weight per term; terms must be
-// distinct.
+// distinct. Terms weigh by the statistics of every document.
 func (ix *bm25) searchWeighted(terms []weightedTerm, k int, lo, hi int32) []scoredDoc {
+	return ix.searchQuery(ix.query(terms, ix.whole()), k, lo, hi)
+}
+
+// searchQuery scores documents in [lo, hi) for q and returns the best k,
+// best first; ties go to the earlier document.
+func (ix *bm25) searchQuery(q *bm25Query, k int, lo, hi int32) []scoredDoc {
 	if k <= 0 || len(ix.docLen) == 0 {
 		return nil
 	}
@@ -167,23 +240,19 @@ func (ix *bm25) searchWeighted(terms []weightedTerm, k int, lo, hi int32) []scor
 		acc.touched = acc.touched[:0]
 		ix.scratch.Put(acc)
 	}()
-	for _, wt := range terms {
-		ps := ix.postings[wt.term]
-		if len(ps) == 0 {
-			continue
-		}
-		idf := wt.weight * ix.idf(wt.term)
-		start, _ := slices.BinarySearchFunc(ps, lo, func(p posting, d int32) int { return int(p.doc - d) })
+	for _, t := range q.terms {
+		ps, w := t.postings, t.weight
+		start, _ := slices.BinarySearchFunc(ps, lo, byDoc)
 		for _, p := range ps[start:] {
 			if p.doc >= hi {
 				break
 			}
 			tf := float64(p.tf)
-			norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.docLen[p.doc])/ix.avgLen)
+			norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.docLen[p.doc])/q.avgLen)
 			if acc.score[p.doc] == 0 {
 				acc.touched = append(acc.touched, p.doc)
 			}
-			acc.score[p.doc] += idf * tf * (ix.k1 + 1) / (tf + norm)
+			acc.score[p.doc] += w * tf * (ix.k1 + 1) / (tf + norm)
 		}
 	}
 	return topK(acc.touched, acc.score, k)
@@ -216,19 +285,19 @@ func topK(docs []int32, score []float64, k int) []scoredDoc {
 	return out
 }
 
-// score is the BM25 score of document doc for the weighted query terms,
-// the score searchWeighted would give it.
-func (ix *bm25) score(terms []weightedTerm, doc int32) float64 {
+// score is the BM25 score of document doc for q, the score searchQuery
+// would give it.
+func (ix *bm25) score(q *bm25Query, doc int32) float64 {
 	var s float64
-	for _, wt := range terms {
-		ps := ix.postings[wt.term]
-		i, ok := slices.BinarySearchFunc(ps, doc, func(p posting, d int32) int { return int(p.doc - d) })
+	for _, t := range q.terms {
+		ps := t.postings
+		i, ok := slices.BinarySearchFunc(ps, doc, byDoc)
 		if !ok {
 			continue
 		}
 		tf := float64(ps[i].tf)
-		norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.docLen[doc])/ix.avgLen)
-		s += wt.weight * ix.idf(wt.term) * tf * (ix.k1 + 1) / (tf + norm)
+		norm := ix.k1 * (1 - ix.b + ix.b*float64(ix.docLen[doc])/q.avgLen)
+		s += t.weight * tf * (ix.k1 + 1) / (tf + norm)
 	}
 	return s
 }

@@ -93,3 +93,46 @@ func repeat(s string, n int) string {
 	}
 	return out
 }
+
+// TestBM25StatsOfRanges: scored under the statistics of some ranges, the
+// documents of those ranges score exactly as in an index of them alone,
+// whatever the documents outside hold.
+func TestBM25StatsOfRanges(t *testing.T) {
+	texts := []string{
+		"The ministers met in Rome.",                                 // 0 in
+		"Foreign terrorist fighters in custody in Syria.",            // 1 in
+		"Syria Syria Syria custody custody " + repeat("filler ", 80), // 2 out
+		"Syria and Iraq and the ministers.",                          // 3 in
+		"custody custody Rome Rome Syria " + repeat("filler ", 40),   // 4 out
+		"A paragraph about the custody of fighters in Iraq.",         // 5 in
+	}
+	all := bm25Of(texts...)
+	alone := bm25Of(texts[0], texts[1], texts[3], texts[5])
+	ranges := [][2]int32{{0, 2}, {3, 4}, {5, 6}}
+	n, length := 0, 0.0
+	for _, r := range ranges {
+		for d := r[0]; d < r[1]; d++ {
+			n++
+			length += float64(all.docLen[d])
+		}
+	}
+	st := statsOf(ranges, n, length)
+	terms := unitWeights(words.Terms("custody of fighters in Syria, Rome and Iraq"))
+	q, qAlone := all.query(terms, st), alone.query(terms, alone.whole())
+	for i, d := range []int32{0, 1, 3, 5} {
+		if got, want := all.score(q, d), alone.score(qAlone, int32(i)); got != want {
+			t.Errorf("doc %d scores %v under its ranges' statistics, %v in an index of them alone", d, got, want)
+		}
+	}
+	// The whole index's statistics are those of its one range.
+	total := 0.0
+	for _, l := range all.docLen {
+		total += float64(l)
+	}
+	whole := statsOf([][2]int32{{0, int32(len(texts))}}, len(texts), total)
+	for d := range int32(len(texts)) {
+		if a, b := all.score(all.query(terms, whole), d), all.score(all.query(terms, all.whole()), d); a != b {
+			t.Errorf("doc %d: %v under the statistics of [0, n), %v under the whole index's", d, a, b)
+		}
+	}
+}

@@ -11,16 +11,17 @@
 //
 // Libraries (scope.go): the corpus is the shared library and each Discord
 // server's own. One Index holds them all, every statement under its key
-// (its id, or "<server>/<id>"); a question is asked in a Scope (the
-// shared library and at most one server's) and every step below sees
-// that scope's statements only: the keyword search reads the scope's
-// document ranges, the vector search the scope's libraries' collections,
-// statement selection by metadata the scope's statements (a metadata
-// word weighs by its frequency among them). The BM25 statistics (word
-// frequencies, average length) are the whole index's. A server's change
-// reuses only the vectors of paragraphs its scope holds, so that it
-// learns nothing of other servers' texts. Index.In gives the index as a
-// scope sees it; the zero Scope is the shared library.
+// (its id, or "<server>/<id>"); a question is asked in a Scope (the shared
+// library and at most one server's) and every step below sees that scope's
+// statements only: the keyword search reads the scope's document ranges,
+// the vector search the scope's libraries' collections, statement
+// selection by metadata the scope's statements (a metadata word weighs by
+// its frequency among them), and the BM25 statistics (document
+// frequencies, number and average length of paragraphs) are the scope's,
+// so that one server's statements change no answer in another server or a
+// DM. A server's change reuses only the vectors of paragraphs its scope
+// holds, so that it learns nothing of other servers' texts. Index.In gives
+// the index as a scope sees it; the zero Scope is the shared library.
 //
 // How a question becomes a cited answer (Engine.Ask):
 //

@@ -281,6 +281,8 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		terms = ix.withAlternatives(terms, query)
 	}
 
+	kq := ix.keywordQuery(terms) // weighed by the scope's statistics
+
 	var meta []float64
 	if opt.Statement == "" {
 		meta = ix.metaMatch(query)
@@ -303,7 +305,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 			depth = min(k, int(sp.hi-sp.lo))
 		}
 		if useKW {
-			for _, s := range ix.keywordSearch(terms, depth, sp.lo, sp.hi) {
+			for _, s := range ix.keywordSearch(kq, depth, sp.lo, sp.hi) {
 				kwList = appendNew(kwList, seen, s.doc)
 			}
 		}
@@ -328,7 +330,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	byDoc := make(map[int32]int, len(seen))
 	for _, d := range append(append([]int32(nil), kwList...), vecList...) {
 		byDoc[d] = len(cands)
-		c := fusedDoc{doc: d, keyword: ix.keywords.score(terms, d)}
+		c := fusedDoc{doc: d, keyword: ix.keywords.score(kq, d)}
 		if sim, ok := cosine[d]; ok {
 			c.cosine = sim
 		} else if len(vector) == ix.dims {

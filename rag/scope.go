@@ -175,13 +175,21 @@ type libraries struct {
 	docs   map[string][][2]int32 // document ranges [lo, hi), merged, in order
 	cols   map[string]*chromem.Collection
 	docLib []string // the library of each document
+	// size is each library's number of documents and their total
+	// length in terms: the keyword statistics of a scope (keywordStats).
+	size map[string]libSize
+}
+
+type libSize struct {
+	docs   int
+	length float64 // a sum of integers, exact
 }
 
 // newLibraries groups the index's statements and documents by library
 // and builds one vector collection per library from vectors (one per
 // paragraph); it returns the vectors' dimension.
 func newLibraries(ctx context.Context, ix *Index, vectors [][]float32) (*libraries, int, error) {
-	l := &libraries{stmts: map[string][]int{}, docs: map[string][][2]int32{}, cols: map[string]*chromem.Collection{}, docLib: make([]string, len(ix.paras))}
+	l := &libraries{stmts: map[string][]int{}, docs: map[string][][2]int32{}, cols: map[string]*chromem.Collection{}, docLib: make([]string, len(ix.paras)), size: map[string]libSize{}}
 	for i, st := range ix.statements {
 		lib, _ := SplitKey(st.ID)
 		l.stmts[lib] = append(l.stmts[lib], i)
@@ -193,9 +201,13 @@ func newLibraries(ctx context.Context, ix *Index, vectors [][]float32) (*librari
 			rs = append(rs, r)
 		}
 		l.docs[lib] = rs
+		sz := l.size[lib]
 		for d := r[0]; d < r[1]; d++ {
 			l.docLib[d] = lib
+			sz.length += float64(ix.keywords.docLen[d])
 		}
+		sz.docs += int(r[1] - r[0])
+		l.size[lib] = sz
 	}
 	// A chromem collection whose embedding function refuses: queries are
 	// always embedded by us, and a nil function would silently fall back
@@ -248,18 +260,42 @@ func (ix *Index) scopeDocs() int {
 // view's scope (Search asks for a statement's range otherwise).
 func (ix *Index) isWhole(lo, hi int32) bool { return lo == 0 && hi == int32(len(ix.paras)) }
 
+// keywordStats are the BM25 statistics of the view's scope: document
+// frequencies, the number of documents and their average length are
+// those of the scope's libraries, so that what other servers hold changes
+// no keyword score here.
+func (ix *Index) keywordStats() *bm25Stats {
+	var ranges [][2]int32
+	n, length := 0, 0.0
+	for _, lib := range ix.scopeLibraries() {
+		ranges = append(ranges, ix.libs.docs[lib]...)
+		n += ix.libs.size[lib].docs
+		length += ix.libs.size[lib].length
+	}
+	if n == len(ix.paras) {
+		return ix.keywords.whole() // the scope is every library
+	}
+	return statsOf(ranges, n, length)
+}
+
+// keywordQuery is terms made ready for the keyword search of the view's
+// scope, weighed by its statistics.
+func (ix *Index) keywordQuery(terms []weightedTerm) *bm25Query {
+	return ix.keywords.query(terms, ix.keywordStats())
+}
+
 // keywordSearch is the BM25 search of [lo, hi) or, for the whole index,
 // of the view's scope: the best k of the scope's ranges together (their
-// scores are comparable: one vocabulary, one average length).
-func (ix *Index) keywordSearch(terms []weightedTerm, k int, lo, hi int32) []scoredDoc {
+// scores are comparable: one vocabulary, one set of statistics).
+func (ix *Index) keywordSearch(q *bm25Query, k int, lo, hi int32) []scoredDoc {
 	if !ix.isWhole(lo, hi) {
-		return ix.keywords.searchWeighted(terms, k, lo, hi)
+		return ix.keywords.searchQuery(q, k, lo, hi)
 	}
 	var out []scoredDoc
 	parts := 0
 	for _, lib := range ix.scopeLibraries() {
 		for _, r := range ix.libs.docs[lib] {
-			out = append(out, ix.keywords.searchWeighted(terms, k, r[0], r[1])...)
+			out = append(out, ix.keywords.searchQuery(q, k, r[0], r[1])...)
 			parts++
 		}
 	}

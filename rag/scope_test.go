@@ -424,3 +424,85 @@ func TestConcurrentSharedRemoves(t *testing.T) {
 		})
 	}
 }
+
+// TestKeywordStatisticsAreTheScopes: the hits of a question asked in a
+// server, or in a DM, are the same (order and every score) whether or
+// not another server holds many statements of long paragraphs full of
+// the question's words: the BM25 document frequencies, number of
+// documents and average length are the scope's. B's statements sit
+// between the shared ones and before A's, so the scope is several
+// document ranges.
+func TestKeywordStatisticsAreTheScopes(t *testing.T) {
+	ctx := context.Background()
+	stmt := func(library, id, title string, texts ...string) *Statement {
+		key := StatementKey(library, id)
+		st := &Statement{ID: key, Title: title}
+		for i, text := range texts {
+			st.Paragraphs = append(st.Paragraphs, Paragraph{Statement: key, N: i + 1, Text: text})
+		}
+		return st
+	}
+	shared1 := stmt("", "harbour", "Harbour Notice",
+		"The council approved the harbour budget of four million euros.",
+		"The lighthouse will be repainted in May by the harbour office.",
+		"The ferry tariff stays as it is.")
+	shared2 := stmt("", "ferry", "Ferry Notice",
+		"The council rejected the ferry tariff after a long debate about the quay.",
+		"The quay will be closed in winter; the ferry will run from the harbour.")
+	own := stmt(serverA, "quay", "Quay Notice",
+		"The delegates asked the council for a new quay budget.",
+		"The lighthouse keeper reported storm damage to the quay.")
+	var others []*Statement
+	for i := range 30 {
+		others = append(others, stmt(serverB, fmt.Sprintf("b%02d", i), fmt.Sprintf("Budget Notice %d", i),
+			"The council and the harbour budget and the ferry tariff: "+strings.Repeat("budget council harbour ferry quay lighthouse tariff debate ", 3+i%5),
+			strings.Repeat("The delegates discussed the budget of the council for the harbour at length. ", 4)))
+	}
+	alone := []*Statement{shared1, shared2, own}
+	beside := append(append(append(append([]*Statement{shared1}, others[:10]...), shared2), others[10:]...), own)
+	emb := embeddings.NewLocal(64)
+	build := func(stmts []*Statement) *Engine {
+		ix, _, err := Build(ctx, stmts, emb, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return NewEngine(ix, Config{Queries: emb})
+	}
+	without, with := build(alone), build(beside)
+	hitsOf := func(e *Engine, q string, scope Scope, r Retrieval) string {
+		hits, err := e.Search(ctx, q, SearchOptions{K: 10, Scope: scope, Retrieval: r})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, h := range hits {
+			fmt.Fprintf(&b, "%d %s ¶%d score %v keyword %v similarity %v\n", h.Rank, h.Statement, h.N, h.Score, h.Keyword, h.Similarity)
+		}
+		return b.String()
+	}
+	for _, q := range []string{
+		"What harbour budget did the council approve?",
+		"Why did the council reject the ferry tariff?",
+		"What damage did the lighthouse keeper report at the quay?",
+	} {
+		for _, scope := range []Scope{{}, ServerScope(serverA)} {
+			for _, r := range []Retrieval{Hybrid, KeywordOnly, RRF, Literal} {
+				want, got := hitsOf(without, q, scope, r), hitsOf(with, q, scope, r)
+				if got != want {
+					t.Errorf("%v %q in %v with server B's statements:\n%s\nwithout:\n%s", r, q, scope, got, want)
+				}
+			}
+			a, err := with.Ask(ctx, AskRequest{Question: q, Scope: scope})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := without.Ask(ctx, AskRequest{Question: q, Scope: scope})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Text != b.Text || fmt.Sprint(a.Citations) != fmt.Sprint(b.Citations) {
+				t.Errorf("%q in %v answered %q with server B's statements, %q without", q, scope, a.Text, b.Text)
+			}
+		}
+	}
+}
