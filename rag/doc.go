@@ -32,10 +32,13 @@
 //     (vectorsearch.go), with other words for the question's missing ones
 //     (expand.go), statements the question names by date, place, issuer
 //     or title searched and ranked up (meta.go), and both scores fused
-//     (fusion.go). Ties go to the earlier paragraph: the same question on
-//     the same index gives the same hits.
+//     (fusion.go). Paragraphs of names and dates only (datelines,
+//     signature blocks; bare.go) rank like the header paragraph. Ties go
+//     to the earlier paragraph: the same question on the same index gives
+//     the same hits.
 //  3. gate.go: the relevance gate decides from coverage, words found,
-//     unknown names and similarity whether the paragraphs answer it.
+//     unknown names and similarity whether the paragraphs answer it (its
+//     evidence is logged at debug level).
 //  4. extractive.go quotes the best sentences of one statement (or the
 //     best of each, for a question across statements; intent.go), or
 //     generate.go has the language model write the answer, and
