@@ -116,29 +116,13 @@ func TestServeOps(t *testing.T) {
 		t.Errorf("statementbot_index_paragraphs = %v, want the bundled statements' paragraphs", v)
 	}
 
-	in, err := fake.DispatchInteraction(&discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommand,
-		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "What is the EU mission in Iraq called?"}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
-		return c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") && strings.Contains(string(c.Body), "EUAM")
-	}); err != nil {
-		t.Fatal(err)
-	}
+	askThroughGateway(t, wctx, fake, "What is the EU mission in Iraq called?", "EUAM")
 	// The same question through the HTTP endpoint, and an unsigned one.
 	_, pong, err := fake.PostInteraction(wctx, url+"/interactions", priv, &discordgo.Interaction{Type: discordgo.InteractionPing})
 	if err != nil || pong.Status != http.StatusOK || !strings.Contains(string(pong.Body), `"type":1`) {
 		t.Fatalf("signed PING: %v %d %s", err, pong.Status, pong.Body)
 	}
-	ask := &discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommand,
-		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "What is the EU mission in Iraq called?"}}},
-	}
+	ask := askInteraction("What is the EU mission in Iraq called?")
 	if _, bad, err := fake.PostInteraction(wctx, url+"/interactions", nil, ask); err != nil || bad.Status != http.StatusUnauthorized {
 		t.Fatalf("unsigned /ask: %v %d, want 401", err, bad.Status)
 	}

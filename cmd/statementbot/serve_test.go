@@ -50,19 +50,7 @@ func TestServe(t *testing.T) {
 			t.Errorf("command %q not registered (got %v)", want, names)
 		}
 	}
-	in, err := fake.DispatchInteraction(&discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommand,
-		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "What is the EU mission in Iraq called?"}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
-		return c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") && strings.Contains(string(c.Body), "EUAM")
-	}); err != nil {
-		t.Fatal(err)
-	}
+	askThroughGateway(t, wctx, fake, "What is the EU mission in Iraq called?", "EUAM")
 	cancel()
 	select {
 	case code := <-done:

@@ -209,18 +209,9 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 		maps.Copy(v, storeVars(shard))
 		return v
 	}
-	puts := func() int {
-		n := 0
-		for _, c := range fake.Calls() {
-			if c.Is("PUT", "applications/*/guilds/*/commands") {
-				n++
-			}
-		}
-		return n
-	}
 	p0 := startServe(t, wctx, vars("0"))
 	p1 := startServe(t, wctx, vars("1"))
-	if n := puts(); n != 1 {
+	if n := commandPuts(fake); n != 1 {
 		t.Errorf("commands written %d times, want once (by shard 0's process)", n)
 	}
 	// askIn asks q in the guild's channel, or runs /sources if q is "".
@@ -328,7 +319,7 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 	// While shard 0 is down, shard 1's questions are still answered.
 	ask(guildWithShard(t, 1))
 	p0 = startServe(t, wctx, vars("0"))
-	if n := puts(); n != 1 {
+	if n := commandPuts(fake); n != 1 {
 		t.Errorf("the restarted process wrote the commands again (%d PUTs)", n)
 	}
 	ask(guildWithShard(t, 0))
@@ -382,24 +373,11 @@ func TestServeHTTPOnly(t *testing.T) {
 			"DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "DISCORD_GATEWAY": "false", "REGISTER_COMMANDS": register,
 		}
 	}
-	puts := func() int {
-		n := 0
-		for _, c := range fake.Calls() {
-			if c.Is("PUT", "applications/*/guilds/*/commands") {
-				n++
-			}
-		}
-		return n
-	}
 	p := startServe(t, wctx, vars(""))
-	if n := puts(); n != 0 {
+	if n := commandPuts(fake); n != 0 {
 		t.Errorf("an HTTP-only process wrote the commands (%d PUTs) without REGISTER_COMMANDS=true", n)
 	}
-	ask := &discordgo.Interaction{
-		Type: discordgo.InteractionApplicationCommand,
-		Data: discordgo.ApplicationCommandInteractionData{Name: "ask", Options: []*discordgo.ApplicationCommandInteractionDataOption{
-			{Name: "question", Type: discordgo.ApplicationCommandOptionString, Value: "What is the EU mission in Iraq called?"}}},
-	}
+	ask := askInteraction("What is the EU mission in Iraq called?")
 	in, reply, err := fake.PostInteraction(wctx, p.url+"/interactions", priv, ask)
 	if err != nil || reply.Status != http.StatusOK {
 		t.Fatalf("signed /ask: %v %d %s", err, reply.Status, reply.Body)
@@ -413,7 +391,7 @@ func TestServeHTTPOnly(t *testing.T) {
 		t.Errorf("serve exited %d: %s", code, p.stderr.String())
 	}
 	p = startServe(t, wctx, vars("true"))
-	if n := puts(); n != 1 {
+	if n := commandPuts(fake); n != 1 {
 		t.Errorf("REGISTER_COMMANDS=true: %d PUTs, want 1", n)
 	}
 	if code := p.stop(t, wctx); code != 0 {
