@@ -13,16 +13,17 @@ import (
 	"github.com/statementbot/statementbot/store/sqlite"
 )
 
-// TestMemoryAcrossProcesses: an answer remembered by one bot process is
-// found by another (or the same after a restart) through the store, its
-// citations quoted from the index as it is now.
-func TestMemoryAcrossProcesses(t *testing.T) {
+// harbourMemoryStore opens a fresh SQLite store (closed when the test
+// ends) and builds an index of one statement, "harbour", whose second
+// paragraph says the delegates approved the harbour budget.
+func harbourMemoryStore(t *testing.T) (*sqlite.Store, *rag.Statement, *rag.Index) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, t.TempDir(), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	stmt, err := ingest.Parse("harbour", []byte("Harbour Notice\n\nThe delegates approved the harbour budget.\n\nThe lighthouse will be repainted."), rag.Metadata{})
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,15 @@ func TestMemoryAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, stmt, ix
+}
+
+// TestMemoryAcrossProcesses: an answer remembered by one bot process is
+// found by another (or the same after a restart) through the store, its
+// citations quoted from the index as it is now.
+func TestMemoryAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	st, stmt, ix := harbourMemoryStore(t)
 	p, _ := stmt.Paragraph(2)
 	answer := &rag.Answer{Text: "They approved it [1].", Mode: rag.AnswerExtractive, Grounded: true,
 		Citations: []rag.Citation{{N: 1, Statement: "harbour", Title: stmt.Title, Paragraph: 2, Text: p.Text}}}
@@ -82,19 +92,7 @@ func TestMemoryAcrossProcesses(t *testing.T) {
 // found there only.
 func TestMemoryAnswersFromBeforeServers(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir(), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	stmt, err := ingest.Parse("harbour", []byte("Harbour Notice\n\nThe delegates approved the harbour budget.\n\nThe lighthouse will be repainted."), rag.Metadata{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, _, err := rag.Build(ctx, []*rag.Statement{stmt}, embeddings.NewLocal(32), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, _, ix := harbourMemoryStore(t)
 	for _, r := range []store.AnswerRecord{
 		{ID: "old", Channel: "chan-old", Guild: store.GuildUnknown, Question: "What was approved?", Answer: "The budget [1].", Mode: rag.AnswerExtractive, Grounded: true,
 			Citations: []store.CitationRecord{{N: 1, Statement: "harbour", Paragraph: 2}}},
