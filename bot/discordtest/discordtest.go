@@ -130,7 +130,8 @@ type config struct {
 	heartbeat time.Duration
 	deadline  time.Duration
 	echo      bool
-	shards    int // GET /gateway/bot's recommended shard count
+	shards    int              // GET /gateway/bot's recommended shard count
+	now       func() time.Time // the clock the interaction deadline is measured by
 }
 
 // WithRecommendedShards sets the shard count GET /gateway/bot recommends
@@ -154,6 +155,13 @@ func WithHeartbeatInterval(d time.Duration) Option {
 // (on a loaded machine a bot may defer late through no fault of its own).
 func WithInteractionDeadline(d time.Duration) Option {
 	return func(c *config) { c.deadline = d }
+}
+
+// WithClock sets the clock the interaction deadline is measured by
+// (default time.Now): a test that checks the deadline advances its own
+// clock past it rather than sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
 }
 
 // WithMessageEcho makes the fake behave like Discord for the bot's own
@@ -224,7 +232,7 @@ func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{
 		tb:           t,
-		cfg:          config{heartbeat: defaultHeartbeat, deadline: InteractionDeadline, shards: 1},
+		cfg:          config{heartbeat: defaultHeartbeat, deadline: InteractionDeadline, shards: 1, now: time.Now},
 		changed:      make(chan struct{}),
 		gw:           make(map[*gwConn]struct{}),
 		sessions:     make(map[string]gwSession),

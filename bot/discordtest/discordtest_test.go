@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -566,8 +567,24 @@ func TestThreadStart(t *testing.T) {
 	}
 }
 
+// testClock is a clock that moves only when the test advances it.
+type testClock struct {
+	start   time.Time
+	elapsed atomic.Int64
+}
+
+func newTestClock() *testClock { return &testClock{start: time.Now()} }
+
+func (c *testClock) now() time.Time { return c.start.Add(time.Duration(c.elapsed.Load())) }
+
+func (c *testClock) advance(d time.Duration) { c.elapsed.Add(int64(d)) }
+
+// TestInteractionDeadline: an initial response after the deadline, on the
+// fake's clock, is refused as Discord refuses it; one just before it is
+// accepted.
 func TestInteractionDeadline(t *testing.T) {
-	s := discordtest.New(t, discordtest.WithInteractionDeadline(20*time.Millisecond))
+	clock := newTestClock()
+	s := discordtest.New(t, discordtest.WithInteractionDeadline(20*time.Millisecond), discordtest.WithClock(clock.now))
 	sess := open(t, s, nil)
 	in, err := s.DispatchInteraction(&discordgo.Interaction{
 		Data: discordgo.ApplicationCommandInteractionData{Name: "ask"},
@@ -575,7 +592,19 @@ func TestInteractionDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DispatchInteraction() error: %v", err)
 	}
-	time.Sleep(40 * time.Millisecond)
+	onTime, err := s.DispatchInteraction(&discordgo.Interaction{
+		Data: discordgo.ApplicationCommandInteractionData{Name: "ask"},
+	})
+	if err != nil {
+		t.Fatalf("DispatchInteraction() error: %v", err)
+	}
+	clock.advance(20 * time.Millisecond)
+	if err := sess.InteractionRespond(onTime, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+	}); err != nil {
+		t.Errorf("respond at the deadline: %v", err)
+	}
+	clock.advance(20 * time.Millisecond)
 	err = sess.InteractionRespond(in, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 	})
@@ -587,7 +616,8 @@ func TestInteractionDeadline(t *testing.T) {
 // TestNoInteractionDeadline: with the deadline turned off, a late initial
 // response is still accepted.
 func TestNoInteractionDeadline(t *testing.T) {
-	s := discordtest.New(t, discordtest.WithInteractionDeadline(0))
+	clock := newTestClock()
+	s := discordtest.New(t, discordtest.WithInteractionDeadline(0), discordtest.WithClock(clock.now))
 	sess := open(t, s, nil)
 	in, err := s.DispatchInteraction(&discordgo.Interaction{
 		Data: discordgo.ApplicationCommandInteractionData{Name: "ask"},
@@ -595,7 +625,7 @@ func TestNoInteractionDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DispatchInteraction() error: %v", err)
 	}
-	time.Sleep(40 * time.Millisecond)
+	clock.advance(time.Hour)
 	if err := sess.InteractionRespond(in, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 	}); err != nil {

@@ -514,7 +514,7 @@ func (s *Server) observeLocked(t string, raw json.RawMessage) error {
 		}
 		st := &interactionState{
 			id: in.ID, token: in.Token, typ: in.Type, channelID: in.ChannelID, guildID: in.GuildID,
-			dispatched: time.Now(),
+			dispatched: s.cfg.now(),
 		}
 		if m := in.Message; m != nil && m.ID != "" {
 			// The message a component is attached to exists in its channel.

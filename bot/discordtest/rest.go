@@ -652,7 +652,7 @@ func (s *Server) interactionCallback(c *Call, id, token string) (response, []eve
 		s.tokens[token] = st
 	case st.token != token:
 		return errResp(http.StatusUnauthorized, 50027, "Invalid Webhook Token"), nil
-	case s.cfg.deadline > 0 && !st.dispatched.IsZero() && time.Since(st.dispatched) > s.cfg.deadline:
+	case s.cfg.deadline > 0 && !st.dispatched.IsZero() && s.cfg.now().Sub(st.dispatched) > s.cfg.deadline:
 		return errResp(http.StatusNotFound, 10062, "Unknown interaction"), nil
 	case st.acked:
 		return errResp(http.StatusBadRequest, 40060, "Interaction has already been acknowledged."), nil
