@@ -35,35 +35,19 @@ func scanStatement(row interface{ Scan(...any) error }, extra ...any) (store.Sta
 // Snapshot is every statement and paragraph as of one generation.
 func (s *DB) Snapshot(ctx context.Context) (store.Snapshot, error) {
 	var snap store.Snapshot
-	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	tx, err := s.readTx(ctx, &snap.Generation)
 	if err != nil {
-		return snap, fmt.Errorf("reading the store: %w", err)
+		return snap, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, "SELECT generation FROM store_meta WHERE id = 1").Scan(&snap.Generation); err != nil {
-		return snap, fmt.Errorf("reading the store's generation: %w", err)
+	if snap.Statements, err = readStatements(ctx, tx); err != nil {
+		return snap, err
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+statementCols+" FROM statements")
-	if err != nil {
-		return snap, fmt.Errorf("reading statements: %w", err)
+	byKey := make(map[libID]int, len(snap.Statements))
+	for i, r := range snap.Statements {
+		byKey[libID{r.Library, r.ID}] = i
 	}
-	byKey := map[libID]int{}
-	for rows.Next() {
-		r, err := scanStatement(rows)
-		if err != nil {
-			rows.Close()
-			return snap, fmt.Errorf("reading statements: %w", err)
-		}
-		byKey[libID{r.Library, r.ID}] = len(snap.Statements)
-		snap.Statements = append(snap.Statements, r)
-	}
-	if err := rows.Close(); err != nil {
-		return snap, fmt.Errorf("reading statements: %w", err)
-	}
-	if err := rows.Err(); err != nil {
-		return snap, fmt.Errorf("reading statements: %w", err)
-	}
-	rows, err = tx.QueryContext(ctx, "SELECT library, statement_id, n, section, text, header, text_hash, terms FROM paragraphs")
+	rows, err := tx.QueryContext(ctx, "SELECT library, statement_id, n, section, text, header, text_hash, terms FROM paragraphs")
 	if err != nil {
 		return snap, fmt.Errorf("reading paragraphs: %w", err)
 	}
@@ -106,23 +90,18 @@ func (s *DB) Snapshot(ctx context.Context) (store.Snapshot, error) {
 		snap.Statements[owner[lo]].Paragraphs = paras[lo:hi:hi]
 		lo = hi
 	}
-	slices.SortFunc(snap.Statements, func(a, b store.StatementRecord) int {
-		return cmp.Or(cmp.Compare(a.Library, b.Library), cmp.Compare(a.ID, b.ID))
-	})
+	sortStatements(snap.Statements)
 	return snap, nil
 }
 
 // Catalog is every statement without its paragraphs, and their number.
 func (s *DB) Catalog(ctx context.Context) (store.Catalog, error) {
 	var c store.Catalog
-	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	tx, err := s.readTx(ctx, &c.Generation)
 	if err != nil {
-		return c, fmt.Errorf("reading the store: %w", err)
+		return c, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, "SELECT generation FROM store_meta WHERE id = 1").Scan(&c.Generation); err != nil {
-		return c, fmt.Errorf("reading the store's generation: %w", err)
-	}
 	counts, err := tx.QueryContext(ctx, "SELECT library, count(*) FROM paragraphs GROUP BY library")
 	if err != nil {
 		return c, fmt.Errorf("counting paragraphs: %w", err)
@@ -144,25 +123,54 @@ func (s *DB) Catalog(ctx context.Context) (store.Catalog, error) {
 	if err := counts.Err(); err != nil {
 		return c, fmt.Errorf("counting paragraphs: %w", err)
 	}
+	if c.Statements, err = readStatements(ctx, tx); err != nil {
+		return c, err
+	}
+	sortStatements(c.Statements)
+	return c, nil
+}
+
+// readTx begins a read-only transaction and reads into gen the
+// generation it sees; the caller rolls it back.
+func (s *DB) readTx(ctx context.Context, gen *int64) (*sql.Tx, error) {
+	tx, err := s.db.BeginTx(ctx, &s.d.ReadTx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the store: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT generation FROM store_meta WHERE id = 1").Scan(gen); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("reading the store's generation: %w", err)
+	}
+	return tx, nil
+}
+
+// readStatements is every statement without its paragraphs, text or
+// upload, in the order the store returns them.
+func readStatements(ctx context.Context, tx *sql.Tx) ([]store.StatementRecord, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT "+statementCols+" FROM statements")
 	if err != nil {
-		return c, fmt.Errorf("reading statements: %w", err)
+		return nil, fmt.Errorf("reading statements: %w", err)
 	}
 	defer rows.Close()
+	var out []store.StatementRecord
 	for rows.Next() {
 		r, err := scanStatement(rows)
 		if err != nil {
-			return c, fmt.Errorf("reading statements: %w", err)
+			return nil, fmt.Errorf("reading statements: %w", err)
 		}
-		c.Statements = append(c.Statements, r)
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		return c, fmt.Errorf("reading statements: %w", err)
+		return nil, fmt.Errorf("reading statements: %w", err)
 	}
-	slices.SortFunc(c.Statements, func(a, b store.StatementRecord) int {
+	return out, nil
+}
+
+// sortStatements orders statements by library, then id.
+func sortStatements(rs []store.StatementRecord) {
+	slices.SortFunc(rs, func(a, b store.StatementRecord) int {
 		return cmp.Or(cmp.Compare(a.Library, b.Library), cmp.Compare(a.ID, b.ID))
 	})
-	return c, nil
 }
 
 // Texts calls fn with every statement, with its text, in one query.
