@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -48,6 +49,13 @@ var (
 func withServers(c *Config, _ *rag.Config) {
 	c.AdminUserIDs = []string{operatorUser}
 	c.OperatorGuildIDs = []string{guildO}
+}
+
+// logInfoTo makes the bot log at info and above, as text, to w.
+func logInfoTo(w io.Writer) option {
+	return func(c *Config, _ *rag.Config) {
+		c.Log = slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
 }
 
 func startServers(t *testing.T, opts ...option) *harness {
@@ -143,9 +151,7 @@ func nonEmpty(b msgBody) bool { return b.Content != "" || len(b.Embeds) > 0 }
 // of it.
 func TestServerLibrariesAreIsolated(t *testing.T) {
 	var logs lockedBuffer
-	h := startServers(t, func(c *Config, _ *rag.Config) {
-		c.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	})
+	h := startServers(t, logInfoTo(&logs))
 	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
 	h.finalEdit(in, contains("Added `lighthouse` to this server's library."))
 
@@ -452,9 +458,7 @@ func TestSharedRemoveCannotNameServerStatement(t *testing.T) {
 // its custom id, which names the statement.
 func TestButtonLogNamesNoServerStatement(t *testing.T) {
 	var logs lockedBuffer
-	h := startServers(t, func(c *Config, _ *rag.Config) {
-		c.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	})
+	h := startServers(t, logInfoTo(&logs))
 	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
 	h.finalEdit(in, contains("Added `lighthouse`"))
 	in = h.commandIn(guildB, channelB, memberB, "ask", opt("question", lighthouseQ))
