@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -44,4 +45,17 @@ func commandPuts(fake *discordtest.Server) int {
 		}
 	}
 	return n
+}
+
+// waitUntil calls cond every 20 ms until it holds (true) or ctx ends
+// (false): ctx is a failure bound only, never a condition of success.
+func waitUntil(ctx context.Context, cond func() bool) bool {
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return true
 }

@@ -98,15 +98,8 @@ func TestServeOps(t *testing.T) {
 		t.Fatalf("serve exited %d before listening: %s", code, stderr.String())
 	}
 	// Ready once online: polled, bounded only by wctx.
-	for {
-		if code, _ := get(t, url+"/readyz"); code == http.StatusOK {
-			break
-		}
-		select {
-		case <-wctx.Done():
-			t.Fatal("/readyz never became 200")
-		case <-time.After(20 * time.Millisecond):
-		}
+	if !waitUntil(wctx, func() bool { code, _ := get(t, url+"/readyz"); return code == http.StatusOK }) {
+		t.Fatal("/readyz never became 200")
 	}
 	_, before := get(t, url+"/metrics")
 	if v := metricValue(before, `statementbot_questions_total{outcome="answered",path="slash"}`); v > 0 {
@@ -137,16 +130,11 @@ func TestServeOps(t *testing.T) {
 	}
 	// The counts follow the deliveries: polled, bounded only by wctx.
 	var body string
-	for {
+	if !waitUntil(wctx, func() bool {
 		_, body = get(t, url+"/metrics")
-		if metricValue(body, `statementbot_questions_total{outcome="answered",path="slash"}`) == 2 {
-			break
-		}
-		select {
-		case <-wctx.Done():
-			t.Fatalf("the answered question was not counted:\n%s", body)
-		case <-time.After(20 * time.Millisecond):
-		}
+		return metricValue(body, `statementbot_questions_total{outcome="answered",path="slash"}`) == 2
+	}) {
+		t.Fatalf("the answered question was not counted:\n%s", body)
 	}
 	for _, series := range []string{
 		`statementbot_answer_latency_seconds_count{path="slash",stage="deferral"}`,

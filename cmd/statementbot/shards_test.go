@@ -275,16 +275,11 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 	}
 	// Shard 1's process has it once its index counts one statement more
 	// (polled, bounded only by wctx).
-	for {
-		_, body := get(t, p1.url+"/metrics")
-		if metricValue(body, "statementbot_index_statements") == before+1 {
-			break
-		}
-		select {
-		case <-wctx.Done():
-			t.Fatalf("shard 1's index never had the added statement:\n%s", body)
-		case <-time.After(20 * time.Millisecond):
-		}
+	if !waitUntil(wctx, func() bool {
+		_, body = get(t, p1.url+"/metrics")
+		return metricValue(body, "statementbot_index_statements") == before+1
+	}) {
+		t.Fatalf("shard 1's index never had the added statement:\n%s", body)
 	}
 	in := askIn(guildWithShard(t, 1), "What budget did the delegates approve for the harbour?")
 	answer, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
