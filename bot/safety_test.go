@@ -224,20 +224,25 @@ func TestQuestionLimits(t *testing.T) {
 // shows its place in line, then gets its answer.
 func TestQueuedPosition(t *testing.T) {
 	srv := llmtest.New(t)
-	release := make(chan struct{})
-	var once sync.Once
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once, released sync.Once
+	free := func() { released.Do(func() { close(release) }) }
 	srv.Default = func(req llmtest.Request) llmtest.Reply {
-		once.Do(func() { <-release })
+		once.Do(func() { close(entered); <-release })
 		return llmtest.EchoFirstSentence(req)
 	}
 	h := start(t, withModel(srv), func(c *Config, _ *rag.Config) { c.MaxConcurrent = 1 })
+	t.Cleanup(free) // runs before the bot's and the model's: a failed test does not hang them
 	first := h.command("ask", opt("question", "What is the EU mission in Iraq called?"))
-	for srv.ChatRequests() == 0 {
-		time.Sleep(time.Millisecond)
+	// The first question holds the only slot once it reaches the model.
+	select {
+	case <-entered:
+	case <-h.ctx().Done():
+		t.Fatalf("the first question never reached the model\ncalls:\n%s", h.callList())
 	}
 	second := h.command("ask", opt("question", "What is ISIS-K?"))
 	h.finalEdit(second, func(b msgBody) bool { return strings.Contains(b.Content, "Queued (position 1)") })
-	close(release)
+	free()
 	h.finalEdit(first, hasSources)
 	h.finalEdit(second, hasSources)
 }
