@@ -277,8 +277,12 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 			terms[i].weight = carriedWeight
 		}
 	}
+	// The other words for the question's words the index lacks: looked
+	// up once, for the keyword terms and for coverage in ranking.
+	var alts map[string][]alternative
 	if opt.Retrieval != Literal {
-		terms = ix.withAlternatives(terms, query)
+		alts = alternativesOf(query, ix.lacks)
+		terms = ix.withAlternatives(terms, alts)
 	}
 
 	kq := ix.keywordQuery(terms) // weighed by the scope's statistics
@@ -369,9 +373,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	}
 	qterms = own
 	header := headerIntent(query, qterms)
-	if opt.Retrieval != Literal {
-		ix.withTermAlternatives(qterms, query)
-	}
+	ix.withTermAlternatives(qterms, alts)
 	for i := range ranked {
 		p := ix.paras[ranked[i].doc]
 		// How much of the question the paragraph holds, each word
