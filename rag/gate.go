@@ -79,7 +79,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 		if i == extractParagraphs {
 			break
 		}
-		if headerLike(h.Paragraph) && !header {
+		if ix.headerLike(h.doc) && !header {
 			continue // a place name in the dateline answers nothing
 		}
 		cov := ix.coverage(terms, h.doc)
@@ -100,7 +100,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 			if i == extractParagraphs {
 				break
 			}
-			if (!headerLike(h.Paragraph) || header) && ix.keywords.has(t.stem, h.doc) {
+			if (!ix.headerLike(h.doc) || header) && ix.keywords.has(t.stem, h.doc) {
 				ev.topical++
 				break
 			}

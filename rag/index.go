@@ -20,6 +20,7 @@ type Index struct {
 	byID       map[string]int
 	ranges     [][2]int32 // statement i holds docs ranges[i][0] <= d < ranges[i][1]
 	paras      []Paragraph
+	headerish  []bool // per document: headerLike(paras[d]) (bare.go)
 	keywords   *bm25
 	libs       *libraries // per library: statements, documents, vectors (scope.go)
 	dims       int
@@ -116,6 +117,10 @@ func newKeywordIndex(stmts []*Statement, terms []string) (ix *Index, filled []in
 	ix.meta = <-meta
 	ix.spell = &spellIndex{}
 	ix.sentences = make(sentenceCache, len(ix.paras))
+	ix.headerish = make([]bool, len(ix.paras))
+	for d, p := range ix.paras {
+		ix.headerish[d] = headerLike(p)
+	}
 	return ix, filled, nil
 }
 
@@ -383,7 +388,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		if meta != nil {
 			ranked[i].score += metaBoost * meta[ix.byID[p.Statement]]
 		}
-		if headerLike(p) && !header {
+		if ix.headerLike(ranked[i].doc) && !header {
 			ranked[i].score -= 2 // below every body paragraph
 		}
 	}
