@@ -16,9 +16,15 @@ import (
 // unless the question is about the statement itself.
 
 // headerLike reports whether p is the header paragraph or a bare one.
+// The index holds it per document (Index.headerLike), derived once at
+// build: ask the index, not this.
 func headerLike(p Paragraph) bool {
 	return p.Header || bare(p.Text)
 }
+
+// headerLike reports whether document doc is the header paragraph or a
+// bare one.
+func (ix *Index) headerLike(doc int32) bool { return ix.headerish[doc] }
 
 // bare reports whether text holds no word written in lower case other
 // than function words: only names, dates and numbers.

@@ -116,22 +116,17 @@ func addAlternative(list []alternative, a alternative) []alternative {
 	return append(list, a)
 }
 
-// withAlternatives adds to the query terms the other words for those the
-// index does not hold, each weighted by its credit (the best, when several
-// words give it).
-func (ix *Index) withAlternatives(terms []weightedTerm, q string) []weightedTerm {
+// withAlternatives adds to the query terms the other words (alts, from
+// alternativesOf with ix.lacks) for those the index does not hold, each
+// weighted by its credit (the best, when several words give it).
+func (ix *Index) withAlternatives(terms []weightedTerm, alts map[string][]alternative) []weightedTerm {
+	if len(alts) == 0 {
+		return terms
+	}
 	idx := make(map[string]int, len(terms))
 	for i, t := range terms {
 		idx[t.term] = i
 	}
-	any := false
-	for _, t := range terms {
-		any = any || ix.lacks(t.term)
-	}
-	if !any {
-		return terms
-	}
-	alts := alternativesOf(q, ix.lacks)
 	for _, t := range terms[:len(terms):len(terms)] {
 		if !ix.lacks(t.term) {
 			continue
@@ -148,17 +143,12 @@ func (ix *Index) withAlternatives(terms []weightedTerm, q string) []weightedTerm
 	return terms
 }
 
-// withTermAlternatives sets the other words of the terms of q the index
-// lacks, for coverage in ranking.
-func (ix *Index) withTermAlternatives(terms []queryTerm, q string) {
-	any := false
-	for _, t := range terms {
-		any = any || ix.lacks(t.stem)
-	}
-	if !any {
+// withTermAlternatives sets the other words (alts, from alternativesOf
+// with ix.lacks) of the terms the index lacks, for coverage in ranking.
+func (ix *Index) withTermAlternatives(terms []queryTerm, alts map[string][]alternative) {
+	if len(alts) == 0 {
 		return
 	}
-	alts := alternativesOf(q, ix.lacks)
 	for i := range terms {
 		if ix.lacks(terms[i].stem) {
 			terms[i].alts = alts[terms[i].stem]

@@ -1,7 +1,6 @@
 package rag
 
 import (
-	"math"
 	"strings"
 	"unicode"
 
@@ -79,7 +78,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 		if i == extractParagraphs {
 			break
 		}
-		if headerLike(h.Paragraph) && !header {
+		if ix.headerLike(h.doc) && !header {
 			continue // a place name in the dateline answers nothing
 		}
 		cov := ix.coverage(terms, h.doc)
@@ -100,7 +99,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 			if i == extractParagraphs {
 				break
 			}
-			if (!headerLike(h.Paragraph) || header) && ix.keywords.has(t.stem, h.doc) {
+			if (!ix.headerLike(h.doc) || header) && ix.keywords.has(t.stem, h.doc) {
 				ev.topical++
 				break
 			}
@@ -184,8 +183,10 @@ func (ix *Index) respell(word string) (string, bool) {
 		return "", false
 	}
 	best := ""
+	// spellCandidates gives only words of word's first byte and of a
+	// length within one of its.
 	try := func(w string, known func(string) bool) {
-		if w[0] == word[0] && abs(len(w)-len(word)) <= 1 && (best == "" || w < best) && editDistance(w, word) <= 1 && known(w) {
+		if (best == "" || w < best) && editDistance(w, word) <= 1 && known(w) {
 			best = w
 		}
 	}
@@ -210,7 +211,7 @@ func (ix *Index) respellQuery(q string) string {
 			continue
 		}
 		stem := words.Stem(strings.ToLower(core))
-		if ix.knows(stem) || ix.metaKnows(stem) {
+		if !ix.lacks(stem) {
 			continue
 		}
 		if w, ok := ix.respell(strings.ToLower(core)); ok {
@@ -226,8 +227,6 @@ func (ix *Index) respellQuery(q string) string {
 	}
 	return strings.Join(fields, " ")
 }
-
-func abs(x int) int { return int(math.Abs(float64(x))) }
 
 // editDistance is the Levenshtein distance of a and b (bytes).
 func editDistance(a, b string) int {

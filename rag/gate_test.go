@@ -166,7 +166,7 @@ func TestAlternatives(t *testing.T) {
 		}
 	}
 	ix := libraryEngine(t).Index()
-	terms := ix.withAlternatives(unitWeights([]string{"graft", "minist"}), "graft minister")
+	terms := ix.withAlternatives(unitWeights([]string{"graft", "minist"}), alternativesOf("graft minister", ix.lacks))
 	if len(terms) < 3 || terms[2].weight != synonymCredit {
 		t.Errorf("weighted terms %v", terms)
 	}
@@ -175,7 +175,7 @@ func TestAlternatives(t *testing.T) {
 			t.Errorf("%v: a word the library holds (minister) was expanded", terms)
 		}
 	}
-	terms = ix.withAlternatives(unitWeights([]string{"graft"}), "graft")
+	terms = ix.withAlternatives(unitWeights([]string{"graft"}), alternativesOf("graft", ix.lacks))
 	if len(terms) < 2 || terms[0] != (weightedTerm{"graft", 1}) || terms[1].weight != synonymCredit {
 		t.Errorf("weighted terms %v", terms)
 	}

@@ -20,6 +20,7 @@ type Index struct {
 	byID       map[string]int
 	ranges     [][2]int32 // statement i holds docs ranges[i][0] <= d < ranges[i][1]
 	paras      []Paragraph
+	headerish  []bool // per document: headerLike(paras[d]) (bare.go)
 	keywords   *bm25
 	libs       *libraries // per library: statements, documents, vectors (scope.go)
 	dims       int
@@ -116,6 +117,10 @@ func newKeywordIndex(stmts []*Statement, terms []string) (ix *Index, filled []in
 	ix.meta = <-meta
 	ix.spell = &spellIndex{}
 	ix.sentences = make(sentenceCache, len(ix.paras))
+	ix.headerish = make([]bool, len(ix.paras))
+	for d, p := range ix.paras {
+		ix.headerish[d] = headerLike(p)
+	}
 	return ix, filled, nil
 }
 
@@ -277,8 +282,12 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 			terms[i].weight = carriedWeight
 		}
 	}
+	// The other words for the question's words the index lacks: looked
+	// up once, for the keyword terms and for coverage in ranking.
+	var alts map[string][]alternative
 	if opt.Retrieval != Literal {
-		terms = ix.withAlternatives(terms, query)
+		alts = alternativesOf(query, ix.lacks)
+		terms = ix.withAlternatives(terms, alts)
 	}
 
 	kq := ix.keywordQuery(terms) // weighed by the scope's statistics
@@ -369,9 +378,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	}
 	qterms = own
 	header := headerIntent(query, qterms)
-	if opt.Retrieval != Literal {
-		ix.withTermAlternatives(qterms, query)
-	}
+	ix.withTermAlternatives(qterms, alts)
 	for i := range ranked {
 		p := ix.paras[ranked[i].doc]
 		// How much of the question the paragraph holds, each word
@@ -381,7 +388,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		if meta != nil {
 			ranked[i].score += metaBoost * meta[ix.byID[p.Statement]]
 		}
-		if headerLike(p) && !header {
+		if ix.headerLike(ranked[i].doc) && !header {
 			ranked[i].score -= 2 // below every body paragraph
 		}
 	}

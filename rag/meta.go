@@ -26,6 +26,10 @@ type metaIndex struct {
 	terms []map[string]bool // per statement
 	dates []time.Time       // per statement; zero when unknown
 	any   map[string]bool   // the words of every statement's metadata
+	// holders are, per word, the statements whose metadata holds it, in
+	// ascending order: terms inverted, so that a question's word costs
+	// its statements, not every statement in scope.
+	holders map[string][]int
 }
 
 const docNoun = `(?:statement|communiqu|release|declaration|fact sheet|meeting|readout)`
@@ -63,10 +67,13 @@ func statementDate(st *Statement) (time.Time, bool) {
 }
 
 func newMetaIndex(stmts []*Statement) *metaIndex {
-	m := &metaIndex{any: map[string]bool{}}
-	for _, st := range stmts {
+	m := &metaIndex{any: map[string]bool{}, holders: map[string][]int{}}
+	for i, st := range stmts {
 		set := map[string]bool{}
 		for _, t := range words.Terms(metaText(st)) {
+			if !set[t] {
+				m.holders[t] = append(m.holders[t], i)
+			}
 			set[t] = true
 			m.any[t] = true
 		}
@@ -91,7 +98,8 @@ func (m *metaIndex) match(q string) []float64 {
 	return m.matchIn(q, in)
 }
 
-// matchIn scores each statement of in (statement indices: the scope's) by
+// matchIn scores each statement of in (statement indices: the scope's,
+// each once) by
 // the metadata words of q it holds, normalised so the best statement
 // scores 1; nil when q names no statement. Statements not in in score 0.
 // "latest" and "earliest" favour the newest and oldest dated statement
@@ -102,20 +110,29 @@ func (m *metaIndex) matchIn(q string, in []int) []float64 {
 	}
 	score := make([]float64, len(m.terms))
 	best := 0.0
+	var member []bool // nil: in holds every statement (its indices are distinct)
+	if len(in) < len(m.terms) {
+		member = make([]bool, len(m.terms))
+		for _, i := range in {
+			member[i] = true
+		}
+	}
+	inScope := func(i int) bool { return member == nil || member[i] }
 	seen := map[string]bool{}
 	for _, t := range words.Terms(q) {
 		if seen[t] {
 			continue
 		}
 		seen[t] = true
-		if !m.any[t] {
+		holders := m.holders[t]
+		if len(holders) == 0 {
 			continue
 		}
 		// The word's inverse frequency among in: a word every statement
 		// of in has selects none.
 		df := 0
-		for _, i := range in {
-			if m.terms[i][t] {
+		for _, i := range holders {
+			if inScope(i) {
 				df++
 			}
 		}
@@ -123,8 +140,8 @@ func (m *metaIndex) matchIn(q string, in []int) []float64 {
 			continue
 		}
 		w := math.Log(float64(len(in)) / float64(df))
-		for _, i := range in {
-			if m.terms[i][t] {
+		for _, i := range holders {
+			if inScope(i) {
 				score[i] += w
 				best = max(best, score[i])
 			}

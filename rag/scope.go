@@ -366,14 +366,8 @@ func (ix *Index) knows(stem string) bool {
 // metaKnows reports whether the metadata of a statement of the view's
 // scope holds stem.
 func (ix *Index) metaKnows(stem string) bool {
-	if !ix.meta.any[stem] {
-		return false
-	}
-	if len(ix.libs.stmts) == 1 && len(ix.statements) > 0 && ix.inView(ix.statements[0].ID) {
-		return true
-	}
-	for _, i := range ix.scopeStatements() {
-		if ix.meta.covers(i, stem) {
+	for _, i := range ix.meta.holders[stem] {
+		if ix.inView(ix.statements[i].ID) {
 			return true
 		}
 	}

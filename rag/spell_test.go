@@ -2,6 +2,7 @@ package rag
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -91,3 +92,5 @@ func TestRespellAsScan(t *testing.T) {
 		t.Fatal("no word was respelled: the test tests nothing")
 	}
 }
+
+func abs(x int) int { return int(math.Abs(float64(x))) }
