@@ -276,14 +276,35 @@ func repairInline(p string, seg *Segmenter) string {
 // repairInlineCount is repairInline, also returning how many tokens seg
 // split.
 func repairInlineCount(p string, seg *Segmenter) (string, int) {
+	words := unglue(p)
+	if seg == nil {
+		return joinWords(words), 0
+	}
+	return splitMerged(words, seg)
+}
+
+// An inlineWord is a word of a paragraph after unglue: its text, which
+// may now hold spaces ("Syria, and"), and whether it was written as an
+// address, which nothing repairs.
+type inlineWord struct {
+	text    string
+	address bool
+}
+
+// unglue is the part of repairInline that needs no segmenter: it
+// normalises p's whitespace and gives glued punctuation its space back,
+// word by word. It is done once per paragraph however many segmenters
+// the words are then split with.
+func unglue(p string) []inlineWord {
 	p = strings.TrimSpace(spacesRE.ReplaceAllString(p, " "))
 	if p == "" {
-		return "", 0
+		return nil
 	}
-	split := 0
-	words := strings.Split(p, " ")
-	for i, w := range words {
+	fields := strings.Split(p, " ")
+	words := make([]inlineWord, len(fields))
+	for i, w := range fields {
 		if looksLikeAddress(w) {
+			words[i] = inlineWord{text: w, address: true}
 			continue
 		}
 		// Cheap byte tests first: most words have nothing to repair.
@@ -294,19 +315,39 @@ func repairInlineCount(p string, seg *Segmenter) (string, int) {
 			w = gluedInitialRE.ReplaceAllString(w, "$1$2. $3")
 			w = gluedSentenceRE.ReplaceAllString(w, "$1. $2")
 		}
-		if seg != nil {
-			words[i] = forEachLetterRun(w, func(run string) string {
-				parts := seg.Split(run)
-				if len(parts) > 1 {
-					split++
-				}
-				return strings.Join(parts, " ")
-			})
-		} else {
-			words[i] = w
-		}
+		words[i] = inlineWord{text: w}
 	}
-	return strings.Join(words, " "), split
+	return words
+}
+
+// joinWords is the paragraph's text with no merged word split.
+func joinWords(words []inlineWord) string {
+	texts := make([]string, len(words))
+	for i, w := range words {
+		texts[i] = w.text
+	}
+	return strings.Join(texts, " ")
+}
+
+// splitMerged is the paragraph's text with merged words split by seg, and
+// how many tokens seg split.
+func splitMerged(words []inlineWord, seg *Segmenter) (string, int) {
+	split := 0
+	texts := make([]string, len(words))
+	for i, w := range words {
+		if w.address {
+			texts[i] = w.text
+			continue
+		}
+		texts[i] = forEachLetterRun(w.text, func(run string) string {
+			parts := seg.Split(run)
+			if len(parts) > 1 {
+				split++
+			}
+			return strings.Join(parts, " ")
+		})
+	}
+	return strings.Join(texts, " "), split
 }
 
 // looksLikeAddress reports web addresses, e-mail addresses and handles,

@@ -46,14 +46,7 @@ func textParagraphs(body, format string) []Paragraph {
 		}
 		return out
 	}
-	// Split merged words only where the text shows them: repair with
-	// splitting, and again without when too few tokens were split.
-	seg := DocumentSegmenter(body)
-	repaired, merged := repairParagraphs(out, seg)
-	if merged < 3 || merged*100 < len(strings.Fields(body)) {
-		repaired, _ = repairParagraphs(out, nil)
-	}
-	return repaired
+	return repairParagraphs(out, DocumentSegmenter(body), len(strings.Fields(body)))
 }
 
 // dropEndMarks blanks the lines that are a press release's end mark
@@ -68,25 +61,35 @@ func dropEndMarks(text string) string {
 	return strings.Join(lines, "\n")
 }
 
-// repairParagraphs joins the lines of each paragraph and repairs it,
-// splitting merged words with seg unless it is nil; it returns how many
-// tokens were split. At least 3 tokens, and one in a hundred, are split
-// in text that lost spaces between words (the bundled Rome statement has
-// 3 in a hundred); clean PDFs and typed text have under 0.3: compounds and
-// names such as "offline" and "Bourita", which must stay whole.
-func repairParagraphs(paras []Paragraph, seg *Segmenter) ([]Paragraph, int) {
-	words := seg
-	if words == nil {
-		words = NewSegmenter()
-	}
-	out := make([]Paragraph, len(paras))
+// repairParagraphs joins the lines of each paragraph and repairs it. It
+// splits merged words with seg only where the text shows them: when at
+// least 3 of its tokens, and one in a hundred of all (tokens), are split.
+// Text that lost spaces between words passes (the bundled Rome statement
+// has 3 in a hundred); clean PDFs and typed text have under 0.3:
+// compounds and names such as "offline" and "Bourita", which must stay
+// whole. Lines are joined and punctuation unglued once, whichever way the
+// count goes.
+func repairParagraphs(paras []Paragraph, seg *Segmenter, tokens int) []Paragraph {
+	words := make([][]inlineWord, len(paras))
+	split := make([]string, len(paras))
 	merged := 0
 	for i, p := range paras {
-		text, n := repairInlineCount(joinLines(strings.Split(p.Text, "\n"), words), seg)
-		out[i] = Paragraph{Text: text, Section: p.Section}
+		// joinLines reads only seg's dictionary, not the document's words.
+		words[i] = unglue(joinLines(strings.Split(p.Text, "\n"), seg))
+		var n int
+		split[i], n = splitMerged(words[i], seg)
 		merged += n
 	}
-	return out, merged
+	splitting := merged >= 3 && merged*100 >= tokens
+	out := make([]Paragraph, len(paras))
+	for i, p := range paras {
+		text := split[i]
+		if !splitting {
+			text = joinWords(words[i])
+		}
+		out[i] = Paragraph{Text: text, Section: p.Section}
+	}
+	return out
 }
 
 var (
