@@ -109,38 +109,51 @@ func normalize(s string, pages bool) string {
 // A block is a run of non-blank lines, kept with their indentation.
 type block []string
 
+// A blockCutter collects lines into blocks: lines are appended to cur,
+// and cut ends cur's block. No block it gives is empty.
+type blockCutter struct {
+	blocks []block
+	cur    block
+}
+
+// cut ends the current block, if it has lines.
+func (c *blockCutter) cut() {
+	if len(c.cur) > 0 {
+		c.blocks = append(c.blocks, c.cur)
+		c.cur = nil
+	}
+}
+
+// done ends the current block and returns the blocks.
+func (c *blockCutter) done() []block {
+	c.cut()
+	return c.blocks
+}
+
 // splitBlocks cuts text at blank lines, and also before a heading, a list
 // item, or an indented line that starts a sentence after a line that ends
 // one (PDF extraction often marks paragraphs only by indentation).
 func splitBlocks(text string) []block {
-	var blocks []block
-	var cur block
-	flush := func() {
-		if len(cur) > 0 {
-			blocks = append(blocks, cur)
-			cur = nil
-		}
-	}
+	var c blockCutter
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimRight(line, " ")
 		trimmed := strings.TrimLeft(line, " ")
 		if trimmed == "" {
-			flush()
+			c.cut()
 			continue
 		}
-		if len(cur) > 0 {
-			prev := strings.TrimSpace(cur[len(cur)-1])
+		if len(c.cur) > 0 {
+			prev := strings.TrimSpace(c.cur[len(c.cur)-1])
 			switch {
 			case isHeadingLine(trimmed) || isListItem(trimmed) || isHeadingLine(prev):
-				flush()
+				c.cut()
 			case len(trimmed) < len(line) && endsSentence(prev) && startsSentence(trimmed):
-				flush()
+				c.cut()
 			}
 		}
-		cur = append(cur, line)
+		c.cur = append(c.cur, line)
 	}
-	flush()
-	return blocks
+	return c.done()
 }
 
 // mergeBlocks joins blocks separated by a false paragraph break: one where

@@ -145,36 +145,28 @@ func showsDamage(text string) bool {
 func typedBlocks(text string) []block {
 	lines := strings.Split(text, "\n")
 	perLine := linePerParagraph(lines)
-	var blocks []block
-	var cur block
-	flush := func() {
-		if len(cur) > 0 {
-			blocks = append(blocks, cur)
-			cur = nil
-		}
-	}
+	var c blockCutter
 	for _, line := range lines {
 		line = strings.TrimRight(line, " ")
 		t := strings.TrimSpace(line)
 		if t == "" {
-			flush()
+			c.cut()
 			continue
 		}
 		indented := len(t) < len(line)
 		switch {
-		case len(cur) > 0 && isNestedItem(t):
+		case len(c.cur) > 0 && isNestedItem(t):
 			// a nested item stays in its parent item
-		case len(cur) > 0 && indented && isListItem(strings.TrimSpace(cur[0])) && !isListItem(t):
+		case len(c.cur) > 0 && indented && isListItem(strings.TrimSpace(c.cur[0])) && !isListItem(t):
 			// the wrapped line of a list item
-		case isListItem(t) || isHeading(t) || len(cur) > 0 && isHeading(cur[len(cur)-1]):
-			flush()
+		case isListItem(t) || isHeading(t) || len(c.cur) > 0 && isHeading(c.cur[len(c.cur)-1]):
+			c.cut()
 		case perLine:
-			flush()
+			c.cut()
 		}
-		cur = append(cur, line)
+		c.cur = append(c.cur, line)
 	}
-	flush()
-	return blocks
+	return c.done()
 }
 
 // linePerParagraph reports text whose lines are whole paragraphs: most
@@ -208,30 +200,26 @@ func isNestedItem(t string) bool {
 // heading line.
 func splitPDFBlocks(blocks []block) []block {
 	width := typicalWidth(blocks)
-	var out []block
+	var c blockCutter
 	for _, b := range blocks {
-		var cur block
 		for i, line := range b {
 			t := strings.TrimSpace(line)
 			// The indented lines of a list item continue it.
-			continued := len(cur) > 0 && isListItem(strings.TrimSpace(cur[0])) && len(t) < len(strings.TrimRight(line, " "))
-			if len(cur) > 0 && !continued {
-				prev := strings.TrimSpace(cur[len(cur)-1])
+			continued := len(c.cur) > 0 && isListItem(strings.TrimSpace(c.cur[0])) && len(t) < len(strings.TrimRight(line, " "))
+			if len(c.cur) > 0 && !continued {
+				prev := strings.TrimSpace(c.cur[len(c.cur)-1])
 				short := utf8.RuneCountInString(prev)*100 < width*85
 				headingLine := func(l string) bool { return narrow(l, width) && isHeading(l) }
 				heading := headingLine(t) && (endsSentence(prev) || headingLine(prev)) && (i+1 == len(b) || startsSentence(b[i+1]))
-				if heading || headingLine(prev) && len(cur) == 1 || short && endsSentence(prev) && startsSentence(t) {
-					out = append(out, cur)
-					cur = nil
+				if heading || headingLine(prev) && len(c.cur) == 1 || short && endsSentence(prev) && startsSentence(t) {
+					c.cut()
 				}
 			}
-			cur = append(cur, line)
+			c.cur = append(c.cur, line)
 		}
-		if len(cur) > 0 {
-			out = append(out, cur)
-		}
+		c.cut()
 	}
-	return out
+	return c.done()
 }
 
 // narrow reports a line well short of the text's width, as a heading in
