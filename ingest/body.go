@@ -162,9 +162,16 @@ func isHeading(t string) bool {
 	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
 		return false
 	}
-	long, caps := 0, 0
+	long, caps := capitalised(words, `"'“”‘’()[]`)
+	return caps*3 >= long*2
+}
+
+// capitalised counts the words of at least 4 letters, once the characters
+// in cutset are trimmed from their ends, and how many of those start with
+// a capital: isHeading and titleLike judge a line's capitals by them.
+func capitalised(words []string, cutset string) (long, caps int) {
 	for _, w := range words {
-		w = strings.Trim(w, `"'“”‘’()[]`)
+		w = strings.Trim(w, cutset)
 		if utf8.RuneCountInString(w) < 4 {
 			continue
 		}
@@ -173,7 +180,7 @@ func isHeading(t string) bool {
 			caps++
 		}
 	}
-	return caps*3 >= long*2
+	return long, caps
 }
 
 // functionWords never end a heading or a title.

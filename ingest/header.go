@@ -203,17 +203,7 @@ func titleLike(t string) bool {
 	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
 		return false
 	}
-	long, caps := 0, 0
-	for _, w := range words {
-		w = strings.Trim(w, `"'“”‘’()[]:,;`)
-		if utf8.RuneCountInString(w) < 4 {
-			continue
-		}
-		long++
-		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
-			caps++
-		}
-	}
+	long, caps := capitalised(words, `"'“”‘’()[]:,;`)
 	return long == 0 || caps*2 >= long || len(words) <= 8
 }
 

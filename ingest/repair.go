@@ -109,38 +109,51 @@ func normalize(s string, pages bool) string {
 // A block is a run of non-blank lines, kept with their indentation.
 type block []string
 
+// A blockCutter collects lines into blocks: lines are appended to cur,
+// and cut ends cur's block. No block it gives is empty.
+type blockCutter struct {
+	blocks []block
+	cur    block
+}
+
+// cut ends the current block, if it has lines.
+func (c *blockCutter) cut() {
+	if len(c.cur) > 0 {
+		c.blocks = append(c.blocks, c.cur)
+		c.cur = nil
+	}
+}
+
+// done ends the current block and returns the blocks.
+func (c *blockCutter) done() []block {
+	c.cut()
+	return c.blocks
+}
+
 // splitBlocks cuts text at blank lines, and also before a heading, a list
 // item, or an indented line that starts a sentence after a line that ends
 // one (PDF extraction often marks paragraphs only by indentation).
 func splitBlocks(text string) []block {
-	var blocks []block
-	var cur block
-	flush := func() {
-		if len(cur) > 0 {
-			blocks = append(blocks, cur)
-			cur = nil
-		}
-	}
+	var c blockCutter
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimRight(line, " ")
 		trimmed := strings.TrimLeft(line, " ")
 		if trimmed == "" {
-			flush()
+			c.cut()
 			continue
 		}
-		if len(cur) > 0 {
-			prev := strings.TrimSpace(cur[len(cur)-1])
+		if len(c.cur) > 0 {
+			prev := strings.TrimSpace(c.cur[len(c.cur)-1])
 			switch {
 			case isHeadingLine(trimmed) || isListItem(trimmed) || isHeadingLine(prev):
-				flush()
+				c.cut()
 			case len(trimmed) < len(line) && endsSentence(prev) && startsSentence(trimmed):
-				flush()
+				c.cut()
 			}
 		}
-		cur = append(cur, line)
+		c.cur = append(c.cur, line)
 	}
-	flush()
-	return blocks
+	return c.done()
 }
 
 // mergeBlocks joins blocks separated by a false paragraph break: one where
@@ -276,14 +289,35 @@ func repairInline(p string, seg *Segmenter) string {
 // repairInlineCount is repairInline, also returning how many tokens seg
 // split.
 func repairInlineCount(p string, seg *Segmenter) (string, int) {
+	words := unglue(p)
+	if seg == nil {
+		return joinWords(words), 0
+	}
+	return splitMerged(words, seg)
+}
+
+// An inlineWord is a word of a paragraph after unglue: its text, which
+// may now hold spaces ("Syria, and"), and whether it was written as an
+// address, which nothing repairs.
+type inlineWord struct {
+	text    string
+	address bool
+}
+
+// unglue is the part of repairInline that needs no segmenter: it
+// normalises p's whitespace and gives glued punctuation its space back,
+// word by word. It is done once per paragraph however many segmenters
+// the words are then split with.
+func unglue(p string) []inlineWord {
 	p = strings.TrimSpace(spacesRE.ReplaceAllString(p, " "))
 	if p == "" {
-		return "", 0
+		return nil
 	}
-	split := 0
-	words := strings.Split(p, " ")
-	for i, w := range words {
+	fields := strings.Split(p, " ")
+	words := make([]inlineWord, len(fields))
+	for i, w := range fields {
 		if looksLikeAddress(w) {
+			words[i] = inlineWord{text: w, address: true}
 			continue
 		}
 		// Cheap byte tests first: most words have nothing to repair.
@@ -294,19 +328,39 @@ func repairInlineCount(p string, seg *Segmenter) (string, int) {
 			w = gluedInitialRE.ReplaceAllString(w, "$1$2. $3")
 			w = gluedSentenceRE.ReplaceAllString(w, "$1. $2")
 		}
-		if seg != nil {
-			words[i] = forEachLetterRun(w, func(run string) string {
-				parts := seg.Split(run)
-				if len(parts) > 1 {
-					split++
-				}
-				return strings.Join(parts, " ")
-			})
-		} else {
-			words[i] = w
-		}
+		words[i] = inlineWord{text: w}
 	}
-	return strings.Join(words, " "), split
+	return words
+}
+
+// joinWords is the paragraph's text with no merged word split.
+func joinWords(words []inlineWord) string {
+	texts := make([]string, len(words))
+	for i, w := range words {
+		texts[i] = w.text
+	}
+	return strings.Join(texts, " ")
+}
+
+// splitMerged is the paragraph's text with merged words split by seg, and
+// how many tokens seg split.
+func splitMerged(words []inlineWord, seg *Segmenter) (string, int) {
+	split := 0
+	texts := make([]string, len(words))
+	for i, w := range words {
+		if w.address {
+			texts[i] = w.text
+			continue
+		}
+		texts[i] = forEachLetterRun(w.text, func(run string) string {
+			parts := seg.Split(run)
+			if len(parts) > 1 {
+				split++
+			}
+			return strings.Join(parts, " ")
+		})
+	}
+	return strings.Join(texts, " "), split
 }
 
 // looksLikeAddress reports web addresses, e-mail addresses and handles,

@@ -46,14 +46,7 @@ func textParagraphs(body, format string) []Paragraph {
 		}
 		return out
 	}
-	// Split merged words only where the text shows them: repair with
-	// splitting, and again without when too few tokens were split.
-	seg := DocumentSegmenter(body)
-	repaired, merged := repairParagraphs(out, seg)
-	if merged < 3 || merged*100 < len(strings.Fields(body)) {
-		repaired, _ = repairParagraphs(out, nil)
-	}
-	return repaired
+	return repairParagraphs(out, DocumentSegmenter(body), len(strings.Fields(body)))
 }
 
 // dropEndMarks blanks the lines that are a press release's end mark
@@ -68,25 +61,35 @@ func dropEndMarks(text string) string {
 	return strings.Join(lines, "\n")
 }
 
-// repairParagraphs joins the lines of each paragraph and repairs it,
-// splitting merged words with seg unless it is nil; it returns how many
-// tokens were split. At least 3 tokens, and one in a hundred, are split
-// in text that lost spaces between words (the bundled Rome statement has
-// 3 in a hundred); clean PDFs and typed text have under 0.3: compounds and
-// names such as "offline" and "Bourita", which must stay whole.
-func repairParagraphs(paras []Paragraph, seg *Segmenter) ([]Paragraph, int) {
-	words := seg
-	if words == nil {
-		words = NewSegmenter()
-	}
-	out := make([]Paragraph, len(paras))
+// repairParagraphs joins the lines of each paragraph and repairs it. It
+// splits merged words with seg only where the text shows them: when at
+// least 3 of its tokens, and one in a hundred of all (tokens), are split.
+// Text that lost spaces between words passes (the bundled Rome statement
+// has 3 in a hundred); clean PDFs and typed text have under 0.3:
+// compounds and names such as "offline" and "Bourita", which must stay
+// whole. Lines are joined and punctuation unglued once, whichever way the
+// count goes.
+func repairParagraphs(paras []Paragraph, seg *Segmenter, tokens int) []Paragraph {
+	words := make([][]inlineWord, len(paras))
+	split := make([]string, len(paras))
 	merged := 0
 	for i, p := range paras {
-		text, n := repairInlineCount(joinLines(strings.Split(p.Text, "\n"), words), seg)
-		out[i] = Paragraph{Text: text, Section: p.Section}
+		// joinLines reads only seg's dictionary, not the document's words.
+		words[i] = unglue(joinLines(strings.Split(p.Text, "\n"), seg))
+		var n int
+		split[i], n = splitMerged(words[i], seg)
 		merged += n
 	}
-	return out, merged
+	splitting := merged >= 3 && merged*100 >= tokens
+	out := make([]Paragraph, len(paras))
+	for i, p := range paras {
+		text := split[i]
+		if !splitting {
+			text = joinWords(words[i])
+		}
+		out[i] = Paragraph{Text: text, Section: p.Section}
+	}
+	return out
 }
 
 var (
@@ -142,36 +145,28 @@ func showsDamage(text string) bool {
 func typedBlocks(text string) []block {
 	lines := strings.Split(text, "\n")
 	perLine := linePerParagraph(lines)
-	var blocks []block
-	var cur block
-	flush := func() {
-		if len(cur) > 0 {
-			blocks = append(blocks, cur)
-			cur = nil
-		}
-	}
+	var c blockCutter
 	for _, line := range lines {
 		line = strings.TrimRight(line, " ")
 		t := strings.TrimSpace(line)
 		if t == "" {
-			flush()
+			c.cut()
 			continue
 		}
 		indented := len(t) < len(line)
 		switch {
-		case len(cur) > 0 && isNestedItem(t):
+		case len(c.cur) > 0 && isNestedItem(t):
 			// a nested item stays in its parent item
-		case len(cur) > 0 && indented && isListItem(strings.TrimSpace(cur[0])) && !isListItem(t):
+		case len(c.cur) > 0 && indented && isListItem(strings.TrimSpace(c.cur[0])) && !isListItem(t):
 			// the wrapped line of a list item
-		case isListItem(t) || isHeading(t) || len(cur) > 0 && isHeading(cur[len(cur)-1]):
-			flush()
+		case isListItem(t) || isHeading(t) || len(c.cur) > 0 && isHeading(c.cur[len(c.cur)-1]):
+			c.cut()
 		case perLine:
-			flush()
+			c.cut()
 		}
-		cur = append(cur, line)
+		c.cur = append(c.cur, line)
 	}
-	flush()
-	return blocks
+	return c.done()
 }
 
 // linePerParagraph reports text whose lines are whole paragraphs: most
@@ -205,30 +200,26 @@ func isNestedItem(t string) bool {
 // heading line.
 func splitPDFBlocks(blocks []block) []block {
 	width := typicalWidth(blocks)
-	var out []block
+	var c blockCutter
 	for _, b := range blocks {
-		var cur block
 		for i, line := range b {
 			t := strings.TrimSpace(line)
 			// The indented lines of a list item continue it.
-			continued := len(cur) > 0 && isListItem(strings.TrimSpace(cur[0])) && len(t) < len(strings.TrimRight(line, " "))
-			if len(cur) > 0 && !continued {
-				prev := strings.TrimSpace(cur[len(cur)-1])
+			continued := len(c.cur) > 0 && isListItem(strings.TrimSpace(c.cur[0])) && len(t) < len(strings.TrimRight(line, " "))
+			if len(c.cur) > 0 && !continued {
+				prev := strings.TrimSpace(c.cur[len(c.cur)-1])
 				short := utf8.RuneCountInString(prev)*100 < width*85
 				headingLine := func(l string) bool { return narrow(l, width) && isHeading(l) }
 				heading := headingLine(t) && (endsSentence(prev) || headingLine(prev)) && (i+1 == len(b) || startsSentence(b[i+1]))
-				if heading || headingLine(prev) && len(cur) == 1 || short && endsSentence(prev) && startsSentence(t) {
-					out = append(out, cur)
-					cur = nil
+				if heading || headingLine(prev) && len(c.cur) == 1 || short && endsSentence(prev) && startsSentence(t) {
+					c.cut()
 				}
 			}
-			cur = append(cur, line)
+			c.cur = append(c.cur, line)
 		}
-		if len(cur) > 0 {
-			out = append(out, cur)
-		}
+		c.cut()
 	}
-	return out
+	return c.done()
 }
 
 // narrow reports a line well short of the text's width, as a heading in

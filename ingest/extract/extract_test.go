@@ -170,12 +170,7 @@ func TestExtractPDFInputErrors(t *testing.T) {
 	for i := range testMaxPages + 1 {
 		tooMany = append(tooMany, extracttest.TextPage(fmt.Sprintf("Page %d.", i+1)))
 	}
-	tests := []struct {
-		name    string
-		file    string
-		data    []byte
-		wantMsg string // a part of the InputError's message
-	}{
+	tests := []inputErrorCase{
 		{
 			name:    "image-only page",
 			file:    "scan.pdf",
@@ -219,21 +214,7 @@ func TestExtractPDFInputErrors(t *testing.T) {
 			wantMsg: fmt.Sprintf("the PDF has %d pages, more than the %d allowed", testMaxPages+1, testMaxPages),
 		},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := e.Extract(context.Background(), tt.file, tt.data)
-			var ie *InputError
-			if !errors.As(err, &ie) {
-				t.Fatalf("Extract() error = %v (%T), want *InputError", err, err)
-			}
-			if !strings.Contains(ie.Msg, tt.wantMsg) {
-				t.Errorf("Extract() message = %q, want it to contain %q", ie.Msg, tt.wantMsg)
-			}
-			if strings.Contains(ie.Msg, "\n") {
-				t.Errorf("Extract() message = %q, want one line", ie.Msg)
-			}
-		})
-	}
+	checkInputErrors(t, e, tests)
 }
 
 func TestExtractPDFContextCanceled(t *testing.T) {
@@ -474,12 +455,7 @@ func TestExtractText(t *testing.T) {
 }
 
 func TestExtractInputErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		file    string
-		data    []byte
-		wantMsg string // a part of the InputError's message
-	}{
+	tests := []inputErrorCase{
 		{"empty file", "s.txt", nil, "the file is empty"},
 		{"only white space", "s.pdf", []byte(" \n\t "), "the file is empty"},
 		{"NUL bytes named .txt", "s.txt", []byte("text\x00\x01\x02binary"), "not UTF-8 text"},
@@ -495,6 +471,21 @@ func TestExtractInputErrors(t *testing.T) {
 	}
 	e := New(Options{})
 	defer e.Close()
+	checkInputErrors(t, e, tests)
+}
+
+// An inputErrorCase is a file Extract must refuse with an *InputError.
+type inputErrorCase struct {
+	name    string
+	file    string
+	data    []byte
+	wantMsg string // a part of the InputError's message
+}
+
+// checkInputErrors extracts each case's file with e and wants an
+// *InputError whose message is one line containing wantMsg.
+func checkInputErrors(t *testing.T, e *Extractor, tests []inputErrorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := e.Extract(context.Background(), tt.file, tt.data)
@@ -504,6 +495,9 @@ func TestExtractInputErrors(t *testing.T) {
 			}
 			if !strings.Contains(ie.Msg, tt.wantMsg) {
 				t.Errorf("Extract() message = %q, want it to contain %q", ie.Msg, tt.wantMsg)
+			}
+			if strings.Contains(ie.Msg, "\n") {
+				t.Errorf("Extract() message = %q, want one line", ie.Msg)
 			}
 		})
 	}
