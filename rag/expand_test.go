@@ -3,32 +3,16 @@ package rag
 import (
 	"context"
 	"testing"
-
-	"github.com/statementbot/statementbot/embeddings"
-	"github.com/statementbot/statementbot/ingest"
 )
 
 // A question worded otherwise than the statement finds the paragraph
 // that says it the statement's way: "truce" is WordNet's "cease-fire",
 // which the statement writes "ceasefire".
 func TestAlternativesRankParagraphs(t *testing.T) {
-	var stmts []*Statement
-	for _, x := range []struct{ id, text string }{
+	e := engineOf(t, []struct{ id, text string }{
 		{"2024-01-01-trade", "Trade Notice\n\nJanuary 1, 2024 - Geneva - Trade Office\n\nThe parties set new port rules."},
 		{"2024-02-01-peace", "Peace Notice\n\nFebruary 1, 2024 - Geneva - Peace Office\n\nThe parties signed a ceasefire after long talks held in the hills of the east."},
-	} {
-		st, err := ingest.Parse(x.id, []byte(x.text), Metadata{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmts = append(stmts, st)
-	}
-	loc := embeddings.NewLocal(0)
-	ix, _, err := Build(context.Background(), stmts, loc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := NewEngine(ix, Config{Queries: loc})
+	})
 	for _, tt := range []struct {
 		retrieval Retrieval
 		want      string

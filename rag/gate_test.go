@@ -25,6 +25,12 @@ func libraryEngine(t testing.TB) *Engine {
 			"In Africa, the ministers agreed to expand support to civilian courts in West Africa."},
 		{"2024-01-01-fisheries", "Fisheries Notice\n\nJanuary 1, 2024 - Halifax - Fisheries Office\n\nThe cod quota rises by ten percent this year.\n\nSalmon rivers stay closed to anglers.\n\nMarie Tremblay, Director General"},
 	}
+	return engineOf(t, texts)
+}
+
+// engineOf builds an offline engine over statements given as (id, text).
+func engineOf(t testing.TB, texts []struct{ id, text string }) *Engine {
+	t.Helper()
 	var stmts []*Statement
 	for _, x := range texts {
 		st, err := ingest.Parse(x.id, []byte(x.text), Metadata{})
