@@ -47,6 +47,37 @@ func engineOf(t testing.TB, texts []struct{ id, text string }) *Engine {
 	return NewEngine(ix, Config{Queries: loc})
 }
 
+// TestGateNearSynonyms: a word no paragraph uses counts where a paragraph
+// uses a near-synonym of it (GloVe neighbours, package glove), and only
+// a near one.
+func TestGateNearSynonyms(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2022-03-01-province", "Province Notice\n\nMarch 1, 2022 - Northtown - Province Office\n\n" +
+			"The province will close the old prison in Northtown and move its inmates to the new facility in Easton.\n\n" +
+			"Road conditions in the hills remain difficult for lorries.\n\n" +
+			"The province thanks the volunteers of the harbour festival."},
+	})
+	for _, tt := range []struct {
+		q      string
+		answer bool
+	}{
+		{"What will happen to the jail in Northtown?", true},       // jail -> prison 0.94
+		{"What's the weather in the hills?", false},                // weather -> conditions 0.72: too far
+		{"What will happen to the cathedral in Northtown?", false}, // no neighbour the notice uses
+	} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded != tt.answer {
+			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
+		}
+		if tt.answer && !strings.Contains(a.Text, "prison") {
+			t.Errorf("%q: answer without the prison paragraph: %s", tt.q, a.Text)
+		}
+	}
+}
+
 func TestGateDecisions(t *testing.T) {
 	e := libraryEngine(t)
 	for _, tt := range []struct {
@@ -64,6 +95,9 @@ func TestGateDecisions(t *testing.T) {
 		{"What's the weather in Riyadh?", false, ""},
 		{"How do I renew my passport?", false, ""},
 		{"What is the population of Marrakesh?", false, ""},
+		// The issuer's name covers most of it; no statement says
+		// "population".
+		{"What is the population of the Forum Secretariat?", false, ""},
 		{"What did the ministers say about the Taliban?", false, ""},
 		// The Riyadh paragraphs cover the name, another the ordinary word:
 		// no one paragraph answers.

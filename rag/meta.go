@@ -89,6 +89,12 @@ var (
 	earliestRE = regexp.MustCompile(`(?i)\b(?:earliest|oldest|first (?:\w+ ){0,2}` + docNoun + `)`)
 )
 
+// withoutRecency returns q without its words that pick a statement by
+// date ("the latest communiqué"): they select, they ask for no content.
+func withoutRecency(q string) string {
+	return earliestRE.ReplaceAllString(latestRE.ReplaceAllString(q, " "), " ")
+}
+
 // match is matchIn over every statement.
 func (m *metaIndex) match(q string) []float64 {
 	in := make([]int, len(m.terms))
