@@ -107,6 +107,13 @@ func (ix *Index) summaryTarget(q, asked string, hits []Hit) *Statement {
 			return ix.statements[best]
 		}
 	}
+	// "tl;dr", "summarize the statement": no word says which; the
+	// newest is the one a reader of a feed of statements means.
+	if len(queryTerms(withoutForm(q))) == 0 {
+		if i := ix.meta.newestIn(ix.scopeStatements()); i >= 0 {
+			return ix.statements[i]
+		}
+	}
 	if len(hits) > 0 {
 		st, _ := ix.Statement(hits[0].Statement)
 		return st

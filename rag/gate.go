@@ -53,7 +53,7 @@ func (ix *Index) classify(t queryTerm) termClass {
 // make a statement cover the weather in Rome.
 func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 	ev := evidence{best: -1}
-	terms := queryTerms(withoutRecency(q))
+	terms := queryTerms(withoutForm(q))
 	if len(terms) == 0 {
 		return ev
 	}

@@ -245,6 +245,13 @@ func TestSummaryAndAcrossAnswers(t *testing.T) {
 	if a := ask("Summarize the statement about the Taliban."); a.Grounded {
 		t.Errorf("summary of something no statement mentions: %s", a.Text)
 	}
+	// Asked for a summary of no statement in particular: the newest.
+	for _, q := range []string{"tl;dr", "Summarize the statement.", "Give me the gist"} {
+		a := ask(q)
+		if !a.Grounded || len(a.Citations) == 0 || a.Citations[0].Statement != "2024-01-01-fisheries" {
+			t.Errorf("%q: %+v", q, a)
+		}
+	}
 	// A question across statements quotes each, labelled.
 	a = ask("Which statements mention Africa?")
 	if !a.Grounded || len(a.Citations) != 2 || a.Citations[0].Statement == a.Citations[1].Statement {

@@ -179,5 +179,17 @@ func (m *metaIndex) matchIn(q string, in []int) []float64 {
 	return score
 }
 
+// newestIn returns the newest dated statement of in (the first of in on
+// a tie), -1 when none is dated.
+func (m *metaIndex) newestIn(in []int) int {
+	pick := -1
+	for _, i := range in {
+		if d := m.dates[i]; !d.IsZero() && (pick < 0 || d.After(m.dates[pick])) {
+			pick = i
+		}
+	}
+	return pick
+}
+
 // covers reports whether statement i's metadata holds stem t.
 func (m *metaIndex) covers(i int, t string) bool { return m.terms[i][t] }
