@@ -26,6 +26,16 @@ type evidence struct {
 	similarity   float64 // cosine similarity of the best paragraph
 	best         int     // index in hits of the best paragraph, -1 if none
 	factoid      bool    // a who/when/where/how-many question
+	// unknownYear: the question names a year no statement is dated in
+	// and no paragraph mentions ("Where did the ministers meet in 2023?"
+	// of a library with the 2021 and 2022 meetings): any answer would be
+	// of another year.
+	unknownYear bool
+}
+
+// isYear reports whether token is a year of the statements' era.
+func isYear(token string) bool {
+	return len(token) == 4 && isNumber(token) && (token[:2] == "19" || token[:2] == "20")
 }
 
 // termClass sorts a question's content words.
@@ -73,6 +83,9 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 			ev.unknown++
 			if c == nameWord {
 				ev.unknownNames++
+			}
+			if isYear(t.token) {
+				ev.unknownYear = true
 			}
 		}
 	}
@@ -199,7 +212,7 @@ const (
 
 // answerable is the gate's decision for an extractive answer.
 func (ev evidence) answerable() bool {
-	if ev.best < 0 {
+	if ev.best < 0 || ev.unknownYear {
 		return false
 	}
 	a := ev.anchored >= minCoverage+unknownCoverage*float64(ev.unknown)

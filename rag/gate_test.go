@@ -102,6 +102,9 @@ func TestGateDecisions(t *testing.T) {
 		// The Riyadh paragraphs cover the name, another the ordinary word:
 		// no one paragraph answers.
 		{"What is the quota in Riyadh?", false, ""},
+		// No statement of 2021: the meetings of other years do not answer.
+		{"Where did the ministers of the Forum meet in 2021?", false, ""},
+		{"Where did the ministers of the Forum meet in 2023?", true, "2023-06-08-forum-riyadh"},
 		// The signature names the notice; the answer is the body's.
 		{"What did Marie Tremblay say about salmon rivers?", true, "2024-01-01-fisheries"},
 		{"According to the notice Marie Tremblay issued, what happens to salmon rivers?", true, "2024-01-01-fisheries"},
