@@ -17,12 +17,11 @@ package glove
 
 import (
 	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"io"
-	"sort"
 	"strconv"
 	"sync"
+
+	"github.com/statementbot/statementbot/wordtable"
 )
 
 //go:embed neighbours.txt.gz
@@ -35,64 +34,17 @@ type Neighbour struct {
 	Similarity float64
 }
 
-type table struct {
-	text  []byte
-	lines []int // offsets of the sorted entry lines
-}
-
-var load = sync.OnceValue(func() *table {
-	zr, err := gzip.NewReader(bytes.NewReader(packed))
-	if err != nil {
-		panic("glove: embedded table: " + err.Error())
-	}
-	text, err := io.ReadAll(zr)
-	if err != nil {
-		panic("glove: embedded table: " + err.Error())
-	}
-	t := &table{text: text, lines: make([]int, 0, 41000)}
-	for off := 0; off < len(text); {
-		end := bytes.IndexByte(text[off:], '\n')
-		if end < 0 {
-			end = len(text) - off
-		}
-		if text[off] != '#' {
-			t.lines = append(t.lines, off)
-		}
-		off += end + 1
-	}
-	return t
-})
-
-// line returns entry i, without its newline (no copy).
-func (t *table) line(i int) []byte {
-	off := t.lines[i]
-	end := bytes.IndexByte(t.text[off:], '\n')
-	if end < 0 {
-		return t.text[off:]
-	}
-	return t.text[off : off+end]
-}
-
-// head returns the headword of entry i (no copy).
-func (t *table) head(i int) []byte {
-	l := t.line(i)
-	if j := bytes.IndexByte(l, ' '); j >= 0 {
-		return l[:j]
-	}
-	return l
-}
+var load = sync.OnceValue(func() *wordtable.Table { return wordtable.MustLoad("glove", packed) })
 
 // Neighbours returns the neighbours of a lowercase word, most similar
 // first, at most one per stem and none of the word's own stem; nil when
 // the table does not hold the word.
 func Neighbours(word string) []Neighbour {
-	t := load()
-	key := []byte(word)
-	i := sort.Search(len(t.lines), func(i int) bool { return bytes.Compare(t.head(i), key) >= 0 })
-	if i == len(t.lines) || !bytes.Equal(t.head(i), key) {
+	rest, ok := load().Lookup(word)
+	if !ok {
 		return nil
 	}
-	fields := bytes.Fields(t.line(i))[1:]
+	fields := bytes.Fields(rest)
 	out := make([]Neighbour, 0, len(fields)/2)
 	for k := 0; k+1 < len(fields); k += 2 {
 		n, err := strconv.Atoi(string(fields[k+1]))

@@ -10,13 +10,11 @@
 package thesaurus
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed"
-	"io"
-	"sort"
 	"strings"
 	"sync"
+
+	"github.com/statementbot/statementbot/wordtable"
 )
 
 //go:embed wordnet.txt.gz
@@ -30,52 +28,7 @@ type Alternative struct {
 	Hypernym bool
 }
 
-type table struct {
-	text  []byte
-	lines []int // offsets of the sorted entry lines
-}
-
-var load = sync.OnceValue(func() *table {
-	zr, err := gzip.NewReader(bytes.NewReader(packed))
-	if err != nil {
-		panic("thesaurus: embedded table: " + err.Error())
-	}
-	text, err := io.ReadAll(zr)
-	if err != nil {
-		panic("thesaurus: embedded table: " + err.Error())
-	}
-	t := &table{text: text}
-	for off := 0; off < len(text); {
-		end := bytes.IndexByte(text[off:], '\n')
-		if end < 0 {
-			end = len(text) - off
-		}
-		if text[off] != '#' {
-			t.lines = append(t.lines, off)
-		}
-		off += end + 1
-	}
-	return t
-})
-
-// line returns entry i, without its newline (no copy).
-func (t *table) line(i int) []byte {
-	off := t.lines[i]
-	end := bytes.IndexByte(t.text[off:], '\n')
-	if end < 0 {
-		return t.text[off:]
-	}
-	return t.text[off : off+end]
-}
-
-// head returns the headword of entry i (no copy).
-func (t *table) head(i int) []byte {
-	l := t.line(i)
-	if j := bytes.IndexByte(l, ' '); j >= 0 {
-		return l[:j]
-	}
-	return l
-}
+var load = sync.OnceValue(func() *wordtable.Table { return wordtable.MustLoad("thesaurus", packed) })
 
 // Lookup returns the alternatives of a lowercase word or two-word phrase
 // ("poison gas"), trying its base forms ("refugees" -> "refugee",
@@ -83,12 +36,11 @@ func (t *table) head(i int) []byte {
 func Lookup(phrase string) []Alternative {
 	t := load()
 	for _, form := range baseForms(strings.ReplaceAll(phrase, " ", "_")) {
-		key := []byte(form)
-		i := sort.Search(len(t.lines), func(i int) bool { return bytes.Compare(t.head(i), key) >= 0 })
-		if i == len(t.lines) || !bytes.Equal(t.head(i), key) {
+		rest, ok := t.Lookup(form)
+		if !ok {
 			continue
 		}
-		fields := strings.Fields(string(t.line(i)))[1:]
+		fields := strings.Fields(string(rest))
 		out := make([]Alternative, 0, len(fields))
 		for _, f := range fields {
 			hyper := strings.HasPrefix(f, "^")
