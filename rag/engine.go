@@ -202,7 +202,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 		scope = "The indexed statements do"
 	}
 	var a *Answer
-	ev := ix.evidenceFor(respelled, hits)
+	ev := ix.evidenceFor(respelled, hits, req.Retrieval == Literal)
 	e.log.Debug("relevance gate", "query", respelled, "coverage", ev.coverage, "topical", ev.topical, "ordinary", ev.ordinary,
 		"unknown", ev.unknown, "unknown_names", ev.unknownNames, "similarity", ev.similarity, "anchored", ev.anchored, "factoid", ev.factoid, "answerable", ev.answerable())
 	if summaryIntent(query) && ev.unknown == 0 {

@@ -61,7 +61,11 @@ func (ix *Index) classify(t queryTerm) termClass {
 // The gate reads the question's own words: other words for them
 // (expand.go) may find a paragraph, but "weather" -> "conditions" must not
 // make a statement cover the weather in Rome.
-func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
+//
+// Near-synonyms of the question's words count unless literal (the
+// Literal retrieval: the question's own words only, to measure what the
+// other words buy).
+func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev := evidence{best: -1}
 	terms := queryTerms(withoutForm(q))
 	if len(terms) == 0 {
@@ -76,7 +80,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit) evidence {
 		if c == ordinaryWord {
 			ev.ordinary++
 		}
-		if c != statementWord && !ix.knows(t.stem) {
+		if c != statementWord && !literal && !ix.knows(t.stem) {
 			t.alts = ix.nearSynonyms(t.token)
 		}
 		if c != statementWord && !ix.knows(t.stem) && len(t.alts) == 0 && !ix.spelledLike(t.stem) {

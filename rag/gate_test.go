@@ -76,6 +76,14 @@ func TestGateNearSynonyms(t *testing.T) {
 			t.Errorf("%q: answer without the prison paragraph: %s", tt.q, a.Text)
 		}
 	}
+	// Literal retrieval reads the question's own words only.
+	a, err := e.Ask(context.Background(), AskRequest{Question: "What will happen to the jail in Northtown?", Retrieval: Literal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Grounded {
+		t.Errorf("literal: answered by a near-synonym: %s", a.Text)
+	}
 }
 
 func TestGateDecisions(t *testing.T) {
