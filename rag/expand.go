@@ -35,6 +35,11 @@ import (
 const (
 	synonymCredit  = 0.4 // a synonym found counts for this share of the word
 	hypernymCredit = 0.0 // more general words: off (see above)
+	// The more general words of a two-word lemma are still specific
+	// ("poison gas" -> "chemical weapon", where "gas" -> "fluid" is not):
+	// corpus recall@1 0.688 -> 0.708, recall@3 0.875 -> 0.917, key facts
+	// and every off-topic row unchanged.
+	phraseHypernymCredit = 0.4
 )
 
 // GloVe neighbours (package glove) of a word the library lacks join the
@@ -68,6 +73,9 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 			credit := synonymCredit
 			if a.Hypernym {
 				credit = hypernymCredit
+				if len(stems) > 1 {
+					credit = phraseHypernymCredit
+				}
 			}
 			if credit == 0 {
 				continue
