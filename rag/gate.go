@@ -187,7 +187,12 @@ const (
 	// more, and some ordinary word of it found (unless it has none).
 	minCoverage     = 0.5
 	unknownCoverage = 0.1
-	// B: two or more ordinary words found with a fair vector similarity.
+	// B: two or more ordinary words found with a fair vector similarity,
+	// each unknown name asking for more ("What was the score of last
+	// night's Lakers game?" found "last night" in an attack statement;
+	// on a held-out-like set of 14 statements: off-topic declined 6/8 ->
+	// 7/8, key facts unchanged; every development row unchanged; asking
+	// more for every unknown word cost key facts 0.812 -> 0.771).
 	minCoverageB   = 0.3
 	minSimilarityB = 0.12
 	// C: most of the question covered, ordinary words found or not
@@ -220,7 +225,7 @@ func (ev evidence) answerable() bool {
 		return false
 	}
 	a := ev.anchored >= minCoverage+unknownCoverage*float64(ev.unknown)
-	b := ev.coverage >= minCoverageB && ev.topical >= 2 && ev.similarity >= minSimilarityB
+	b := ev.coverage >= minCoverageB+unknownCoverage*float64(ev.unknownNames) && ev.topical >= 2 && ev.similarity >= minSimilarityB
 	c := ev.coverage >= highCoverage+unknownCoverage*float64(ev.unknown)
 	d := ev.factoid && ev.unknownNames == 0 && ev.topical >= 1 && ev.coverage >= minCoverageD
 	return a || b || c || d

@@ -110,6 +110,8 @@ func TestGateDecisions(t *testing.T) {
 		// The Riyadh paragraphs cover the name, another the ordinary word:
 		// no one paragraph answers.
 		{"What is the quota in Riyadh?", false, ""},
+		// Two ordinary words found, and a name no statement mentions.
+		{"What regional stability score did the Lakers get?", false, ""},
 		// No statement of 2021: the meetings of other years do not answer.
 		{"Where did the ministers of the Forum meet in 2021?", false, ""},
 		{"Where did the ministers of the Forum meet in 2023?", true, "2023-06-08-forum-riyadh"},
