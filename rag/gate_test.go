@@ -164,6 +164,37 @@ func TestMetaMatch(t *testing.T) {
 	}
 }
 
+func TestDatePick(t *testing.T) {
+	m := newMetaIndex([]*Statement{
+		{ID: "a", Date: "2022-08-31"},
+		{ID: "b", Date: "2023-10-16"},
+		{ID: "c", Date: "2023-02-06"},
+		{ID: "d"},
+		{ID: "e", Date: "2021-10-04"},
+	})
+	all := []int{0, 1, 2, 3, 4}
+	for _, tt := range []struct {
+		q    string
+		in   []int
+		want int
+	}{
+		{"What did they discuss on their call in October 2023?", all, 1},
+		{"the Oct. 16, 2023 readout", all, 1},
+		{"In the 16 October 2023 call", all, 1},
+		{"What was said in August 2022?", all, 0},
+		{"What was said in 2023?", all, -1},           // a year alone: two statements
+		{"in October 2023 or February 2023", all, -1}, // two named
+		{"in October 2023", []int{0, 2, 3, 4}, -1},    // not in scope
+		{"in March 2023", all, -1},                    // no statement then
+		{"They may 2023 be late", all, -1},            // "may" the verb: no statement of May 2023 either
+		{"What was said in October?", all, -1},        // no year
+	} {
+		if got := m.datePick(tt.q, tt.in); got != tt.want {
+			t.Errorf("datePick(%q) = %d, want %d", tt.q, got, tt.want)
+		}
+	}
+}
+
 func TestFuseScores(t *testing.T) {
 	got := fuseScores([]fusedDoc{
 		{doc: 4, keyword: 1, cosine: 0.30},  // close on both

@@ -293,8 +293,10 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	kq := ix.keywordQuery(terms) // weighed by the scope's statistics
 
 	var meta []float64
+	dated := -1
 	if opt.Statement == "" {
 		meta = ix.metaMatch(query)
+		dated = ix.meta.datePick(query, ix.scopeStatements())
 	}
 	// The retrievers' candidates: the whole range, then each statement
 	// the query names (so that in a large library its paragraphs compete).
@@ -388,6 +390,9 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		if meta != nil {
 			ranked[i].score += metaBoost * meta[ix.byID[p.Statement]]
 		}
+		if dated >= 0 && ix.byID[p.Statement] == dated {
+			ranked[i].score += dateBoost
+		}
 		if ix.headerLike(ranked[i].doc) && !header {
 			ranked[i].score -= 2 // below every body paragraph
 		}
@@ -422,6 +427,15 @@ const coverageBoost = 1.0
 // metaBoost is what naming a statement adds to its paragraphs' scores
 // (which are normalised to at most 1).
 const metaBoost = 0.3
+
+// dateBoost is what naming the month and year of exactly one statement
+// adds to its paragraphs, on top of metaBoost ("What did they discuss
+// on their call in October 2023?" of three calls with Iraq's prime
+// ministers: the metadata match alone left the 2022 call first). On a
+// held-out-like set of 14 statements key facts 0.733 -> 0.767, wrong
+// statement 0.067 -> 0.033, the same from 0.3 to 1.0; no development
+// row changes.
+const dateBoost = 0.5
 
 // nearest returns the documents in [lo, hi) (the whole index: the
 // scope's) most similar to vector, with their similarity, best first.

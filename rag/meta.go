@@ -3,6 +3,7 @@ package rag
 import (
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -177,6 +178,36 @@ func (m *metaIndex) matchIn(q string, in []int) []float64 {
 		score[i] /= best
 	}
 	return score
+}
+
+// monthYearRE matches a month named with its year, as people name a
+// statement's date: "October 2023", "Oct. 16, 2023", "16 October 2023".
+var monthYearRE = regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b`)
+
+// datePick returns the one statement of in dated in a month and year q
+// names ("their call in October 2023"), -1 when q names none or they
+// date more than one statement.
+func (m *metaIndex) datePick(q string, in []int) int {
+	matches := monthYearRE.FindAllStringSubmatch(q, -1)
+	if len(matches) == 0 {
+		return -1
+	}
+	pick := -1
+	for _, i := range in {
+		d := m.dates[i]
+		if d.IsZero() {
+			continue
+		}
+		for _, mt := range matches {
+			if strings.HasPrefix(strings.ToLower(d.Month().String()), strings.ToLower(mt[1][:3])) && strconv.Itoa(d.Year()) == mt[2] {
+				if pick >= 0 && pick != i {
+					return -1
+				}
+				pick = i
+			}
+		}
+	}
+	return pick
 }
 
 // newestIn returns the newest dated statement of in (the first of in on
