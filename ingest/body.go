@@ -137,9 +137,11 @@ func htmlParagraphs(body string) []Paragraph {
 
 // isHeading reports a line that heads what follows: "## Heading",
 // "**Heading**" alone, or a short title-case line without sentence
-// punctuation that does not end in a function word ("Strategic Framework
-// Agreement", "Background"; not "the President of the French Republic and
-// the", the wrapped line of a sentence).
+// punctuation that does not end in a function word nor hold the end of
+// a sentence ("Strategic Framework Agreement", "Background"; not "the
+// President of the French Republic and the", nor "Stoltenberg of the
+// North Atlantic Treaty Organization (NATO). They", wrapped lines of
+// sentences).
 func isHeading(t string) bool {
 	t = strings.TrimSpace(t)
 	if strings.HasPrefix(t, "#") && !isEndMark(t) {
@@ -157,6 +159,9 @@ func isHeading(t string) bool {
 	}
 	if last := strings.ToLower(words[len(words)-1]); functionWords[last] {
 		return false
+	}
+	if len(Sentences(t)) > 1 {
+		return false // a sentence ends inside: "… Organization (NATO). They", a wrapped line
 	}
 	r, _ := utf8.DecodeRuneInString(t)
 	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {

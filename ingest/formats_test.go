@@ -300,3 +300,40 @@ func TestMeetingPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestWrappedFirstLineIsText: the first line of a hard-wrapped paragraph
+// is text, not a title, even when most of its words are capitalised;
+// and a wrapped line holding the end of a sentence is no heading. Both
+// lost a readout's opening sentence, read as Markdown and as text.
+func TestWrappedFirstLineIsText(t *testing.T) {
+	text := "---\ndate: '2021-10-04'\ntitle: \"Readout of the Minister\\u2019s Meeting with the Secretary General\"\n---\n \n" +
+		"Minister Anna K. Lind, Jr. met today with Secretary General Jens\n" +
+		"Olafsson of the Northern Maritime Treaty Organization (NMTO). They\n" +
+		"discussed the security of the region and its ports.\n\n\\###\n"
+	want := parsed{
+		title: "Readout of the Minister’s Meeting with the Secretary General", date: "2021-10-04",
+		header: "2021-10-04 - Readout of the Minister’s Meeting with the Secretary General",
+		paras:  []string{"Minister Anna K. Lind, Jr. met today with Secretary General Jens Olafsson of the Northern Maritime Treaty Organization (NMTO). They discussed the security of the region and its ports."},
+	}
+	for _, format := range []string{"", FormatMarkdown, FormatText} {
+		t.Run("format "+format, func(t *testing.T) {
+			raw := text
+			if format != "" {
+				raw = Compose("readout.md", format, text, Metadata{}, Metadata{})
+			}
+			st, err := Parse("readout", []byte(raw), Metadata{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkParsed(t, st, want)
+		})
+	}
+	// A short title above a paragraph on one line is still a title.
+	st, err := Parse("note", []byte("Statement on the Harbour\nThe council will close the old harbour to lorries from Monday.\n"), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Title != "Statement on the Harbour" || len(st.Paragraphs) != 2 || !strings.HasPrefix(st.Paragraphs[1].Text, "The council") {
+		t.Errorf("title %q, paragraphs %+v", st.Title, st.Paragraphs)
+	}
+}

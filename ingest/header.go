@@ -83,7 +83,7 @@ func splitHeader(text, format string) (header, string) {
 			h.meta.Title = strings.TrimSpace(s)
 			return h, strings.Join(lines[i+1:], "\n")
 		}
-		if format != FormatHTML && titleLike(t) && followedByText(lines[i+1:]) {
+		if format != FormatHTML && titleLike(t) && followedByText(lines[i+1:]) && !wrapped(t, lines[i+1:], format) {
 			h.meta.Title = t
 			return h, strings.Join(lines[i+1:], "\n")
 		}
@@ -91,6 +91,33 @@ func splitHeader(text, format string) (header, string) {
 	}
 	return header{}, text
 }
+
+// wrapped reports whether line is the first line of a hard-wrapped
+// paragraph rather than a title: in Markdown, any line the next line
+// follows without a blank line (one paragraph, as goldmark reads it); in
+// text, a line long enough to be wrapped ("President Joseph R. Biden,
+// Jr. met today with Secretary General Jens" / "Stoltenberg of the
+// …") followed at once by a line that does not end a sentence. A short
+// title above a paragraph kept on one line ("Statement on Iraq" / "The
+// President met today …  .") is not wrapped.
+func wrapped(line string, rest []string, format string) bool {
+	if len(rest) == 0 {
+		return false
+	}
+	next := strings.TrimSpace(rest[0])
+	if next == "" {
+		return false
+	}
+	if format == FormatMarkdown {
+		return true
+	}
+	return utf8.RuneCountInString(line) >= minWrappedLine && !endsSentence(next)
+}
+
+// minWrappedLine is the shortest first line taken for a wrapped one:
+// text is wrapped at 60 to 80 columns; titles set on their own line are
+// mostly shorter.
+const minWrappedLine = 50
 
 // followedByText reports whether the next non-empty line starts a new
 // sentence: a title is not the first line of a wrapped sentence.
