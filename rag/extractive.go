@@ -84,10 +84,17 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 		inQuestion[words.Stem(t)] = true
 	}
 
+	header := headerIntent(q, terms)
 	var cands []candidate
 	for hi, h := range hits {
 		if hi >= extractParagraphs {
 			break
+		}
+		if !header && ix.headerLike(h.doc) {
+			// A title or dateline holds the statement's own words, which
+			// every sentence of it covers: it would win on them, and
+			// says nothing the question asks.
+			continue
 		}
 		stIdx := ix.byID[h.Statement]
 		for si, sn := range ix.sentencesOf(h.doc) {

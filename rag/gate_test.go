@@ -427,3 +427,35 @@ func TestCompareHook(t *testing.T) {
 		t.Errorf("restricted question reached the comparison (calls %d, %v)", calls, err)
 	}
 }
+
+// TestHeaderNotQuoted: a statement's header (its dateline with the
+// title) holds the words that name the statement, which every sentence
+// of the statement covers; it is quoted only for questions about the
+// statement itself.
+func TestHeaderNotQuoted(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2024-03-03-harbour-readout", "Readout of the Minister’s Meeting with the Harbour Board Chair Ana Ruiz\n\nMarch 3, 2024 - Northtown - Ministry of Ports\n\n" +
+			"The Minister met today with Harbour Board Chair Ana Ruiz. She thanked the board for its work on the new quay. Separately, the deputy minister met the board's staff."},
+		{"2024-01-01-fisheries", "Fisheries Notice\n\nJanuary 1, 2024 - Halifax - Fisheries Office\n\nThe cod quota rises by ten percent this year.\n\nSalmon rivers stay closed to anglers."},
+	})
+	for _, tt := range []struct {
+		q      string
+		header bool
+	}{
+		{"What did the Minister tell the Harbour Board Chair at their March 2024 meeting?", false},
+		{"Who issued the harbour readout, and when?", true},
+	} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCitations(t, e.Index(), a)
+		quoted := false
+		for _, c := range a.Citations {
+			quoted = quoted || c.Paragraph == 1
+		}
+		if !a.Grounded || quoted != tt.header {
+			t.Errorf("%q: header quoted %v, want %v: %s", tt.q, quoted, tt.header, a.Text)
+		}
+	}
+}
