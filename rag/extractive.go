@@ -50,6 +50,12 @@ const (
 	contextWeightRefersTo = 0.5
 )
 
+// sourcePhraseWeight is what a word of a question's opening source phrase
+// ("According to the G7 statement, …") counts for in choosing a sentence.
+// On a held-out-like set of 14 statements key facts 0.767 -> 0.800 (the
+// same at 0.1; 0.5 changes nothing); no development row changes.
+const sourcePhraseWeight = 0.25
+
 var refersBackRE = regexp.MustCompile(`(?i)\b(?:it|its|they|them|their|theirs|those|these|he|she|his|her|him|there|that|this)\b`)
 
 // rankSentences scores the sentences of the top hits (best first) as
@@ -57,6 +63,21 @@ var refersBackRE = regexp.MustCompile(`(?i)\b(?:it|its|they|them|their|theirs|th
 // contextWeight.
 func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	terms := queryTerms(q)
+	// "In the September 2022 statement on the attacks on Iraq's Kurdistan
+	// region, what did the U.S. say it would keep pursuing?": the opening
+	// phrase picks the statement (the search used it); the sentence is
+	// chosen by what follows, the phrase's own words breaking ties.
+	if m := sourcePhraseRE.FindStringIndex(q); m != nil {
+		asked := map[string]bool{}
+		for _, t := range queryTerms(q[m[1]:]) {
+			asked[t.stem] = true
+		}
+		for i := range terms {
+			if !asked[terms[i].stem] {
+				terms[i].weight *= sourcePhraseWeight
+			}
+		}
+	}
 	have := map[string]bool{}
 	for _, t := range terms {
 		have[t.stem] = true

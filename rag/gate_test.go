@@ -459,3 +459,19 @@ func TestHeaderNotQuoted(t *testing.T) {
 		}
 	}
 }
+
+// TestSourcePhraseChoosesLittle: the opening phrase that names the
+// statement does not choose the sentence; what the question asks does.
+func TestSourcePhraseChoosesLittle(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2024-03-03-harbour-readout", "Readout of the Minister’s Meeting with the Harbour Board Chair Ana Ruiz\n\nMarch 3, 2024 - Northtown - Ministry of Ports\n\n" +
+			"The Minister met today with Harbour Board Chair Ana Ruiz at the Northtown harbour. She thanked the board for its work on the new quay."},
+	})
+	a, err := e.Ask(context.Background(), AskRequest{Question: "In the readout of the Minister's meeting with Harbour Board Chair Ana Ruiz at the harbour, what did she thank the board for?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(a.Text, "[1]"); !a.Grounded || !strings.Contains(first, "new quay") {
+		t.Errorf("answer does not lead with what was asked: %s", a.Text)
+	}
+}
