@@ -148,7 +148,7 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 						novel++
 					}
 				}
-				score += 0.1 * float64(min(novel, 2))
+				score += entityBonus * float64(min(novel, 2))
 			}
 			// A question about the past is not answered by plans.
 			if pastQ && sn.future {
@@ -422,3 +422,11 @@ func (ix *Index) decline(q string, hits []Hit, scope string) *Answer {
 	}
 	return a
 }
+
+// entityBonus is what each of up to two names a question does not hold
+// adds to a sentence's score when the question asks for a name ("Which
+// partners will take part for the first time?" is answered by the
+// sentence naming them, not by "it will include its partners"). 0.1 ->
+// 0.2: on a held-out-like set of 14 statements key facts 0.800 -> 0.833
+// (the same from 0.15 to 0.3); no development row changes.
+const entityBonus = 0.2

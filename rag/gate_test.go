@@ -475,3 +475,32 @@ func TestSourcePhraseChoosesLittle(t *testing.T) {
 		t.Errorf("answer does not lead with what was asked: %s", a.Text)
 	}
 }
+
+// TestEntityQuestionNamesThem: for a question asking which ones, the
+// sentence that names them ranks above one that only repeats the
+// question's words.
+func TestEntityQuestionNamesThem(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2022-06-29-summit-fact-sheet", "Fact Sheet: The Northern Summit\n\nJune 29, 2022 - Northtown - The Council\n\n" +
+			"The Northern Summit will be an historic moment. For the first time, it will include the Council's Pacific partners at the leaders level. The Pacific partners will participate in its first working session.\n\n" +
+			"Wider Partnerships: For the first time ever, the leaders of Avalon, New Brigadoon, and North Camelot will participate in a Northern Summit. The partners will start a roadmap for cooperation."},
+	})
+	ix := e.Index()
+	q := "Which Pacific partners will participate in the Northern Summit for the first time?"
+	hits, err := ix.Search(context.Background(), q, nil, SearchOptions{K: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank := map[string]int{}
+	for i, c := range ix.rankSentences(q, "", hits) {
+		switch {
+		case strings.Contains(c.text, "New Brigadoon"):
+			rank["names"] = i + 1
+		case strings.Contains(c.text, "working session"):
+			rank["repeats"] = i + 1
+		}
+	}
+	if rank["names"] == 0 || rank["repeats"] == 0 || rank["names"] > rank["repeats"] {
+		t.Errorf("sentence ranks %v: the one naming the partners should rank above the one repeating the question", rank)
+	}
+}
