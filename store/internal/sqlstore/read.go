@@ -315,6 +315,7 @@ func (s *DB) readVectors(ctx context.Context, out map[string][]float32, want map
 		return fmt.Errorf("reading vectors: %w", err)
 	}
 	defer rows.Close()
+	var slab store.VectorSlab
 	for rows.Next() {
 		var h string
 		var blob sql.RawBytes
@@ -324,7 +325,7 @@ func (s *DB) readVectors(ctx context.Context, out map[string][]float32, want map
 		if want != nil && !want[h] {
 			continue
 		}
-		v, err := store.DecodeVector(blob)
+		v, err := slab.Decode(blob)
 		if err != nil {
 			return fmt.Errorf("reading the vector of %s: %w", h, err)
 		}
