@@ -110,6 +110,9 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, Buil
 		return nil, nil, BuildStats{}, errors.New("library: no embedder")
 	}
 	l := &Library{st: cfg.Store, bundled: cfg.Bundled, legacy: cfg.LegacyDir, docs: cfg.Docs, extract: cfg.Extract, log: cfg.Log, changesOnly: cfg.ChangesOnly, limits: cfg.Limits}
+	if !cfg.ChangesOnly {
+		go warmAnswering()
+	}
 	var stats BuildStats
 	var err error
 	if l.st != nil {
