@@ -25,14 +25,15 @@ const gcPercent = 50
 // once), and the only trigger of a collection then: nearly all a start
 // allocates is the index, which lives on, so collecting at gcPercent
 // marked a growing heap some twenty times to free little. At 100k
-// paragraphs (768 dimensions) a start collects three times, for about
-// 150 ms of processor time, against twenty times and 400-600 ms at
-// gcPercent under a 600 MB limit; its peak RSS is about 660 MB against
-// 630 (at 600 MB, five collections; at 640 MB, two, for 680 MB). A
-// smaller library's start holds its garbage too, up to this limit. It
-// is lifted, and gcPercent restored, once the library is open
-// (endStart); a library whose index alone outgrows it costs its start
-// more collecting (at most half the processors), not its answers.
+// paragraphs (768 dimensions) a start collects three or four times
+// instead of twenty, for some 13% less processor time in all; its peak
+// RSS is about 645 MB against 640 under a 600 MB limit at gcPercent (at
+// 600 MB here, five collections; at 640 MB, two, for 680 MB). A smaller
+// library's start holds its garbage up to this limit: at 256 dimensions
+// about 565 MB against 470. It is lifted, and gcPercent restored, once
+// the library is open (endStart); a library whose index alone outgrows
+// it costs its start more collecting (at most half the processors), not
+// its answers.
 const startMemoryLimit = 620 << 20
 
 // endStart lifts startMemoryLimit and restores gcPercent (when main set
