@@ -3,6 +3,7 @@ package rag
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/statementbot/statementbot/words"
 )
@@ -30,8 +31,7 @@ func (ix *Index) headerLike(doc int32) bool { return ix.headerish[doc] }
 // than function words: only names, dates and numbers.
 func bare(text string) bool {
 	for f := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		r := []rune(f)
-		if !unicode.IsLower(r[0]) {
+		if r, _ := utf8.DecodeRuneInString(f); !unicode.IsLower(r) {
 			continue
 		}
 		if !words.IsStopword(strings.ToLower(f)) {

@@ -72,22 +72,28 @@ func NewIndex(ctx context.Context, stmts []*Statement, vectors [][]float32) (*In
 // the same order, as the store keeps them; those missing or not valid
 // (and all, when terms is nil) are computed.
 func newIndex(ctx context.Context, stmts []*Statement, vectors [][]float32, terms []string) (*Index, error) {
-	ix, _, err := newKeywordIndex(stmts, terms)
+	ix, err := newIndexOf(stmts)
 	if err != nil {
 		return nil, err
 	}
-	if err := ix.addVectors(ctx, vectors); err != nil {
+	if _, err := ix.addKeywords(terms); err != nil {
 		return nil, err
 	}
+	libs, dims, err := ix.vectorIndex(ctx, vectors)
+	if err != nil {
+		return nil, err
+	}
+	ix.setVectors(libs, dims)
 	return ix, nil
 }
 
-// newKeywordIndex is the index of stmts without its vectors (addVectors
-// adds them): paragraphs, BM25 and statement metadata. terms are as for
-// newIndex; filled are the positions of those it computed (in terms, in
-// place).
-func newKeywordIndex(stmts []*Statement, terms []string) (ix *Index, filled []int, err error) {
-	ix = &Index{statements: stmts, byID: make(map[string]int, len(stmts))}
+// newIndexOf is the index of stmts with its paragraphs and statement
+// ranges only: addKeywords adds the keyword index and metadata,
+// vectorIndex and setVectors the vector collections. addKeywords and
+// vectorIndex read nothing the other writes, so the two may run at once
+// (a start does: the library's build).
+func newIndexOf(stmts []*Statement) (*Index, error) {
+	ix := &Index{statements: stmts, byID: make(map[string]int, len(stmts))}
 	n := 0
 	for _, st := range stmts {
 		n += len(st.Paragraphs)
@@ -95,24 +101,31 @@ func newKeywordIndex(stmts []*Statement, terms []string) (ix *Index, filled []in
 	ix.paras = make([]Paragraph, 0, n)
 	for i, st := range stmts {
 		if _, dup := ix.byID[st.ID]; dup {
-			return nil, nil, fmt.Errorf("index: statement %q twice", st.ID)
+			return nil, fmt.Errorf("index: statement %q twice", st.ID)
 		}
 		ix.byID[st.ID] = i
 		lo := int32(len(ix.paras))
 		ix.paras = append(ix.paras, st.Paragraphs...)
 		ix.ranges = append(ix.ranges, [2]int32{lo, int32(len(ix.paras))})
 	}
+	return ix, nil
+}
+
+// addKeywords adds to an index from newIndexOf its BM25 index, statement
+// metadata and per-document caches. terms are as for newIndex; filled
+// are the positions of those it computed (in terms, in place).
+func (ix *Index) addKeywords(terms []string) (filled []int, err error) {
 	if terms == nil {
 		terms = make([]string, len(ix.paras))
 	}
 	if len(terms) != len(ix.paras) {
-		return nil, nil, fmt.Errorf("index: %d term lists for %d paragraphs", len(terms), len(ix.paras))
+		return nil, fmt.Errorf("index: %d term lists for %d paragraphs", len(terms), len(ix.paras))
 	}
 	// The statements' metadata index needs nothing of the keyword
 	// index: it is built beside it, on another processor.
 	meta := make(chan *metaIndex, 1)
-	go func() { meta <- newMetaIndex(stmts) }()
-	filled = fillTerms(stmts, terms)
+	go func() { meta <- newMetaIndex(ix.statements) }()
+	filled = fillTerms(ix.statements, terms)
 	ix.keywords = newBM25Encoded(terms)
 	ix.meta = <-meta
 	ix.spell = &spellIndex{}
@@ -121,19 +134,26 @@ func newKeywordIndex(stmts []*Statement, terms []string) (ix *Index, filled []in
 	for d, p := range ix.paras {
 		ix.headerish[d] = headerLike(p)
 	}
-	return ix, filled, nil
+	return filled, nil
 }
 
-// addVectors completes an index from newKeywordIndex with one embedding
-// per paragraph, in statement then paragraph order, all of one
-// dimension: one vector collection per library (scope.go).
-func (ix *Index) addVectors(ctx context.Context, vectors [][]float32) error {
+// vectorIndex is the vector side of an index from newIndexOf, for
+// setVectors: one vector collection per library (scope.go) of one
+// embedding per paragraph, in statement then paragraph order, all of one
+// dimension, and that dimension.
+func (ix *Index) vectorIndex(ctx context.Context, vectors [][]float32) (*libraries, int, error) {
 	if len(vectors) != len(ix.paras) {
-		return fmt.Errorf("index: %d vectors for %d paragraphs", len(vectors), len(ix.paras))
+		return nil, 0, fmt.Errorf("index: %d vectors for %d paragraphs", len(vectors), len(ix.paras))
 	}
-	var err error
-	ix.libs, ix.dims, err = newLibraries(ctx, ix, vectors)
-	return err
+	return newLibraries(ctx, ix, vectors)
+}
+
+// setVectors completes an index that has its keywords (addKeywords) with
+// its vector side (vectorIndex): each library's length in terms, which
+// the keyword statistics of a scope read, is counted now.
+func (ix *Index) setVectors(libs *libraries, dims int) {
+	libs.measure(ix.keywords.docLen)
+	ix.libs, ix.dims = libs, dims
 }
 
 // Statements returns the statements in the index's scope (see In), in

@@ -110,6 +110,9 @@ func OpenLibrary(ctx context.Context, cfg LibraryConfig) (*Library, *Index, Buil
 		return nil, nil, BuildStats{}, errors.New("library: no embedder")
 	}
 	l := &Library{st: cfg.Store, bundled: cfg.Bundled, legacy: cfg.LegacyDir, docs: cfg.Docs, extract: cfg.Extract, log: cfg.Log, changesOnly: cfg.ChangesOnly, limits: cfg.Limits}
+	if !cfg.ChangesOnly {
+		go warmAnswering()
+	}
 	var stats BuildStats
 	var err error
 	if l.st != nil {
@@ -220,17 +223,35 @@ func (l *Library) refresh(ctx context.Context, progress Progress) (BuildStats, e
 func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hashes, terms []string, progress Progress, early *earlyVectors) (BuildStats, error) {
 	stats := BuildStats{Statements: len(stmts), Paragraphs: len(hashes)}
 	start := time.Now()
-	// The vectors are read (or computed) while the keyword index is
-	// built: the two take about as long at start.
+	ix, err := newIndexOf(stmts)
+	if err != nil {
+		return stats, err
+	}
+	// The vectors are read (or computed) and put into their collections
+	// while the keyword index is built: neither reads what the other
+	// writes (newIndexOf), and at start the two take about as long. The
+	// collections are cancelled if the keyword index fails.
+	vctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var vecs, computed map[string][]float32
-	var vecErr error
+	var libs *libraries
+	var dims int
+	var vecErr, fillErr error
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
 		var pre map[string][]float32
-		if pre, vecErr = early.wait(); vecErr == nil {
-			vecs, computed, vecErr = l.vectorsFor(ctx, stmts, hashes, nil, progress, pre)
+		if pre, vecErr = early.wait(); vecErr != nil {
+			return
 		}
+		if vecs, computed, vecErr = l.vectorsFor(vctx, stmts, hashes, nil, progress, pre); vecErr != nil {
+			return
+		}
+		vectors := make([][]float32, len(hashes))
+		for i, h := range hashes {
+			vectors[i] = vecs[h]
+		}
+		libs, dims, fillErr = ix.vectorIndex(vctx, vectors)
 	}()
 	// Terms another tokenizer stored (another version's process on the
 	// same store, as in a rolling restart) are replaced in the store only
@@ -251,7 +272,10 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 			}
 		}
 	}
-	ix, filled, err := newKeywordIndex(stmts, terms)
+	filled, err := ix.addKeywords(terms)
+	if err != nil {
+		cancel()
+	}
 	var newTerms map[string]string
 	for _, d := range filled {
 		if foreign[d] {
@@ -271,13 +295,10 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 	}
 	stats.Embedded, stats.Reused = len(computed), len(hashes)-len(computed)
 	gen = l.keep(ctx, gen, computed, newTerms)
-	vectors := make([][]float32, len(hashes))
-	for i, h := range hashes {
-		vectors[i] = vecs[h]
+	if fillErr != nil {
+		return stats, fillErr
 	}
-	if err := ix.addVectors(ctx, vectors); err != nil {
-		return stats, err
-	}
+	ix.setVectors(libs, dims)
 	l.mu.Lock()
 	if l.live == nil || gen >= l.gen {
 		l.gen, l.live, l.vecs = gen, ix, vecs

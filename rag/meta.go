@@ -70,8 +70,9 @@ func statementDate(st *Statement) (time.Time, bool) {
 func newMetaIndex(stmts []*Statement) *metaIndex {
 	m := &metaIndex{any: map[string]bool{}, holders: map[string][]int{}}
 	for i, st := range stmts {
-		set := map[string]bool{}
-		for _, t := range words.Terms(metaText(st)) {
+		terms := words.Terms(metaText(st))
+		set := make(map[string]bool, len(terms))
+		for _, t := range terms {
 			if !set[t] {
 				m.holders[t] = append(m.holders[t], i)
 			}

@@ -187,7 +187,9 @@ type libSize struct {
 
 // newLibraries groups the index's statements and documents by library
 // and builds one vector collection per library from vectors (one per
-// paragraph); it returns the vectors' dimension.
+// paragraph); it returns the vectors' dimension. It reads the index's
+// statements, ranges and paragraphs only: each library's length in terms
+// is left for measure.
 func newLibraries(ctx context.Context, ix *Index, vectors [][]float32) (*libraries, int, error) {
 	l := &libraries{stmts: map[string][]int{}, docs: map[string][][2]int32{}, cols: map[string]*chromem.Collection{}, docLib: make([]string, len(ix.paras)), size: map[string]libSize{}}
 	for i, st := range ix.statements {
@@ -201,11 +203,10 @@ func newLibraries(ctx context.Context, ix *Index, vectors [][]float32) (*librari
 			rs = append(rs, r)
 		}
 		l.docs[lib] = rs
-		sz := l.size[lib]
 		for d := r[0]; d < r[1]; d++ {
 			l.docLib[d] = lib
-			sz.length += float64(ix.keywords.docLen[d])
 		}
+		sz := l.size[lib]
 		sz.docs += int(r[1] - r[0])
 		l.size[lib] = sz
 	}
@@ -235,6 +236,16 @@ func newLibraries(ctx context.Context, ix *Index, vectors [][]float32) (*librari
 		return nil, 0, err
 	}
 	return l, dims, nil
+}
+
+// measure adds up each library's length in terms (libSize.length) from
+// the length of each document (bm25's docLen), in document order.
+func (l *libraries) measure(docLen []float32) {
+	for d, lib := range l.docLib {
+		sz := l.size[lib]
+		sz.length += float64(docLen[d])
+		l.size[lib] = sz
+	}
 }
 
 // scopeLibraries are the libraries of the view's scope: shared first.

@@ -42,3 +42,36 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestVectorSlab(t *testing.T) {
+	var slab store.VectorSlab
+	var want, got [][]float32
+	for i := range 3000 { // more than one array's worth at 768 dimensions
+		v := make([]float32, 768)
+		for j := range v {
+			v[j] = float32(i*1000 + j)
+		}
+		d, err := slab.Decode(store.EncodeVector(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cap(d) != len(d) {
+			t.Fatalf("vector %d: capacity %d for length %d: an append would write into the next", i, cap(d), len(d))
+		}
+		want, got = append(want, v), append(got, d)
+	}
+	// Each vector is intact after all were decoded: none overlaps another.
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Fatalf("vector %d changed after later ones were decoded", i)
+		}
+	}
+	big := make([]float32, 3<<20)
+	big[len(big)-1] = 7
+	if d, err := slab.Decode(store.EncodeVector(big)); err != nil || !slices.Equal(d, big) {
+		t.Errorf("a vector larger than an array: %v", err)
+	}
+	if _, err := slab.Decode([]byte{1, 2, 3}); err == nil {
+		t.Error("a 3-byte blob decoded")
+	}
+}

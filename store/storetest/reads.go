@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/statementbot/statementbot/store"
@@ -49,4 +50,21 @@ func testParagraphOrder(t *testing.T, b Backend) {
 	})
 	z.Paragraphs[1].Terms = "moved"
 	sameSnapshot(t, snapshot(t, s), a, z)
+}
+
+// testManyParagraphs reads a snapshot of more paragraphs than Snapshot
+// reads into one chunk (sqlstore), of statements written out of order.
+func testManyParagraphs(t *testing.T, b Backend) {
+	s := open(t, b, b.Fresh(t))
+	var want []store.StatementRecord
+	for i := range 5 {
+		hashes := make([]string, 2000+i)
+		for j := range hashes {
+			hashes[j] = fmt.Sprintf("h%d.%d", i, j)
+		}
+		want = append(want, statement("", fmt.Sprintf("s%d", i), hashes...))
+	}
+	put(t, s, nil, want[3], want[0], want[4])
+	put(t, s, nil, want[2], want[1])
+	sameSnapshot(t, snapshot(t, s), want...)
 }

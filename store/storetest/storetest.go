@@ -50,6 +50,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Texts", func(t *testing.T) { testTexts(t, b) })
 	t.Run("Catalog", func(t *testing.T) { testCatalog(t, b) })
 	t.Run("ParagraphOrder", func(t *testing.T) { testParagraphOrder(t, b) })
+	t.Run("ManyParagraphs", func(t *testing.T) { testManyParagraphs(t, b) })
 	t.Run("Memory", func(t *testing.T) { testMemory(t, b) })
 	t.Run("NewerSchemaRefused", func(t *testing.T) { testNewerSchema(t, b) })
 	t.Run("UpgradeFromFirstRelease", func(t *testing.T) { testUpgrade(t, b) })
