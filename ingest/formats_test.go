@@ -337,3 +337,40 @@ func TestWrappedFirstLineIsText(t *testing.T) {
 		t.Errorf("title %q, paragraphs %+v", st.Title, st.Paragraphs)
 	}
 }
+
+// TestMarkdownNonBreakingSpaces: in Markdown a non-breaking space is
+// text, not indentation. A paragraph opening with them (as pandoc writes
+// one a page indented with "&nbsp;") was an indented code block of its
+// first line, cut off from the rest of its sentence; a line of them
+// still separates paragraphs, and a bold heading with one after it is
+// still a heading.
+func TestMarkdownNonBreakingSpaces(t *testing.T) {
+	const nb = "\u00a0"
+	text := "---\ndate: '2024-03-05'\ntitle: Remarks at the Harbour Opening\n---\n" + nb + "\n" +
+		nb + " " + nb + " " + nb + " " + nb + "  THE MAYOR:" + nb + " Good morning.  This is a big day for the\n" +
+		"harbour, and for the town.\n" + nb + " \n" +
+		"**The Works**" + nb + "\n\n" +
+		nb + " " + nb + " " + nb + " " + nb + "  The quay will open in May.\n"
+	want := parsed{
+		title: "Remarks at the Harbour Opening", date: "2024-03-05",
+		header: "2024-03-05 - Remarks at the Harbour Opening",
+		paras: []string{
+			"THE MAYOR: Good morning. This is a big day for the harbour, and for the town.",
+			"The quay will open in May.",
+		},
+		sections: []string{"THE MAYOR", "The Works"},
+	}
+	for _, format := range []string{"", FormatMarkdown} {
+		t.Run("format "+format, func(t *testing.T) {
+			raw := text
+			if format != "" {
+				raw = Compose("remarks.md", format, text, Metadata{}, Metadata{})
+			}
+			st, err := Parse("remarks", []byte(raw), Metadata{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkParsed(t, st, want)
+		})
+	}
+}

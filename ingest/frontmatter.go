@@ -18,7 +18,7 @@ const maxFrontMatter = 16 << 10
 // and returns the text after it. Text without a block, or whose block is
 // not YAML, is returned whole with a nil map.
 func splitFrontMatter(text string) (map[string]string, string) {
-	t := strings.TrimLeft(text, " \n")
+	t := strings.TrimLeft(text, " \u00a0\n")
 	if !strings.HasPrefix(t, "---\n") {
 		return nil, text
 	}

@@ -67,7 +67,7 @@ func textTitle(text string) string {
 	if len(text) > opening {
 		text = text[:opening]
 	}
-	doc := readStored(normalize(text, true))
+	doc := readText(text)
 	hd, _ := splitHeader(doc.body, doc.format)
 	return firstNonEmpty(doc.front.Title, hd.meta.Title, doc.file.Title)
 }

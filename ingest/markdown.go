@@ -27,7 +27,7 @@ func markdownParagraphs(body string) []Paragraph {
 			case *ast.Heading:
 				section = inlineText(c, src)
 			case *ast.Paragraph, *ast.TextBlock:
-				if boldOnly(c) {
+				if boldOnly(c, src) {
 					section = inlineText(c, src)
 					continue
 				}
@@ -73,11 +73,21 @@ func itemText(item ast.Node, src []byte, depth int) string {
 	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
 }
 
-// boldOnly reports a paragraph that is only strong text: "**Heading**".
-func boldOnly(p ast.Node) bool {
-	c := p.FirstChild()
-	e, ok := c.(*ast.Emphasis)
-	return ok && c.NextSibling() == nil && e.Level == 2
+// boldOnly reports a paragraph that is only strong text: "**Heading**",
+// also with white space around it (a non-breaking space is text to
+// goldmark).
+func boldOnly(p ast.Node, src []byte) bool {
+	bold := 0
+	for c := p.FirstChild(); c != nil; c = c.NextSibling() {
+		if e, ok := c.(*ast.Emphasis); ok && e.Level == 2 {
+			bold++
+			continue
+		}
+		if t, ok := c.(*ast.Text); !ok || strings.TrimSpace(string(t.Value(src))) != "" {
+			return false
+		}
+	}
+	return bold == 1
 }
 
 // inlineText renders the inline content of n as plain text.
