@@ -374,3 +374,58 @@ func TestMarkdownNonBreakingSpaces(t *testing.T) {
 		})
 	}
 }
+
+// TestFrontMatterTitleKeepsFirstLine: a text whose front matter gives its
+// title has no second one. A first line saying something else (the room
+// remarks were given in, "A Proclamation") is text: it was read as the
+// title, lost to the front matter's, and dropped.
+func TestFrontMatterTitleKeepsFirstLine(t *testing.T) {
+	fm := "---\ndate: '2023-04-12'\ntitle: Remarks by the Mayor on the New Quay\n---\n \n"
+	tests := []struct {
+		name, body string
+		want       parsed
+	}{
+		{
+			name: "a place line above the text",
+			body: "Council Chamber\n\nGood morning, everyone.  The quay opens today.\n",
+			want: parsed{
+				header: "2023-04-12 - Mayor - Remarks by the Mayor on the New Quay",
+				paras:  []string{"Council Chamber", "Good morning, everyone. The quay opens today."},
+			},
+		},
+		{
+			name: "a place line above a dateline",
+			body: "Council Chamber\nApril 12, 2023\n\nThe quay opens today.\n",
+			want: parsed{
+				header: "April 12, 2023",
+				paras:  []string{"Council Chamber", "The quay opens today."},
+			},
+		},
+		{
+			name: "the title again",
+			body: "Remarks by the Mayor on the New Quay\n\nThe quay opens today.\n",
+			want: parsed{
+				header: "2023-04-12 - Mayor - Remarks by the Mayor on the New Quay",
+				paras:  []string{"The quay opens today."},
+			},
+		},
+	}
+	for _, tc := range tests {
+		for _, name := range []string{"remarks.md", "remarks.txt"} {
+			t.Run(tc.name+" "+name, func(t *testing.T) {
+				raw := Compose(name, "", fm+tc.body, Metadata{}, Metadata{})
+				st, err := Parse("remarks", []byte(raw), Metadata{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := tc.want
+				if name == "remarks.txt" && len(want.paras) == 2 {
+					// In text a short line in capitals above the text is its heading.
+					want.paras, want.sections = want.paras[1:], want.paras[:1]
+				}
+				want.title, want.date, want.issuer = "Remarks by the Mayor on the New Quay", "2023-04-12", "Mayor"
+				checkParsed(t, st, want)
+			})
+		}
+	}
+}

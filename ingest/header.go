@@ -34,7 +34,13 @@ const maxHeaderLines = 8
 // dateline a plain first-line title still counts. It returns the header
 // and the text after it; the part of a dateline line after the dateline
 // ("WASHINGTON — Today the President ...") stays in the text.
-func splitHeader(text, format string) (header, string) {
+//
+// known is the title the text's front matter gives, or "". Lines that
+// are not taken as the title stay in the text: a text with a title of its
+// own has no second one, so a first line that differs from it ("James S.
+// Brady Press Briefing Room", "A Proclamation") is text, not a title no
+// title would be read from, dropped.
+func splitHeader(text, format, known string) (header, string) {
 	lines := strings.Split(text, "\n")
 	var h header
 	var titleLines []string
@@ -58,12 +64,14 @@ func splitHeader(text, format string) (header, string) {
 		if dl, rest, ok := parseDateline(t); ok {
 			h.meta = dl.meta
 			h.line = dl.line
-			if title := strings.Join(titleLines, " "); titleLike(title) {
-				h.meta.Title = title
-			}
 			after := strings.Join(lines[i+1:], "\n")
 			if rest != "" {
 				after = rest + "\n\n" + after
+			}
+			if title := strings.Join(titleLines, " "); titleLike(title) && isTitle(title, known) {
+				h.meta.Title = title
+			} else if len(titleLines) > 0 {
+				after = strings.Join(titleLines, "\n") + "\n\n" + after
 			}
 			return h, after
 		}
@@ -79,17 +87,30 @@ func splitHeader(text, format string) (header, string) {
 		if t == "" || isChromeLine(t) {
 			continue
 		}
-		if s, ok := strings.CutPrefix(t, "# "); ok {
+		if s, ok := strings.CutPrefix(t, "# "); ok && isTitle(s, known) {
 			h.meta.Title = strings.TrimSpace(s)
 			return h, strings.Join(lines[i+1:], "\n")
 		}
-		if format != FormatHTML && titleLike(t) && followedByText(lines[i+1:]) && !wrapped(t, lines[i+1:], format) {
+		if format != FormatHTML && titleLike(t) && isTitle(t, known) && followedByText(lines[i+1:]) && !wrapped(t, lines[i+1:], format) {
 			h.meta.Title = t
 			return h, strings.Join(lines[i+1:], "\n")
 		}
 		break
 	}
 	return header{}, text
+}
+
+// isTitle reports whether a line may be the title of a text whose front
+// matter titles it known: always when known is "", else when it says the
+// same, but for case, spacing and end punctuation.
+func isTitle(line, known string) bool {
+	if known == "" {
+		return true
+	}
+	norm := func(s string) string {
+		return strings.ToLower(strings.Join(strings.Fields(strings.TrimRight(s, " .:")), " "))
+	}
+	return norm(line) == norm(known)
 }
 
 // wrapped reports whether line is the first line of a hard-wrapped

@@ -68,7 +68,7 @@ func textTitle(text string) string {
 		text = text[:opening]
 	}
 	doc := readText(text)
-	hd, _ := splitHeader(doc.body, doc.format)
+	hd, _ := splitHeader(doc.body, doc.format, doc.front.Title)
 	return firstNonEmpty(doc.front.Title, hd.meta.Title, doc.file.Title)
 }
 

@@ -44,7 +44,7 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 		doc.file.Issuer = firstNonEmpty(doc.file.Issuer, letterhead(doc.body))
 		doc.body = dropPrintChrome(doc.body)
 	}
-	hd, body := splitHeader(doc.body, doc.format)
+	hd, body := splitHeader(doc.body, doc.format, doc.front.Title)
 	doc.text = overlay(doc.front, hd.meta)
 	bodyParas := bodyParagraphs(body, doc.format)
 	doc.opening = openingDate(bodyParas)
