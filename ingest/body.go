@@ -120,19 +120,56 @@ func dropCaption(p string) string {
 // paragraphs separated by blank lines, headings marked "## ".
 func htmlParagraphs(body string) []Paragraph {
 	var out []Paragraph
-	section := ""
+	var sec sectioner
 	for _, b := range strings.Split(body, "\n\n") {
 		b = strings.Join(strings.Fields(b), " ")
 		if b == "" {
 			continue
 		}
 		if h, ok := strings.CutPrefix(b, "## "); ok {
-			section = strings.TrimSpace(h)
+			sec.heading(strings.TrimSpace(h))
 			continue
 		}
-		out = append(out, Paragraph{Text: b, Section: section})
+		out = append(out, Paragraph{Text: b, Section: sec.para()})
 	}
-	return out
+	return append(out, sec.end()...)
+}
+
+// A sectioner tracks the heading the paragraphs of a text sit under. A
+// heading no paragraph has followed yet is not lost to the next one: the
+// two are joined ("II. Outcomes — A. Connectivity"); one that ends the
+// text is a paragraph of its own.
+type sectioner struct {
+	section string
+	open    bool   // section is a heading no paragraph has followed yet
+	before  string // the section before the open heading
+}
+
+// heading starts a section headed h.
+func (s *sectioner) heading(h string) {
+	switch {
+	case h == "":
+	case s.open:
+		s.section += " — " + h
+	default:
+		s.before, s.section, s.open = s.section, h, true
+	}
+}
+
+// para is the section of the next paragraph.
+func (s *sectioner) para() string {
+	s.open = false
+	return s.section
+}
+
+// end is the paragraph an open heading at the end of the text makes, if
+// any.
+func (s *sectioner) end() []Paragraph {
+	if !s.open {
+		return nil
+	}
+	s.open = false
+	return []Paragraph{{Text: s.section, Section: s.before}}
 }
 
 // isHeading reports a line that heads what follows: "## Heading",

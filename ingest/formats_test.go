@@ -429,3 +429,57 @@ func TestFrontMatterTitleKeepsFirstLine(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadingsWithoutText: a heading no paragraph follows before the next
+// heading was replaced by it, and one at the end of the text was dropped,
+// with its words; a bold sentence is text, not a heading.
+func TestHeadingsWithoutText(t *testing.T) {
+	tests := []struct {
+		name, file, format, text string
+		paras, sections          []string
+	}{
+		{
+			name: "markdown", file: "plan.md", format: FormatMarkdown,
+			text: "**I. Goals**\n\n**A. Roads**\n\nThe council will mend the roads.\n\n## B. Bridges\n\nThe council will paint the bridges.\n\n" +
+				"**The council keeps its word.**\n\nIt will report in June.\n\n**Ready for the future.**\n",
+			paras:    []string{"The council will mend the roads.", "The council will paint the bridges.", "The council keeps its word.", "It will report in June.", "Ready for the future."},
+			sections: []string{"I. Goals — A. Roads", "B. Bridges", "B. Bridges", "B. Bridges", "B. Bridges"},
+		},
+		{
+			name: "markdown heading at the end", file: "plan.md", format: FormatMarkdown,
+			text:     "## Roads\n\nThe council will mend the roads.\n\n## Contact\n",
+			paras:    []string{"The council will mend the roads.", "Contact"},
+			sections: []string{"Roads", "Roads"},
+		},
+		{
+			name: "text", file: "plan.txt", format: FormatText,
+			text:     "Council Plan\nMarch 3, 2022\n\nGoals\n\nRoads\n\nThe council will mend the roads.\n\nBridges\n\nThe council will paint the bridges.\n",
+			paras:    []string{"The council will mend the roads.", "The council will paint the bridges."},
+			sections: []string{"Goals — Roads", "Bridges"},
+		},
+		{
+			name: "html", file: "plan.html", format: FormatHTML,
+			text:     "## Goals\n\n## Roads\n\nThe council will mend the roads.\n\n## Contact\n",
+			paras:    []string{"The council will mend the roads.", "Contact"},
+			sections: []string{"Goals — Roads", "Goals — Roads"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := Compose(tc.file, tc.format, tc.text, Metadata{}, Metadata{})
+			st, err := Parse("plan", []byte(raw), Metadata{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var paras, sections []string
+			for _, p := range st.Paragraphs {
+				if !p.Header {
+					paras, sections = append(paras, p.Text), append(sections, p.Section)
+				}
+			}
+			if strings.Join(paras, "\n") != strings.Join(tc.paras, "\n") || strings.Join(sections, "\n") != strings.Join(tc.sections, "\n") {
+				t.Errorf("paragraphs %q\nsections   %q\nwant       %q\n           %q", paras, sections, tc.paras, tc.sections)
+			}
+		})
+	}
+}

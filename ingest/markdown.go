@@ -3,6 +3,7 @@ package ingest
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -19,32 +20,42 @@ func markdownParagraphs(body string) []Paragraph {
 	src := []byte(body)
 	root := goldmark.New().Parser().Parse(text.NewReader(src))
 	var out []Paragraph
-	section := ""
+	var sec sectioner
 	var walk func(n ast.Node)
 	walk = func(n ast.Node) {
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			switch c := c.(type) {
 			case *ast.Heading:
-				section = inlineText(c, src)
+				sec.heading(inlineText(c, src))
 			case *ast.Paragraph, *ast.TextBlock:
-				if boldOnly(c, src) {
-					section = inlineText(c, src)
+				text := inlineText(c, src)
+				if boldOnly(c, src) && !endsStatement(text) {
+					sec.heading(text)
 					continue
 				}
-				out = append(out, Paragraph{Text: inlineText(c, src), Section: section})
+				out = append(out, Paragraph{Text: text, Section: sec.para()})
 			case *ast.List:
 				for i, item := 0, c.FirstChild(); item != nil; i, item = i+1, item.NextSibling() {
-					out = append(out, Paragraph{Text: listMarker(c, i) + " " + itemText(item, src, 0), Section: section})
+					out = append(out, Paragraph{Text: listMarker(c, i) + " " + itemText(item, src, 0), Section: sec.para()})
 				}
 			case *ast.FencedCodeBlock, *ast.CodeBlock:
-				out = append(out, Paragraph{Text: linesText(c, src), Section: section})
+				out = append(out, Paragraph{Text: linesText(c, src), Section: sec.para()})
 			case *ast.Blockquote:
 				walk(c)
 			}
 		}
 	}
 	walk(root)
-	return out
+	return append(out, sec.end()...)
+}
+
+// endsStatement reports text that ends a sentence with a full stop, a
+// question or an exclamation mark: a bold line that does is a statement
+// in bold ("**Promises made, promises kept.**"), not a heading.
+func endsStatement(t string) bool {
+	t = strings.TrimRight(t, " \"'”’»)]*")
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return r == '.' || r == '!' || r == '?'
 }
 
 // listMarker is the marker of item i of list l: "3." or "•".

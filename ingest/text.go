@@ -32,13 +32,13 @@ func textParagraphs(body, format string) []Paragraph {
 	}
 	width := typicalWidth(blocks)
 	var out []Paragraph
-	section := ""
+	var sec sectioner
 	for i, b := range blocks {
 		if len(b) == 1 && i < len(blocks)-1 && isHeading(b[0]) && (format != FormatPDF || narrow(b[0], width)) {
-			section = headingText(b[0])
+			sec.heading(headingText(b[0]))
 			continue
 		}
-		out = append(out, Paragraph{Text: strings.Join(b, "\n"), Section: section})
+		out = append(out, Paragraph{Text: strings.Join(b, "\n"), Section: sec.para()})
 	}
 	if !damaged {
 		for i := range out {
