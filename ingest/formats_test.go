@@ -483,3 +483,33 @@ func TestHeadingsWithoutText(t *testing.T) {
 		})
 	}
 }
+
+// TestMarkdownStrayBoldMarks: emphasis marks goldmark cannot pair (pandoc
+// writes bold ending in a space as "**Roads. **The council …") are no
+// text; escaped and free-standing asterisks are.
+func TestMarkdownStrayBoldMarks(t *testing.T) {
+	text := "-   **Roads. **The council will mend the roads.\n" +
+		"-   **Bridges: ** The council will paint the *old* bridges.\n\n" +
+		"Spending rose 5 * 3 times, by the \\*estimate\\* of the **treasurer**.\n\n" +
+		"Trade and** Labor and *Health  \n**Dialogue\n"
+	raw := Compose("plan.md", FormatMarkdown, text, Metadata{}, Metadata{})
+	st, err := Parse("plan", []byte(raw), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"• Roads. The council will mend the roads.",
+		"• Bridges: The council will paint the old bridges.",
+		"Spending rose 5 * 3 times, by the *estimate* of the treasurer.",
+		"Trade and Labor and Health Dialogue",
+	}
+	var got []string
+	for _, p := range st.Paragraphs {
+		if !p.Header {
+			got = append(got, p.Text)
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

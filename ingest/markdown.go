@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -111,6 +113,7 @@ func inlineText(n ast.Node, src []byte) string {
 			case *ast.Text:
 				v := c.Value(src)
 				if !c.IsRaw() {
+					v = dropStrayStars(src, c.Segment)
 					v = util.ResolveNumericReferences(util.ResolveEntityNames(util.UnescapePunctuations(v)))
 				}
 				b.Write(v)
@@ -132,6 +135,46 @@ func inlineText(n ast.Node, src []byte) string {
 	}
 	walk(n)
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// dropStrayStars is the text of segment seg of src less the emphasis
+// marks goldmark could not pair, which it leaves in the text: pandoc
+// writes bold that ends in a space as "**Vaccinating the World. **The
+// Summit …". A run of two or more asterisks goes, and a single one that
+// touches a word on one side only; an escaped asterisk ("\*") and one
+// between spaces ("5 * 3") or inside a word stay.
+func dropStrayStars(src []byte, seg text.Segment) []byte {
+	v := seg.Value(src)
+	if !bytes.Contains(v, []byte("*")) {
+		return v
+	}
+	// spaceBefore and spaceAfter report white space (or the text's edge)
+	// before src[i] and at src[j].
+	spaceBefore := func(i int) bool {
+		r, n := utf8.DecodeLastRune(src[:i])
+		return n == 0 || unicode.IsSpace(r)
+	}
+	spaceAfter := func(j int) bool {
+		r, n := utf8.DecodeRune(src[j:])
+		return n == 0 || unicode.IsSpace(r)
+	}
+	out := make([]byte, 0, len(v))
+	for i := seg.Start; i < seg.Stop; {
+		if src[i] != '*' || i > 0 && src[i-1] == '\\' {
+			out = append(out, src[i])
+			i++
+			continue
+		}
+		j := i
+		for j < seg.Stop && src[j] == '*' {
+			j++
+		}
+		if j-i == 1 && spaceBefore(i) == spaceAfter(j) {
+			out = append(out, '*')
+		}
+		i = j
+	}
+	return out
 }
 
 // linesText is the text of a code block, its lines joined by spaces.
