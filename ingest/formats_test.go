@@ -513,3 +513,21 @@ func TestMarkdownStrayBoldMarks(t *testing.T) {
 		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestSentenceOpeningWithDateIsText: a sentence that opens with a date
+// ("On Monday, May 2, 2022, the Mayor signed …") is no dateline: it was
+// cut in two, "On Monday" made the place and the rest a paragraph.
+func TestSentenceOpeningWithDateIsText(t *testing.T) {
+	for _, first := range []string{"On Monday, May 2, 2022, the Mayor signed into law:", "May 2, 2022, the Mayor signed into law:"} {
+		text := "---\ndate: '2022-05-03'\ntitle: Bill Signing\n---\n\n" + first + "\n\nThe Harbour Act, which closes the old harbour to lorries.\n"
+		raw := Compose("bill.md", FormatMarkdown, text, Metadata{}, Metadata{})
+		st, err := Parse("bill", []byte(raw), Metadata{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkParsed(t, st, parsed{
+			title: "Bill Signing", date: "2022-05-03", header: "2022-05-03 - Bill Signing",
+			paras: []string{first, "The Harbour Act, which closes the old harbour to lorries."},
+		})
+	}
+}

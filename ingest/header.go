@@ -172,7 +172,7 @@ func parseDateline(t string) (dateline, string, bool) {
 		}
 		dl.meta.Place = capitalise(strings.TrimRight(place, ", "))
 		s = s[m[1]:]
-	} else if m := namedPlaceRE.FindStringSubmatchIndex(s); m != nil && startsWithDate(s[m[1]:]) {
+	} else if m := namedPlaceRE.FindStringSubmatchIndex(s); m != nil && startsWithDate(s[m[1]:]) && isPlaceName(s[m[2]:m[3]]) {
 		dl.meta.Place = s[m[2]:m[3]] // "Marrakesh, 11 May 2022"
 		s = s[m[1]:]
 	}
@@ -185,6 +185,9 @@ func parseDateline(t string) (dateline, string, bool) {
 	var parts []string
 	if rest != "" {
 		parts = datelineSepRE.Split(rest, -1)
+	}
+	if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLower(r) {
+		return dl, "", false // "On Thursday, July 21, 2022, the President signed …": a sentence
 	}
 	var tail string
 	switch {
@@ -214,6 +217,14 @@ func parseDateline(t string) (dateline, string, bool) {
 	dl.line = strings.TrimSpace(strings.TrimSuffix(t, tail))
 	dl.line = strings.TrimRight(dl.line, " -–—|")
 	return dl, tail, true
+}
+
+// isPlaceName reports whether a capitalised phrase before a date may be
+// a place: not a weekday nor a phrase opening with a function word ("On
+// Thursday", "In Rome"), as a sentence that opens with a date has.
+func isPlaceName(s string) bool {
+	first := strings.Fields(s)[0]
+	return !functionWords[strings.ToLower(first)] && !notPlaceRE.MatchString(first)
 }
 
 func startsWithDate(s string) bool {
