@@ -191,7 +191,7 @@ func isHeading(t string) bool {
 	if utf8.RuneCountInString(t) > 80 || len(words) > 10 || isListItem(t) || isNumberLine(t) {
 		return false
 	}
-	if strings.ContainsAny(t[len(t)-1:], ".,;:!?-–—") || strings.ContainsAny(t, ",;") {
+	if last, _ := utf8.DecodeLastRuneInString(t); strings.ContainsRune(".,;:!?-–—", last) || strings.ContainsAny(t, ",;") {
 		return false
 	}
 	if last := strings.ToLower(words[len(words)-1]); functionWords[last] {

@@ -531,3 +531,32 @@ func TestSentenceOpeningWithDateIsText(t *testing.T) {
 		})
 	}
 }
+
+// TestInterruptedLineIsText: a short line ending in a dash is speech cut
+// off ("Q On the —"), not a heading: the test of its last character read
+// one byte of the dash, the line became the section of the next one, and
+// a speaker's label there replaced it.
+func TestInterruptedLineIsText(t *testing.T) {
+	for _, line := range []string{"Q On the —", "Q Harbour dues –", "Q So the -"} {
+		if isHeading(line) {
+			t.Errorf("isHeading(%q) = true", line)
+		}
+	}
+	if !isHeading("Harbour Works") {
+		t.Error(`isHeading("Harbour Works") = false`)
+	}
+	text := "Remarks by the Mayor at the Harbour\n\nTHE MAYOR: We will take a couple of questions about the quay and\nthe harbour dues.\n\n" +
+		"Q On the —\n\nTHE MAYOR: On the quay, please.\n"
+	st, err := Parse("remarks", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Text)
+	}
+	want := []string{"THE MAYOR: We will take a couple of questions about the quay and the harbour dues.", "Q On the —", "THE MAYOR: On the quay, please."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
