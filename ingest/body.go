@@ -42,15 +42,21 @@ var inlineHeadRE = regexp.MustCompile(`^(\p{Lu}[\p{Lu}\d ,'’&-]{2,60}\p{Lu}):\
 
 // inlineSections makes a capitals heading that opens a paragraph the
 // section of that paragraph and the ones after it (until the next heading
-// of either kind); the paragraph keeps its text.
+// of either kind); the paragraph keeps its text. One that opens the first
+// paragraph under a heading follows that heading ("Background —
+// TERMINATING SANCTIONS"), which no paragraph would carry else.
 func inlineSections(paras []Paragraph) []Paragraph {
 	inline, under := "", ""
 	for i, p := range paras {
+		first := p.Section != under
 		if p.Section != under {
 			inline, under = "", p.Section
 		}
 		if m := inlineHeadRE.FindStringSubmatch(p.Text); m != nil && len(strings.Fields(m[1])) >= 2 {
 			inline = m[1]
+			if first && under != "" {
+				inline = under + " — " + m[1]
+			}
 		}
 		if inline != "" {
 			paras[i].Section = inline

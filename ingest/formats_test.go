@@ -560,3 +560,22 @@ func TestInterruptedLineIsText(t *testing.T) {
 		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestHeadingAboveInlineHeading: a heading whose first paragraph opens
+// with a heading in capitals ("HARBOUR DUES: …") was replaced by it, and
+// no paragraph carried its words.
+func TestHeadingAboveInlineHeading(t *testing.T) {
+	text := "Harbour Plan\nMarch 3, 2022\n\nBackground\n\nHARBOUR DUES: The council will halve the harbour dues.\n\nThe dues fall in May.\n\nNEW QUAY: The quay opens in June.\n"
+	st, err := Parse("plan", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Section)
+	}
+	want := []string{"Background — HARBOUR DUES", "Background — HARBOUR DUES", "NEW QUAY"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sections %q, want %q", got, want)
+	}
+}
