@@ -228,6 +228,12 @@ func TestIssuerFromTitle(t *testing.T) {
 		"Fact Sheet: The Council Lifts the Export Ban":                                               "",
 		"United States-Ruritania Joint Statement":                                                    "United States-Ruritania",
 		"Readout of the Call Between the Minister and Her Counterpart":                               "",
+		"Statement from Jane Roe, Director of the Harbour Office, on the New Quay":                   "Jane Roe, Director of the Harbour Office",
+		"Statement by the Mayor Ahead of the Tenth Anniversary of the Flood":                         "Mayor",
+		"Remarks by the Mayor After Arriving at the Quay | Avalon, RU":                               "Mayor",
+		"Remarks by the Mayor and the Warden Before Their Meeting":                                   "Mayor and the Warden",
+		"Remarks by the Mayor | Avalon":                                                              "Mayor",
+		"Ruritania-Avalon Leaders’ Joint Statement":                                                  "Ruritania-Avalon Leaders",
 	} {
 		if got := issuerFromTitle(title); got != want {
 			t.Errorf("issuerFromTitle(%q) = %q, want %q", title, got, want)

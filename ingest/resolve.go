@@ -59,8 +59,9 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 
 var (
 	// byTitleRE is a title naming who speaks: "Statement by NSC
-	// Spokesperson Jane Roe on Syria", "Joint Statement of the Ministers".
-	byTitleRE = regexp.MustCompile(`^(?:Joint\s+)?(?:Statement|Remarks|Fact Sheet|Press Release|Communiqu[eé]|Declaration|Message|Letter)s?\s+(?:by|from|of)\s+(?:the\s+)?(.+?)(?:\s+(?:on|regarding|concerning|following|about|at|to|for)\s+.*)?$`)
+	// Spokesperson Jane Roe on Syria", "Joint Statement of the Ministers",
+	// "Remarks by the President After Air Force One Arrival | Fletcher, NC".
+	byTitleRE = regexp.MustCompile(`^(?:Joint\s+)?(?:Statement|Remarks|Fact Sheet|Press Release|Communiqu[eé]|Declaration|Message|Letter)s?\s+(?:by|from|of)\s+(?:the\s+)?(.+?)(?:\s+(?:on|regarding|concerning|following|about|at|to|for|(?i:after|before|during|upon|ahead\s+of))\s+.*|\s+\|.*)?$`)
 	// betweenTitleRE is a joint statement of a meeting's parties: "Joint
 	// Statement Following the Meeting Between A and B in C".
 	betweenTitleRE = regexp.MustCompile(`^(?i:joint\s+statement\s+(?:following|after|on|of)\s+(?:the\s+)?(?:meeting|talks|call)\s+between)\s+(?:the\s+)?(.+?)(?:\s+(?:in|at|on)\s+.*)?$`)
@@ -73,17 +74,12 @@ var (
 // issuerFromTitle reads who issued a statement from a title that says so,
 // or returns "".
 func issuerFromTitle(title string) string {
-	if m := byTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
-	}
-	if m := betweenTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
-	}
-	if m := jointTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
-	}
-	if m := possessiveTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
+	for _, re := range []*regexp.Regexp{byTitleRE, betweenTitleRE, jointTitleRE, possessiveTitleRE} {
+		if m := re.FindStringSubmatch(title); m != nil {
+			// "Raj Roe, Director of the Office, on …": the comma before
+			// the cut; "Leaders’ Joint Statement": the possessive.
+			return strings.TrimRight(m[1], " ,;:’'")
+		}
 	}
 	return ""
 }
