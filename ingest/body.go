@@ -38,11 +38,18 @@ func bodyParagraphs(body, format string) []Paragraph {
 
 // inlineHeadRE is a heading that opens a paragraph's first sentence in
 // capitals: "TERMINATING SANCTIONS: Today the President ...".
-var inlineHeadRE = regexp.MustCompile(`^(\p{Lu}[\p{Lu}\d ,'’&-]{2,60}\p{Lu}):\s`)
+var inlineHeadRE = regexp.MustCompile(`^(\p{Lu}[\p{Lu}\d ,.'’&-]{2,60}\p{Lu}):\s`)
+
+// turnRE opens a transcript's paragraph that a question ("Q  Thank you")
+// or a speaker named in one word ("AUDIENCE: …") says: not the speaker
+// an earlier paragraph named.
+var turnRE = regexp.MustCompile(`^(?:Q\s|\p{Lu}{2,}:\s)`)
 
 // inlineSections makes a capitals heading that opens a paragraph the
 // section of that paragraph and the ones after it (until the next heading
-// of either kind); the paragraph keeps its text. One that opens the first
+// of either kind, or a transcript's next turn: a question or a speaker
+// named in one word); the paragraph keeps its text. In a transcript the
+// heading is the speaker's label ("MS. ROE: …"). One that opens the first
 // paragraph under a heading follows that heading ("Background —
 // TERMINATING SANCTIONS"), which no paragraph would carry else.
 func inlineSections(paras []Paragraph) []Paragraph {
@@ -57,6 +64,8 @@ func inlineSections(paras []Paragraph) []Paragraph {
 			if first && under != "" {
 				inline = under + " — " + m[1]
 			}
+		} else if turnRE.MatchString(p.Text) {
+			inline = ""
 		}
 		if inline != "" {
 			paras[i].Section = inline

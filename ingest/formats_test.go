@@ -585,3 +585,24 @@ func TestHeadingAboveInlineHeading(t *testing.T) {
 		t.Errorf("sections %q, want %q", got, want)
 	}
 }
+
+// TestInlineHeadingsWithStops: a capitals heading or a speaker's label
+// with a full stop in it ("U.S. PORTS:", "MR. LEE:") is one too, and a
+// question ("Q  …") is no earlier speaker's: their paragraphs sat under
+// the heading or the speaker before.
+func TestInlineHeadingsWithStops(t *testing.T) {
+	text := "Harbour Plan\nMarch 3, 2022\n\nNEW HARBOUR DUES: The council will halve the harbour dues.\n\nU.S. PORTS ALIKE: Ports in the U.S. charge less.\n\n" +
+		"THE MAYOR: Thank you all.\n\nQ Will the dues fall?\n\nMR. LEE: They will fall in May.\n\nAUDIENCE: Hear, hear.\n"
+	st, err := Parse("plan", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Section)
+	}
+	want := []string{"NEW HARBOUR DUES", "U.S. PORTS ALIKE", "THE MAYOR", "", "MR. LEE", ""}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("sections %q, want %q", got, want)
+	}
+}
