@@ -606,3 +606,39 @@ func TestInlineHeadingsWithStops(t *testing.T) {
 		t.Errorf("sections %q, want %q", got, want)
 	}
 }
+
+// TestWrappedCapitalsLineIsText: in hard-wrapped text a wrapped line of a
+// sentence that happens to be in capitals is no heading. It was cut out
+// of its paragraph and made the section of the rest; headings after a
+// sentence's end, short or above a blank line, still are.
+func TestWrappedCapitalsLineIsText(t *testing.T) {
+	text := "Harbour Works Update\n\n" +
+		"The council met the harbour board on Monday to agree the works for the\n" +
+		"spring, and the board confirmed the dates. The council has a Harbour\n" +
+		"Master Liaison Office and a Northern Quay Maintenance Works Team\n" +
+		"working at the old quay this week with more crews at the ready.\n\n" +
+		"Dredging Works\n" +
+		"The dredger will clear the channel in April, working at night so that\n" +
+		"the ferries keep their times through the whole of the spring season.\n\n" +
+		"Northern Quay Maintenance Works Team and the Harbour Master Office\n" +
+		"Staff will meet the ferry operators in May to agree the new timetable.\n\n" +
+		"Contacts\n\n" +
+		"Questions go to the harbour office, which is open on weekdays only.\n"
+	st, err := Parse("works", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Section+" | "+p.Text)
+	}
+	want := []string{
+		" | The council met the harbour board on Monday to agree the works for the spring, and the board confirmed the dates. The council has a Harbour Master Liaison Office and a Northern Quay Maintenance Works Team working at the old quay this week with more crews at the ready.",
+		"Dredging Works | The dredger will clear the channel in April, working at night so that the ferries keep their times through the whole of the spring season.",
+		"Dredging Works | Northern Quay Maintenance Works Team and the Harbour Master Office Staff will meet the ferry operators in May to agree the new timetable.",
+		"Contacts | Questions go to the harbour office, which is open on weekdays only.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

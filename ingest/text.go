@@ -142,29 +142,60 @@ func showsDamage(text string) bool {
 // hard-wrapped text at blank lines only. Either way a list item starts a
 // block, and its indented continuation lines and nested items ("◦") stay
 // in it.
+//
+// In hard-wrapped text a line that looks like a heading is one only where
+// a heading can stand: after a sentence's end, and before a blank line or
+// clearly short of the text's width. A wrapped line of a sentence that
+// happens to be in capitals ("… FEMA has an" / "Incident Management
+// Assistance Team and a Mobile Emergency Response" / "Support team …")
+// stays in its paragraph.
 func typedBlocks(text string) []block {
 	lines := strings.Split(text, "\n")
 	perLine := linePerParagraph(lines)
+	width := typicalWidth([]block{lines})
+	heading := func(i int, t string, cur block) bool {
+		if !isHeading(t) {
+			return false
+		}
+		if perLine {
+			return true
+		}
+		if len(cur) > 0 && !endsSentence(strings.TrimSpace(cur[len(cur)-1])) {
+			return false
+		}
+		next := ""
+		if i+1 < len(lines) {
+			next = strings.TrimSpace(lines[i+1])
+		}
+		return next == "" || narrow(t, width) || isListItem(next)
+	}
 	var c blockCutter
-	for _, line := range lines {
+	headed := false // c.cur is a heading line
+	for i, line := range lines {
 		line = strings.TrimRight(line, " ")
 		t := strings.TrimSpace(line)
 		if t == "" {
 			c.cut()
+			headed = false
 			continue
 		}
 		indented := len(t) < len(line)
+		isHead := false
 		switch {
 		case len(c.cur) > 0 && isNestedItem(t):
 			// a nested item stays in its parent item
 		case len(c.cur) > 0 && indented && isListItem(strings.TrimSpace(c.cur[0])) && !isListItem(t):
 			// the wrapped line of a list item
-		case isListItem(t) || isHeading(t) || len(c.cur) > 0 && isHeading(c.cur[len(c.cur)-1]):
+		case isListItem(t) || headed:
 			c.cut()
+		case heading(i, t, c.cur):
+			c.cut()
+			isHead = true
 		case perLine:
 			c.cut()
 		}
 		c.cur = append(c.cur, line)
+		headed = isHead
 	}
 	return c.done()
 }
