@@ -642,3 +642,35 @@ func TestWrappedCapitalsLineIsText(t *testing.T) {
 		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestWrappedDashIsNoListItem: in hard-wrapped text a line that opens
+// with the dash of a sentence wrapped there is no list item; it cut the
+// sentence in two. A dash list after a colon still is one.
+func TestWrappedDashIsNoListItem(t *testing.T) {
+	text := "Harbour Works Update\n\n" +
+		"The works will bring the trade back to the old quay, which lost it to\n" +
+		"the new port in the north, and now it is all coming back to the town\n" +
+		"— the fishing, the ferries and the markets.\n\n" +
+		"The board has asked the council to keep the old cranes where they are\n" +
+		"and to paint them in the colours of the town, so that visitors coming\n" +
+		"off the ferries see at once where the market and the museum are.\n\n" +
+		"The council will:\n" +
+		"- dredge the channel in April;\n" +
+		"- mend the quay in May.\n"
+	st, err := Parse("works", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Text)
+	}
+	want := []string{
+		"The works will bring the trade back to the old quay, which lost it to the new port in the north, and now it is all coming back to the town — the fishing, the ferries and the markets.",
+		"The board has asked the council to keep the old cranes where they are and to paint them in the colours of the town, so that visitors coming off the ferries see at once where the market and the museum are.",
+		"The council will: - dredge the channel in April; - mend the quay in May.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

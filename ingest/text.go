@@ -186,7 +186,7 @@ func typedBlocks(text string) []block {
 			// a nested item stays in its parent item
 		case len(c.cur) > 0 && indented && isListItem(strings.TrimSpace(c.cur[0])) && !isListItem(t):
 			// the wrapped line of a list item
-		case isListItem(t) || headed:
+		case startsItem(t, c.cur) || headed:
 			c.cut()
 		case heading(i, t, c.cur):
 			c.cut()
@@ -198,6 +198,20 @@ func typedBlocks(text string) []block {
 		headed = isHead
 	}
 	return c.done()
+}
+
+// startsItem reports whether line t starts a list item after the lines
+// cur of the block so far. A dash that opens a line inside a sentence is
+// the sentence's dash, wrapped ("… come back into North Carolina" / "—
+// the furniture business."), unless the block is a list.
+func startsItem(t string, cur block) bool {
+	if !isListItem(t) {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(t); r != '-' && r != '–' && r != '—' || len(cur) == 0 {
+		return true
+	}
+	return isListItem(strings.TrimSpace(cur[0])) || endsSentence(strings.TrimSpace(cur[len(cur)-1]))
 }
 
 // linePerParagraph reports text whose lines are whole paragraphs: most
@@ -212,7 +226,7 @@ func linePerParagraph(lines []string) bool {
 			continue
 		}
 		pairs++
-		if endsSentence(t) || isHeading(t) || isListItem(next) || isNestedItem(next) {
+		if endsSentence(t) || isHeading(t) || startsItem(next, block{t}) || isNestedItem(next) {
 			whole++
 		}
 	}
