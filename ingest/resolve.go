@@ -19,8 +19,11 @@ func overlay(top, under Metadata) Metadata {
 // resolve applies the one precedence rule: the admin, then the text, then
 // the file's metadata, then the id (date only; the caller makes a title
 // from the id). A date merely written in the opening paragraph comes after
-// the file's, except a PDF's, which is the day it was made. A generic title ("Statement") gives way to a specific one
-// from a weaker source and is returned as kind when none has one.
+// the file's, except a PDF's, which is the day it was made, and after the
+// id's: the date an uploader put in the file's name is theirs, the opening
+// paragraph's may be history ("first observed on April 10, 1872"). A
+// generic title ("Statement") gives way to a specific one from a weaker
+// source and is returned as kind when none has one.
 func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 	layers := []Metadata{d.admin, d.text, d.file}
 	for _, l := range layers {
@@ -34,9 +37,10 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 			m.Title = t
 		}
 	}
-	dates := []string{d.admin.Date, d.text.Date, d.file.Date, d.opening}
+	named := dateFromID(id)
+	dates := []string{d.admin.Date, d.text.Date, d.file.Date, named, d.opening}
 	if d.format == FormatPDF {
-		dates = []string{d.admin.Date, d.text.Date, d.opening, d.file.Date}
+		dates = []string{d.admin.Date, d.text.Date, named, d.opening, d.file.Date}
 	}
 	for _, v := range dates {
 		if v = strings.TrimSpace(v); v != "" && m.Date == "" {
@@ -48,9 +52,6 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 		m.Source = firstNonEmpty(m.Source, l.Source)
 	}
 	m.Place = firstNonEmpty(m.Place, d.meetingPlace)
-	if m.Date == "" {
-		m.Date = dateFromID(id)
-	}
 	// A title that names its issuer ("Statement by ...") is the text's
 	// word, above a letterhead's.
 	m.Issuer = firstNonEmpty(d.admin.Issuer, d.text.Issuer, issuerFromTitle(m.Title), d.file.Issuer)
