@@ -674,3 +674,27 @@ func TestWrappedDashIsNoListItem(t *testing.T) {
 		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestMarkdownHTMLTable: the rows of an HTML table in Markdown (pandoc
+// writes tables so) are text, a paragraph each; the block was dropped as
+// raw HTML with every figure in it. A figure's caption still goes.
+func TestMarkdownHTMLTable(t *testing.T) {
+	text := "The council set the budget for the year:\n\n<table>\n<tbody>\n<tr class=\"odd\">\n<td><strong>Item</strong></td>\n<td><strong>£ million</strong></td>\n</tr>\n" +
+		"<tr class=\"even\">\n<td>Roads &amp; Bridges</td>\n<td>40</td>\n</tr>\n</tbody>\n</table>\n\n" +
+		"<figure>\n<img src=\"quay.jpg\" />\n<figcaption>The quay at dawn</figcaption>\n</figure>\n\nThe budget is final.\n"
+	raw := Compose("budget.md", FormatMarkdown, text, Metadata{}, Metadata{})
+	st, err := Parse("budget", []byte(raw), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs {
+		if !p.Header {
+			got = append(got, p.Text)
+		}
+	}
+	want := []string{"The council set the budget for the year:", "Item | £ million", "Roads & Bridges | 40", "The budget is final."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"bytes"
+	"html"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,7 +19,8 @@ import (
 // item (with its nested items) and code block is a paragraph; headings,
 // and paragraphs that are only bold text, become the section of what
 // follows. Escapes and entities are decoded; raw HTML and images are
-// dropped.
+// dropped, but for the rows of an HTML table (pandoc writes tables so),
+// each a paragraph.
 func markdownParagraphs(body string) []Paragraph {
 	src := []byte(body)
 	root := goldmark.New().Parser().Parse(text.NewReader(src))
@@ -42,6 +45,10 @@ func markdownParagraphs(body string) []Paragraph {
 				}
 			case *ast.FencedCodeBlock, *ast.CodeBlock:
 				out = append(out, Paragraph{Text: linesText(c, src), Section: sec.para()})
+			case *ast.HTMLBlock:
+				for _, row := range tableRows(rawLines(c, src)) {
+					out = append(out, Paragraph{Text: row, Section: sec.para()})
+				}
 			case *ast.Blockquote:
 				walk(c)
 			}
@@ -175,6 +182,43 @@ func dropStrayStars(src []byte, seg text.Segment) []byte {
 		i = j
 	}
 	return out
+}
+
+var (
+	tableRowRE  = regexp.MustCompile(`(?is)<tr\b.*?(?:</tr>|$)`)
+	tableCellRE = regexp.MustCompile(`(?is)<t[dh]\b[^>]*>(.*?)(?:</t[dh]>|$)`)
+	htmlTagRE   = regexp.MustCompile(`<[^>]*>`)
+)
+
+// tableRows is the text of the rows of the HTML tables in raw, each row's
+// cells joined by " | " ("Child Care and Preschool | 400"); none for HTML
+// without a table (figures, captions, embeds).
+func tableRows(raw string) []string {
+	var rows []string
+	for _, tr := range tableRowRE.FindAllString(raw, -1) {
+		var cells []string
+		for _, m := range tableCellRE.FindAllStringSubmatch(tr, -1) {
+			cell := html.UnescapeString(htmlTagRE.ReplaceAllString(m[1], " "))
+			if cell = strings.Join(strings.Fields(cell), " "); cell != "" {
+				cells = append(cells, cell)
+			}
+		}
+		if len(cells) > 0 {
+			rows = append(rows, strings.Join(cells, " | "))
+		}
+	}
+	return rows
+}
+
+// rawLines is the source of a block, its lines as written.
+func rawLines(n ast.Node, src []byte) string {
+	var b strings.Builder
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(src))
+	}
+	return b.String()
 }
 
 // linesText is the text of a code block, its lines joined by spaces.
