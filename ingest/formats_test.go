@@ -644,13 +644,15 @@ func TestWrappedCapitalsLineIsText(t *testing.T) {
 }
 
 // TestWrappedDashIsNoListItem: in hard-wrapped text a line that opens
-// with the dash of a sentence wrapped there is no list item; it cut the
-// sentence in two. A dash list after a colon still is one.
+// with the dash or the number of a sentence wrapped there is no list
+// item; it cut the sentence in two. A dash list after a colon still is
+// one.
 func TestWrappedDashIsNoListItem(t *testing.T) {
 	text := "Harbour Works Update\n\n" +
 		"The works will bring the trade back to the old quay, which lost it to\n" +
 		"the new port in the north, and now it is all coming back to the town\n" +
-		"— the fishing, the ferries and the markets.\n\n" +
+		"— the fishing, the ferries and the markets. The first ferry came on May\n" +
+		"25. It was full.\n\n" +
 		"The board has asked the council to keep the old cranes where they are\n" +
 		"and to paint them in the colours of the town, so that visitors coming\n" +
 		"off the ferries see at once where the market and the museum are.\n\n" +
@@ -666,7 +668,7 @@ func TestWrappedDashIsNoListItem(t *testing.T) {
 		got = append(got, p.Text)
 	}
 	want := []string{
-		"The works will bring the trade back to the old quay, which lost it to the new port in the north, and now it is all coming back to the town — the fishing, the ferries and the markets.",
+		"The works will bring the trade back to the old quay, which lost it to the new port in the north, and now it is all coming back to the town — the fishing, the ferries and the markets. The first ferry came on May 25. It was full.",
 		"The board has asked the council to keep the old cranes where they are and to paint them in the colours of the town, so that visitors coming off the ferries see at once where the market and the museum are.",
 		"The council will: - dredge the channel in April; - mend the quay in May.",
 	}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -201,14 +202,15 @@ func typedBlocks(text string) []block {
 }
 
 // startsItem reports whether line t starts a list item after the lines
-// cur of the block so far. A dash that opens a line inside a sentence is
-// the sentence's dash, wrapped ("… come back into North Carolina" / "—
-// the furniture business."), unless the block is a list.
+// cur of the block so far. A dash or a number that opens a line inside a
+// sentence is the sentence's, wrapped there ("… come back into North
+// Carolina" / "— the furniture business.", "… on August" / "25. Notably
+// …"), unless the block is a list.
 func startsItem(t string, cur block) bool {
 	if !isListItem(t) {
 		return false
 	}
-	if r, _ := utf8.DecodeRuneInString(t); r != '-' && r != '–' && r != '—' || len(cur) == 0 {
+	if r, _ := utf8.DecodeRuneInString(t); r != '-' && r != '–' && r != '—' && !unicode.IsDigit(r) || len(cur) == 0 {
 		return true
 	}
 	return isListItem(strings.TrimSpace(cur[0])) || endsSentence(strings.TrimSpace(cur[len(cur)-1]))
