@@ -186,6 +186,9 @@ func parseDateline(t string) (dateline, string, bool) {
 	if rest != "" {
 		parts = datelineSepRE.Split(rest, -1)
 	}
+	if len(parts) > 0 && timeRE.MatchString(parts[0]) {
+		parts = parts[1:] // "February 7, 2023, 9 PM ET": the time is no place nor issuer
+	}
 	if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLower(r) {
 		return dl, "", false // "On Thursday, July 21, 2022, the President signed …": a sentence
 	}
@@ -238,11 +241,14 @@ func weekdayOnly(s string) bool {
 	return strings.HasSuffix(s, "day") && !strings.Contains(s, " ")
 }
 
+// timeRE is a time of day: "9 PM ET", "10:30 a.m.".
+var timeRE = regexp.MustCompile(`^\d{1,2}(?::\d{2})?\s*(?i:[ap]\.?m\b\.?)`)
+
 // isNameLike reports a short part of a dateline: a place or an issuer,
-// not a sentence.
+// not a sentence nor a time of day.
 func isNameLike(s string) bool {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ".C.") || len(strings.Fields(s)) > 10 {
+	if s == "" || strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ".C.") || len(strings.Fields(s)) > 10 || timeRE.MatchString(s) {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(s)
