@@ -700,3 +700,19 @@ func TestMarkdownHTMLTable(t *testing.T) {
 		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestMarkdownNonBreakingSpacesInHeader: the non-breaking spaces a
+// Markdown body keeps are spaces to the front matter's reader and to the
+// dateline's, as before they were kept.
+func TestMarkdownNonBreakingSpacesInHeader(t *testing.T) {
+	text := "---\ntitle:\u00a0Harbour Plan: Spring\n---\n\nJune 28,\u00a02021 – Avalon – Harbour\u00a0Office\n\nThe council met.\n"
+	raw := Compose("plan.md", FormatMarkdown, text, Metadata{}, Metadata{})
+	st, err := Parse("plan", []byte(raw), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkParsed(t, st, parsed{
+		title: "Harbour Plan: Spring", date: "2021-06-28", place: "Avalon", issuer: "Harbour Office",
+		header: "June 28, 2021 – Avalon – Harbour Office", paras: []string{"The council met."},
+	})
+}

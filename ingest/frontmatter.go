@@ -36,6 +36,8 @@ func splitFrontMatter(text string) (map[string]string, string) {
 		block = t[4 : 3+end+1]
 		rest = t[min(len(t), 3+end+5):]
 	}
+	// A non-breaking space is a space to YAML's reader as to ours.
+	block = strings.ReplaceAll(block, "\u00a0", " ")
 	fm := map[string]string{}
 	if strings.TrimSpace(block) == "" {
 		return fm, rest

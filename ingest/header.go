@@ -46,7 +46,7 @@ func splitHeader(text, format, known string) (header, string) {
 	var titleLines []string
 	seen := 0
 	for i, line := range lines {
-		t := strings.TrimSpace(line)
+		t := spaced(line)
 		if t == "" || isEndMark(t) {
 			continue
 		}
@@ -83,7 +83,7 @@ func splitHeader(text, format, known string) (header, string) {
 	// No dateline: a Markdown "# Title" or a plain title line above the
 	// text still counts.
 	for i, line := range lines {
-		t := strings.TrimSpace(line)
+		t := spaced(line)
 		if t == "" || isChromeLine(t) {
 			continue
 		}
@@ -98,6 +98,12 @@ func splitHeader(text, format, known string) (header, string) {
 		break
 	}
 	return header{}, text
+}
+
+// spaced is a line of the header trimmed, its non-breaking spaces spaces
+// (a Markdown body keeps them: "June 28,\u00a02021").
+func spaced(line string) string {
+	return strings.TrimSpace(strings.ReplaceAll(line, "\u00a0", " "))
 }
 
 // isTitle reports whether a line may be the title of a text whose front

@@ -123,7 +123,7 @@ func readStored(text string) storedDoc {
 	}
 	d.body = body
 	if d.format == "" {
-		d.format = guessFormat(body)
+		d.format = guessFormat(strings.ReplaceAll(body, "\u00a0", " "))
 	}
 	return d
 }
