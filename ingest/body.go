@@ -38,19 +38,34 @@ func bodyParagraphs(body, format string) []Paragraph {
 
 // inlineHeadRE is a heading that opens a paragraph's first sentence in
 // capitals: "TERMINATING SANCTIONS: Today the President ...".
-var inlineHeadRE = regexp.MustCompile(`^(\p{Lu}[\p{Lu}\d ,'’&-]{2,60}\p{Lu}):\s`)
+var inlineHeadRE = regexp.MustCompile(`^(\p{Lu}[\p{Lu}\d ,.'’&-]{2,60}\p{Lu}):\s`)
+
+// turnRE opens a transcript's paragraph that a question ("Q  Thank you")
+// or a speaker named in one word ("AUDIENCE: …") says: not the speaker
+// an earlier paragraph named.
+var turnRE = regexp.MustCompile(`^(?:Q\s|\p{Lu}{2,}:\s)`)
 
 // inlineSections makes a capitals heading that opens a paragraph the
 // section of that paragraph and the ones after it (until the next heading
-// of either kind); the paragraph keeps its text.
+// of either kind, or a transcript's next turn: a question or a speaker
+// named in one word); the paragraph keeps its text. In a transcript the
+// heading is the speaker's label ("MS. ROE: …"). One that opens the first
+// paragraph under a heading follows that heading ("Background —
+// TERMINATING SANCTIONS"), which no paragraph would carry else.
 func inlineSections(paras []Paragraph) []Paragraph {
 	inline, under := "", ""
 	for i, p := range paras {
+		first := p.Section != under
 		if p.Section != under {
 			inline, under = "", p.Section
 		}
 		if m := inlineHeadRE.FindStringSubmatch(p.Text); m != nil && len(strings.Fields(m[1])) >= 2 {
 			inline = m[1]
+			if first && under != "" {
+				inline = under + " — " + m[1]
+			}
+		} else if turnRE.MatchString(p.Text) {
+			inline = ""
 		}
 		if inline != "" {
 			paras[i].Section = inline
@@ -120,19 +135,56 @@ func dropCaption(p string) string {
 // paragraphs separated by blank lines, headings marked "## ".
 func htmlParagraphs(body string) []Paragraph {
 	var out []Paragraph
-	section := ""
+	var sec sectioner
 	for _, b := range strings.Split(body, "\n\n") {
 		b = strings.Join(strings.Fields(b), " ")
 		if b == "" {
 			continue
 		}
 		if h, ok := strings.CutPrefix(b, "## "); ok {
-			section = strings.TrimSpace(h)
+			sec.heading(strings.TrimSpace(h))
 			continue
 		}
-		out = append(out, Paragraph{Text: b, Section: section})
+		out = append(out, Paragraph{Text: b, Section: sec.para()})
 	}
-	return out
+	return append(out, sec.end()...)
+}
+
+// A sectioner tracks the heading the paragraphs of a text sit under. A
+// heading no paragraph has followed yet is not lost to the next one: the
+// two are joined ("II. Outcomes — A. Connectivity"); one that ends the
+// text is a paragraph of its own.
+type sectioner struct {
+	section string
+	open    bool   // section is a heading no paragraph has followed yet
+	before  string // the section before the open heading
+}
+
+// heading starts a section headed h.
+func (s *sectioner) heading(h string) {
+	switch {
+	case h == "":
+	case s.open:
+		s.section += " — " + h
+	default:
+		s.before, s.section, s.open = s.section, h, true
+	}
+}
+
+// para is the section of the next paragraph.
+func (s *sectioner) para() string {
+	s.open = false
+	return s.section
+}
+
+// end is the paragraph an open heading at the end of the text makes, if
+// any.
+func (s *sectioner) end() []Paragraph {
+	if !s.open {
+		return nil
+	}
+	s.open = false
+	return []Paragraph{{Text: s.section, Section: s.before}}
 }
 
 // isHeading reports a line that heads what follows: "## Heading",
@@ -154,7 +206,7 @@ func isHeading(t string) bool {
 	if utf8.RuneCountInString(t) > 80 || len(words) > 10 || isListItem(t) || isNumberLine(t) {
 		return false
 	}
-	if strings.ContainsAny(t[len(t)-1:], ".,;:!?-–—") || strings.ContainsAny(t, ",;") {
+	if last, _ := utf8.DecodeLastRuneInString(t); strings.ContainsRune(".,;:!?-–—", last) || strings.ContainsAny(t, ",;") {
 		return false
 	}
 	if last := strings.ToLower(words[len(words)-1]); functionWords[last] {

@@ -228,6 +228,12 @@ func TestIssuerFromTitle(t *testing.T) {
 		"Fact Sheet: The Council Lifts the Export Ban":                                               "",
 		"United States-Ruritania Joint Statement":                                                    "United States-Ruritania",
 		"Readout of the Call Between the Minister and Her Counterpart":                               "",
+		"Statement from Jane Roe, Director of the Harbour Office, on the New Quay":                   "Jane Roe, Director of the Harbour Office",
+		"Statement by the Mayor Ahead of the Tenth Anniversary of the Flood":                         "Mayor",
+		"Remarks by the Mayor After Arriving at the Quay | Avalon, RU":                               "Mayor",
+		"Remarks by the Mayor and the Warden Before Their Meeting":                                   "Mayor and the Warden",
+		"Remarks by the Mayor | Avalon":                                                              "Mayor",
+		"Ruritania-Avalon Leaders’ Joint Statement":                                                  "Ruritania-Avalon Leaders",
 	} {
 		if got := issuerFromTitle(title); got != want {
 			t.Errorf("issuerFromTitle(%q) = %q, want %q", title, got, want)
@@ -336,4 +342,377 @@ func TestWrappedFirstLineIsText(t *testing.T) {
 	if st.Title != "Statement on the Harbour" || len(st.Paragraphs) != 2 || !strings.HasPrefix(st.Paragraphs[1].Text, "The council") {
 		t.Errorf("title %q, paragraphs %+v", st.Title, st.Paragraphs)
 	}
+}
+
+// TestMarkdownNonBreakingSpaces: in Markdown a non-breaking space is
+// text, not indentation. A paragraph opening with them (as pandoc writes
+// one a page indented with "&nbsp;") was an indented code block of its
+// first line, cut off from the rest of its sentence; a line of them
+// still separates paragraphs, and a bold heading with one after it is
+// still a heading.
+func TestMarkdownNonBreakingSpaces(t *testing.T) {
+	const nb = "\u00a0"
+	text := "---\ndate: '2024-03-05'\ntitle: Remarks at the Harbour Opening\n---\n" + nb + "\n" +
+		nb + " " + nb + " " + nb + " " + nb + "  THE MAYOR:" + nb + " Good morning.  This is a big day for the\n" +
+		"harbour, and for the town.\n" + nb + " \n" +
+		"**The Works**" + nb + "\n\n" +
+		nb + " " + nb + " " + nb + " " + nb + "  The quay will open in May.\n"
+	want := parsed{
+		title: "Remarks at the Harbour Opening", date: "2024-03-05",
+		header: "2024-03-05 - Remarks at the Harbour Opening",
+		paras: []string{
+			"THE MAYOR: Good morning. This is a big day for the harbour, and for the town.",
+			"The quay will open in May.",
+		},
+		sections: []string{"THE MAYOR", "The Works"},
+	}
+	for _, format := range []string{"", FormatMarkdown} {
+		t.Run("format "+format, func(t *testing.T) {
+			raw := text
+			if format != "" {
+				raw = Compose("remarks.md", format, text, Metadata{}, Metadata{})
+			}
+			st, err := Parse("remarks", []byte(raw), Metadata{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkParsed(t, st, want)
+		})
+	}
+}
+
+// TestFrontMatterTitleKeepsFirstLine: a text whose front matter gives its
+// title has no second one. A first line saying something else (the room
+// remarks were given in, "A Proclamation") is text: it was read as the
+// title, lost to the front matter's, and dropped.
+func TestFrontMatterTitleKeepsFirstLine(t *testing.T) {
+	fm := "---\ndate: '2023-04-12'\ntitle: Remarks by the Mayor on the New Quay\n---\n \n"
+	tests := []struct {
+		name, body string
+		want       parsed
+	}{
+		{
+			name: "a place line above the text",
+			body: "Council Chamber\n\nGood morning, everyone.  The quay opens today.\n",
+			want: parsed{
+				header: "2023-04-12 - Mayor - Remarks by the Mayor on the New Quay",
+				paras:  []string{"Council Chamber", "Good morning, everyone. The quay opens today."},
+			},
+		},
+		{
+			name: "a place line above a dateline",
+			body: "Council Chamber\nApril 12, 2023\n\nThe quay opens today.\n",
+			want: parsed{
+				header: "April 12, 2023",
+				paras:  []string{"Council Chamber", "The quay opens today."},
+			},
+		},
+		{
+			name: "the title again",
+			body: "Remarks by the Mayor on the New Quay\n\nThe quay opens today.\n",
+			want: parsed{
+				header: "2023-04-12 - Mayor - Remarks by the Mayor on the New Quay",
+				paras:  []string{"The quay opens today."},
+			},
+		},
+	}
+	for _, tc := range tests {
+		for _, name := range []string{"remarks.md", "remarks.txt"} {
+			t.Run(tc.name+" "+name, func(t *testing.T) {
+				raw := Compose(name, "", fm+tc.body, Metadata{}, Metadata{})
+				st, err := Parse("remarks", []byte(raw), Metadata{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := tc.want
+				if name == "remarks.txt" && len(want.paras) == 2 {
+					// In text a short line in capitals above the text is its heading.
+					want.paras, want.sections = want.paras[1:], want.paras[:1]
+				}
+				want.title, want.date, want.issuer = "Remarks by the Mayor on the New Quay", "2023-04-12", "Mayor"
+				checkParsed(t, st, want)
+			})
+		}
+	}
+}
+
+// TestHeadingsWithoutText: a heading no paragraph follows before the next
+// heading was replaced by it, and one at the end of the text was dropped,
+// with its words; a bold sentence is text, not a heading.
+func TestHeadingsWithoutText(t *testing.T) {
+	tests := []struct {
+		name, file, format, text string
+		paras, sections          []string
+	}{
+		{
+			name: "markdown", file: "plan.md", format: FormatMarkdown,
+			text: "**I. Goals**\n\n**A. Roads**\n\nThe council will mend the roads.\n\n## B. Bridges\n\nThe council will paint the bridges.\n\n" +
+				"**The council keeps its word.**\n\nIt will report in June.\n\n**Ready for the future.**\n",
+			paras:    []string{"The council will mend the roads.", "The council will paint the bridges.", "The council keeps its word.", "It will report in June.", "Ready for the future."},
+			sections: []string{"I. Goals — A. Roads", "B. Bridges", "B. Bridges", "B. Bridges", "B. Bridges"},
+		},
+		{
+			name: "markdown heading at the end", file: "plan.md", format: FormatMarkdown,
+			text:     "## Roads\n\nThe council will mend the roads.\n\n## Contact\n",
+			paras:    []string{"The council will mend the roads.", "Contact"},
+			sections: []string{"Roads", "Roads"},
+		},
+		{
+			name: "text", file: "plan.txt", format: FormatText,
+			text:     "Council Plan\nMarch 3, 2022\n\nGoals\n\nRoads\n\nThe council will mend the roads.\n\nBridges\n\nThe council will paint the bridges.\n",
+			paras:    []string{"The council will mend the roads.", "The council will paint the bridges."},
+			sections: []string{"Goals — Roads", "Bridges"},
+		},
+		{
+			name: "html", file: "plan.html", format: FormatHTML,
+			text:     "## Goals\n\n## Roads\n\nThe council will mend the roads.\n\n## Contact\n",
+			paras:    []string{"The council will mend the roads.", "Contact"},
+			sections: []string{"Goals — Roads", "Goals — Roads"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			raw := Compose(tc.file, tc.format, tc.text, Metadata{}, Metadata{})
+			st, err := Parse("plan", []byte(raw), Metadata{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var paras, sections []string
+			for _, p := range st.Paragraphs {
+				if !p.Header {
+					paras, sections = append(paras, p.Text), append(sections, p.Section)
+				}
+			}
+			if strings.Join(paras, "\n") != strings.Join(tc.paras, "\n") || strings.Join(sections, "\n") != strings.Join(tc.sections, "\n") {
+				t.Errorf("paragraphs %q\nsections   %q\nwant       %q\n           %q", paras, sections, tc.paras, tc.sections)
+			}
+		})
+	}
+}
+
+// TestMarkdownStrayBoldMarks: emphasis marks goldmark cannot pair (pandoc
+// writes bold ending in a space as "**Roads. **The council …") are no
+// text; escaped and free-standing asterisks are.
+func TestMarkdownStrayBoldMarks(t *testing.T) {
+	text := "-   **Roads. **The council will mend the roads.\n" +
+		"-   **Bridges: ** The council will paint the *old* bridges.\n\n" +
+		"Spending rose 5 * 3 times, by the \\*estimate\\* of the **treasurer**.\n\n" +
+		"Trade and** Labor and *Health  \n**Dialogue\n"
+	raw := Compose("plan.md", FormatMarkdown, text, Metadata{}, Metadata{})
+	st, err := Parse("plan", []byte(raw), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"• Roads. The council will mend the roads.",
+		"• Bridges: The council will paint the old bridges.",
+		"Spending rose 5 * 3 times, by the *estimate* of the treasurer.",
+		"Trade and Labor and Health Dialogue",
+	}
+	var got []string
+	for _, p := range st.Paragraphs {
+		if !p.Header {
+			got = append(got, p.Text)
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSentenceOpeningWithDateIsText: a sentence that opens with a date
+// ("On Monday, May 2, 2022, the Mayor signed …") is no dateline: it was
+// cut in two, "On Monday" made the place and the rest a paragraph.
+func TestSentenceOpeningWithDateIsText(t *testing.T) {
+	for _, first := range []string{"On Monday, May 2, 2022, the Mayor signed into law:", "May 2, 2022, the Mayor signed into law:"} {
+		text := "---\ndate: '2022-05-03'\ntitle: Bill Signing\n---\n\n" + first + "\n\nThe Harbour Act, which closes the old harbour to lorries.\n"
+		raw := Compose("bill.md", FormatMarkdown, text, Metadata{}, Metadata{})
+		st, err := Parse("bill", []byte(raw), Metadata{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkParsed(t, st, parsed{
+			title: "Bill Signing", date: "2022-05-03", header: "2022-05-03 - Bill Signing",
+			paras: []string{first, "The Harbour Act, which closes the old harbour to lorries."},
+		})
+	}
+}
+
+// TestInterruptedLineIsText: a short line ending in a dash is speech cut
+// off ("Q On the —"), not a heading: the test of its last character read
+// one byte of the dash, the line became the section of the next one, and
+// a speaker's label there replaced it.
+func TestInterruptedLineIsText(t *testing.T) {
+	for _, line := range []string{"Q On the —", "Q Harbour dues –", "Q So the -"} {
+		if isHeading(line) {
+			t.Errorf("isHeading(%q) = true", line)
+		}
+	}
+	if !isHeading("Harbour Works") {
+		t.Error(`isHeading("Harbour Works") = false`)
+	}
+	text := "Remarks by the Mayor at the Harbour\n\nTHE MAYOR: We will take a couple of questions about the quay and\nthe harbour dues.\n\n" +
+		"Q On the —\n\nTHE MAYOR: On the quay, please.\n"
+	st, err := Parse("remarks", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Text)
+	}
+	want := []string{"THE MAYOR: We will take a couple of questions about the quay and the harbour dues.", "Q On the —", "THE MAYOR: On the quay, please."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestHeadingAboveInlineHeading: a heading whose first paragraph opens
+// with a heading in capitals ("HARBOUR DUES: …") was replaced by it, and
+// no paragraph carried its words.
+func TestHeadingAboveInlineHeading(t *testing.T) {
+	text := "Harbour Plan\nMarch 3, 2022\n\nBackground\n\nHARBOUR DUES: The council will halve the harbour dues.\n\nThe dues fall in May.\n\nNEW QUAY: The quay opens in June.\n"
+	st, err := Parse("plan", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Section)
+	}
+	want := []string{"Background — HARBOUR DUES", "Background — HARBOUR DUES", "NEW QUAY"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("sections %q, want %q", got, want)
+	}
+}
+
+// TestInlineHeadingsWithStops: a capitals heading or a speaker's label
+// with a full stop in it ("U.S. PORTS:", "MR. LEE:") is one too, and a
+// question ("Q  …") is no earlier speaker's: their paragraphs sat under
+// the heading or the speaker before.
+func TestInlineHeadingsWithStops(t *testing.T) {
+	text := "Harbour Plan\nMarch 3, 2022\n\nNEW HARBOUR DUES: The council will halve the harbour dues.\n\nU.S. PORTS ALIKE: Ports in the U.S. charge less.\n\n" +
+		"THE MAYOR: Thank you all.\n\nQ Will the dues fall?\n\nMR. LEE: They will fall in May.\n\nAUDIENCE: Hear, hear.\n"
+	st, err := Parse("plan", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Section)
+	}
+	want := []string{"NEW HARBOUR DUES", "U.S. PORTS ALIKE", "THE MAYOR", "", "MR. LEE", ""}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("sections %q, want %q", got, want)
+	}
+}
+
+// TestWrappedCapitalsLineIsText: in hard-wrapped text a wrapped line of a
+// sentence that happens to be in capitals is no heading. It was cut out
+// of its paragraph and made the section of the rest; headings after a
+// sentence's end, short or above a blank line, still are.
+func TestWrappedCapitalsLineIsText(t *testing.T) {
+	text := "Harbour Works Update\n\n" +
+		"The council met the harbour board on Monday to agree the works for the\n" +
+		"spring, and the board confirmed the dates. The council has a Harbour\n" +
+		"Master Liaison Office and a Northern Quay Maintenance Works Team\n" +
+		"working at the old quay this week with more crews at the ready.\n\n" +
+		"Dredging Works\n" +
+		"The dredger will clear the channel in April, working at night so that\n" +
+		"the ferries keep their times through the whole of the spring season.\n\n" +
+		"Northern Quay Maintenance Works Team and the Harbour Master Office\n" +
+		"Staff will meet the ferry operators in May to agree the new timetable.\n\n" +
+		"Contacts\n\n" +
+		"Questions go to the harbour office, which is open on weekdays only.\n"
+	st, err := Parse("works", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Section+" | "+p.Text)
+	}
+	want := []string{
+		" | The council met the harbour board on Monday to agree the works for the spring, and the board confirmed the dates. The council has a Harbour Master Liaison Office and a Northern Quay Maintenance Works Team working at the old quay this week with more crews at the ready.",
+		"Dredging Works | The dredger will clear the channel in April, working at night so that the ferries keep their times through the whole of the spring season.",
+		"Dredging Works | Northern Quay Maintenance Works Team and the Harbour Master Office Staff will meet the ferry operators in May to agree the new timetable.",
+		"Contacts | Questions go to the harbour office, which is open on weekdays only.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestWrappedDashIsNoListItem: in hard-wrapped text a line that opens
+// with the dash or the number of a sentence wrapped there is no list
+// item; it cut the sentence in two. A dash list after a colon still is
+// one.
+func TestWrappedDashIsNoListItem(t *testing.T) {
+	text := "Harbour Works Update\n\n" +
+		"The works will bring the trade back to the old quay, which lost it to\n" +
+		"the new port in the north, and now it is all coming back to the town\n" +
+		"— the fishing, the ferries and the markets. The first ferry came on May\n" +
+		"25. It was full.\n\n" +
+		"The board has asked the council to keep the old cranes where they are\n" +
+		"and to paint them in the colours of the town, so that visitors coming\n" +
+		"off the ferries see at once where the market and the museum are.\n\n" +
+		"The council will:\n" +
+		"- dredge the channel in April;\n" +
+		"- mend the quay in May.\n"
+	st, err := Parse("works", []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs[1:] {
+		got = append(got, p.Text)
+	}
+	want := []string{
+		"The works will bring the trade back to the old quay, which lost it to the new port in the north, and now it is all coming back to the town — the fishing, the ferries and the markets. The first ferry came on May 25. It was full.",
+		"The board has asked the council to keep the old cranes where they are and to paint them in the colours of the town, so that visitors coming off the ferries see at once where the market and the museum are.",
+		"The council will: - dredge the channel in April; - mend the quay in May.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestMarkdownHTMLTable: the rows of an HTML table in Markdown (pandoc
+// writes tables so) are text, a paragraph each; the block was dropped as
+// raw HTML with every figure in it. A figure's caption still goes.
+func TestMarkdownHTMLTable(t *testing.T) {
+	text := "The council set the budget for the year:\n\n<table>\n<tbody>\n<tr class=\"odd\">\n<td><strong>Item</strong></td>\n<td><strong>£ million</strong></td>\n</tr>\n" +
+		"<tr class=\"even\">\n<td>Roads &amp; Bridges</td>\n<td>40</td>\n</tr>\n</tbody>\n</table>\n\n" +
+		"<figure>\n<img src=\"quay.jpg\" />\n<figcaption>The quay at dawn</figcaption>\n</figure>\n\nThe budget is final.\n"
+	raw := Compose("budget.md", FormatMarkdown, text, Metadata{}, Metadata{})
+	st, err := Parse("budget", []byte(raw), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range st.Paragraphs {
+		if !p.Header {
+			got = append(got, p.Text)
+		}
+	}
+	want := []string{"The council set the budget for the year:", "Item | £ million", "Roads & Bridges | 40", "The budget is final."}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestMarkdownNonBreakingSpacesInHeader: the non-breaking spaces a
+// Markdown body keeps are spaces to the front matter's reader and to the
+// dateline's, as before they were kept.
+func TestMarkdownNonBreakingSpacesInHeader(t *testing.T) {
+	text := "---\ntitle:\u00a0Harbour Plan: Spring\n---\n\nJune 28,\u00a02021 – Avalon – Harbour\u00a0Office\n\nThe council met.\n"
+	raw := Compose("plan.md", FormatMarkdown, text, Metadata{}, Metadata{})
+	st, err := Parse("plan", []byte(raw), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkParsed(t, st, parsed{
+		title: "Harbour Plan: Spring", date: "2021-06-28", place: "Avalon", issuer: "Harbour Office",
+		header: "June 28, 2021 – Avalon – Harbour Office", paras: []string{"The council met."},
+	})
 }

@@ -18,7 +18,7 @@ const maxFrontMatter = 16 << 10
 // and returns the text after it. Text without a block, or whose block is
 // not YAML, is returned whole with a nil map.
 func splitFrontMatter(text string) (map[string]string, string) {
-	t := strings.TrimLeft(text, " \n")
+	t := strings.TrimLeft(text, " \u00a0\n")
 	if !strings.HasPrefix(t, "---\n") {
 		return nil, text
 	}
@@ -36,6 +36,8 @@ func splitFrontMatter(text string) (map[string]string, string) {
 		block = t[4 : 3+end+1]
 		rest = t[min(len(t), 3+end+5):]
 	}
+	// A non-breaking space is a space to YAML's reader as to ours.
+	block = strings.ReplaceAll(block, "\u00a0", " ")
 	fm := map[string]string{}
 	if strings.TrimSpace(block) == "" {
 		return fm, rest

@@ -34,13 +34,19 @@ const maxHeaderLines = 8
 // dateline a plain first-line title still counts. It returns the header
 // and the text after it; the part of a dateline line after the dateline
 // ("WASHINGTON — Today the President ...") stays in the text.
-func splitHeader(text, format string) (header, string) {
+//
+// known is the title the text's front matter gives, or "". Lines that
+// are not taken as the title stay in the text: a text with a title of its
+// own has no second one, so a first line that differs from it ("James S.
+// Brady Press Briefing Room", "A Proclamation") is text, not a title no
+// title would be read from, dropped.
+func splitHeader(text, format, known string) (header, string) {
 	lines := strings.Split(text, "\n")
 	var h header
 	var titleLines []string
 	seen := 0
 	for i, line := range lines {
-		t := strings.TrimSpace(line)
+		t := spaced(line)
 		if t == "" || isEndMark(t) {
 			continue
 		}
@@ -58,12 +64,14 @@ func splitHeader(text, format string) (header, string) {
 		if dl, rest, ok := parseDateline(t); ok {
 			h.meta = dl.meta
 			h.line = dl.line
-			if title := strings.Join(titleLines, " "); titleLike(title) {
-				h.meta.Title = title
-			}
 			after := strings.Join(lines[i+1:], "\n")
 			if rest != "" {
 				after = rest + "\n\n" + after
+			}
+			if title := strings.Join(titleLines, " "); titleLike(title) && isTitle(title, known) {
+				h.meta.Title = title
+			} else if len(titleLines) > 0 {
+				after = strings.Join(titleLines, "\n") + "\n\n" + after
 			}
 			return h, after
 		}
@@ -75,21 +83,40 @@ func splitHeader(text, format string) (header, string) {
 	// No dateline: a Markdown "# Title" or a plain title line above the
 	// text still counts.
 	for i, line := range lines {
-		t := strings.TrimSpace(line)
+		t := spaced(line)
 		if t == "" || isChromeLine(t) {
 			continue
 		}
-		if s, ok := strings.CutPrefix(t, "# "); ok {
+		if s, ok := strings.CutPrefix(t, "# "); ok && isTitle(s, known) {
 			h.meta.Title = strings.TrimSpace(s)
 			return h, strings.Join(lines[i+1:], "\n")
 		}
-		if format != FormatHTML && titleLike(t) && followedByText(lines[i+1:]) && !wrapped(t, lines[i+1:], format) {
+		if format != FormatHTML && titleLike(t) && isTitle(t, known) && followedByText(lines[i+1:]) && !wrapped(t, lines[i+1:], format) {
 			h.meta.Title = t
 			return h, strings.Join(lines[i+1:], "\n")
 		}
 		break
 	}
 	return header{}, text
+}
+
+// spaced is a line of the header trimmed, its non-breaking spaces spaces
+// (a Markdown body keeps them: "June 28,\u00a02021").
+func spaced(line string) string {
+	return strings.TrimSpace(strings.ReplaceAll(line, "\u00a0", " "))
+}
+
+// isTitle reports whether a line may be the title of a text whose front
+// matter titles it known: always when known is "", else when it says the
+// same, but for case, spacing and end punctuation.
+func isTitle(line, known string) bool {
+	if known == "" {
+		return true
+	}
+	norm := func(s string) string {
+		return strings.ToLower(strings.Join(strings.Fields(strings.TrimRight(s, " .:")), " "))
+	}
+	return norm(line) == norm(known)
 }
 
 // wrapped reports whether line is the first line of a hard-wrapped
@@ -151,7 +178,7 @@ func parseDateline(t string) (dateline, string, bool) {
 		}
 		dl.meta.Place = capitalise(strings.TrimRight(place, ", "))
 		s = s[m[1]:]
-	} else if m := namedPlaceRE.FindStringSubmatchIndex(s); m != nil && startsWithDate(s[m[1]:]) {
+	} else if m := namedPlaceRE.FindStringSubmatchIndex(s); m != nil && startsWithDate(s[m[1]:]) && isPlaceName(s[m[2]:m[3]]) {
 		dl.meta.Place = s[m[2]:m[3]] // "Marrakesh, 11 May 2022"
 		s = s[m[1]:]
 	}
@@ -164,6 +191,12 @@ func parseDateline(t string) (dateline, string, bool) {
 	var parts []string
 	if rest != "" {
 		parts = datelineSepRE.Split(rest, -1)
+	}
+	if len(parts) > 0 && timeRE.MatchString(parts[0]) {
+		parts = parts[1:] // "February 7, 2023, 9 PM ET": the time is no place nor issuer
+	}
+	if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLower(r) {
+		return dl, "", false // "On Thursday, July 21, 2022, the President signed …": a sentence
 	}
 	var tail string
 	switch {
@@ -195,6 +228,14 @@ func parseDateline(t string) (dateline, string, bool) {
 	return dl, tail, true
 }
 
+// isPlaceName reports whether a capitalised phrase before a date may be
+// a place: not a weekday nor a phrase opening with a function word ("On
+// Thursday", "In Rome"), as a sentence that opens with a date has.
+func isPlaceName(s string) bool {
+	first := strings.Fields(s)[0]
+	return !functionWords[strings.ToLower(first)] && !notPlaceRE.MatchString(first)
+}
+
 func startsWithDate(s string) bool {
 	_, start, _, ok := findDate(s)
 	return ok && (start == 0 || weekdayOnly(s[:start]))
@@ -206,11 +247,14 @@ func weekdayOnly(s string) bool {
 	return strings.HasSuffix(s, "day") && !strings.Contains(s, " ")
 }
 
+// timeRE is a time of day: "9 PM ET", "10:30 a.m.".
+var timeRE = regexp.MustCompile(`^\d{1,2}(?::\d{2})?\s*(?i:[ap]\.?m\b\.?)`)
+
 // isNameLike reports a short part of a dateline: a place or an issuer,
-// not a sentence.
+// not a sentence nor a time of day.
 func isNameLike(s string) bool {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ".C.") || len(strings.Fields(s)) > 10 {
+	if s == "" || strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ".C.") || len(strings.Fields(s)) > 10 || timeRE.MatchString(s) {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(s)

@@ -67,8 +67,8 @@ func textTitle(text string) string {
 	if len(text) > opening {
 		text = text[:opening]
 	}
-	doc := readStored(normalize(text, true))
-	hd, _ := splitHeader(doc.body, doc.format)
+	doc := readText(text)
+	hd, _ := splitHeader(doc.body, doc.format, doc.front.Title)
 	return firstNonEmpty(doc.front.Title, hd.meta.Title, doc.file.Title)
 }
 

@@ -72,6 +72,10 @@ func TestMetadataPrecedence(t *testing.T) {
 			title: "X", date: "2022-02-02"},
 		{name: "a date in the opening paragraph beats a PDF's creation date", id: "x", format: FormatPDF, text: "The ministers met on May 1, 2019.\n", file: Metadata{Date: "2026-11-28"},
 			title: "X", date: "2019-05-01"},
+		{name: "a date in the name beats one written in the opening paragraph", id: "2024-04-26-arbor-day", format: FormatText, text: "The day was first kept on April 10, 1872.\n",
+			title: "Arbor Day", date: "2024-04-26"},
+		{name: "a date in the name beats a PDF's opening paragraph and creation date", id: "2024-04-26-arbor-day", format: FormatPDF, text: "The day was first kept on April 10, 1872.\n", file: Metadata{Date: "2026-11-28"},
+			title: "Arbor Day", date: "2024-04-26"},
 		{name: "front matter beats file", id: "x", format: FormatMarkdown, text: "---\ntitle: Front Title\ndate: 2019-09-09\nissuer: Front Office\n---\nThe leaders met.\n", file: file,
 			title: "Front Title", date: "2019-09-09", issuer: "Front Office", src: "https://example.org/file"},
 	}

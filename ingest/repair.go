@@ -70,11 +70,12 @@ func DocumentSegmenter(text string) *Segmenter {
 // normalizeText makes line ends "\n", turns tabs and exotic spaces into
 // spaces, form feeds into blank lines, and drops invisible and control
 // characters (soft hyphens, zero-width spaces, byte-order marks).
-func normalizeText(s string) string { return normalize(s, false) }
+func normalizeText(s string) string { return normalize(s, false, false) }
 
 // normalize is normalizeText; with pages it keeps form feeds, each on a
-// line of its own, to mark page boundaries.
-func normalize(s string, pages bool) string {
+// line of its own, to mark page boundaries, and with nbsp it keeps
+// non-breaking spaces (readText decides where they are spaces).
+func normalize(s string, pages, nbsp bool) string {
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
 	b.Grow(len(s))
@@ -93,6 +94,8 @@ func normalize(s string, pages bool) string {
 			b.WriteString("\n\f\n")
 		case r == '\f':
 			b.WriteString("\n\n")
+		case r == 0x00A0 && nbsp:
+			b.WriteRune(r)
 		case r == '\t' || r == '\v' || r == 0x00A0 || r == 0x2007 || r == 0x202F || unicode.Is(unicode.Zs, r):
 			b.WriteByte(' ')
 		case r == 0x00AD || r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF:

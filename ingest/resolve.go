@@ -19,8 +19,11 @@ func overlay(top, under Metadata) Metadata {
 // resolve applies the one precedence rule: the admin, then the text, then
 // the file's metadata, then the id (date only; the caller makes a title
 // from the id). A date merely written in the opening paragraph comes after
-// the file's, except a PDF's, which is the day it was made. A generic title ("Statement") gives way to a specific one
-// from a weaker source and is returned as kind when none has one.
+// the file's, except a PDF's, which is the day it was made, and after the
+// id's: the date an uploader put in the file's name is theirs, the opening
+// paragraph's may be history ("first observed on April 10, 1872"). A
+// generic title ("Statement") gives way to a specific one from a weaker
+// source and is returned as kind when none has one.
 func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 	layers := []Metadata{d.admin, d.text, d.file}
 	for _, l := range layers {
@@ -34,9 +37,10 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 			m.Title = t
 		}
 	}
-	dates := []string{d.admin.Date, d.text.Date, d.file.Date, d.opening}
+	named := dateFromID(id)
+	dates := []string{d.admin.Date, d.text.Date, d.file.Date, named, d.opening}
 	if d.format == FormatPDF {
-		dates = []string{d.admin.Date, d.text.Date, d.opening, d.file.Date}
+		dates = []string{d.admin.Date, d.text.Date, named, d.opening, d.file.Date}
 	}
 	for _, v := range dates {
 		if v = strings.TrimSpace(v); v != "" && m.Date == "" {
@@ -48,9 +52,6 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 		m.Source = firstNonEmpty(m.Source, l.Source)
 	}
 	m.Place = firstNonEmpty(m.Place, d.meetingPlace)
-	if m.Date == "" {
-		m.Date = dateFromID(id)
-	}
 	// A title that names its issuer ("Statement by ...") is the text's
 	// word, above a letterhead's.
 	m.Issuer = firstNonEmpty(d.admin.Issuer, d.text.Issuer, issuerFromTitle(m.Title), d.file.Issuer)
@@ -59,8 +60,9 @@ func (d storedDoc) resolve(id string) (m Metadata, kind string) {
 
 var (
 	// byTitleRE is a title naming who speaks: "Statement by NSC
-	// Spokesperson Jane Roe on Syria", "Joint Statement of the Ministers".
-	byTitleRE = regexp.MustCompile(`^(?:Joint\s+)?(?:Statement|Remarks|Fact Sheet|Press Release|Communiqu[eé]|Declaration|Message|Letter)s?\s+(?:by|from|of)\s+(?:the\s+)?(.+?)(?:\s+(?:on|regarding|concerning|following|about|at|to|for)\s+.*)?$`)
+	// Spokesperson Jane Roe on Syria", "Joint Statement of the Ministers",
+	// "Remarks by the President After Air Force One Arrival | Fletcher, NC".
+	byTitleRE = regexp.MustCompile(`^(?:Joint\s+)?(?:Statement|Remarks|Fact Sheet|Press Release|Communiqu[eé]|Declaration|Message|Letter)s?\s+(?:by|from|of)\s+(?:the\s+)?(.+?)(?:\s+(?:on|regarding|concerning|following|about|at|to|for|(?i:after|before|during|upon|ahead\s+of))\s+.*|\s+\|.*)?$`)
 	// betweenTitleRE is a joint statement of a meeting's parties: "Joint
 	// Statement Following the Meeting Between A and B in C".
 	betweenTitleRE = regexp.MustCompile(`^(?i:joint\s+statement\s+(?:following|after|on|of)\s+(?:the\s+)?(?:meeting|talks|call)\s+between)\s+(?:the\s+)?(.+?)(?:\s+(?:in|at|on)\s+.*)?$`)
@@ -73,17 +75,12 @@ var (
 // issuerFromTitle reads who issued a statement from a title that says so,
 // or returns "".
 func issuerFromTitle(title string) string {
-	if m := byTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
-	}
-	if m := betweenTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
-	}
-	if m := jointTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
-	}
-	if m := possessiveTitleRE.FindStringSubmatch(title); m != nil {
-		return strings.TrimSpace(m[1])
+	for _, re := range []*regexp.Regexp{byTitleRE, betweenTitleRE, jointTitleRE, possessiveTitleRE} {
+		if m := re.FindStringSubmatch(title); m != nil {
+			// "Raj Roe, Director of the Office, on …": the comma before
+			// the cut; "Leaders’ Joint Statement": the possessive.
+			return strings.TrimRight(m[1], " ,;:’'")
+		}
 	}
 	return ""
 }

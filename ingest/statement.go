@@ -38,13 +38,13 @@ func Parse(id string, raw []byte, meta Metadata) (*Statement, error) {
 	sum := sha256.Sum256(raw)
 	st := &Statement{ID: id, Hash: hex.EncodeToString(sum[:])}
 
-	doc := readStored(normalize(string(raw), true))
+	doc := readText(string(raw))
 	doc.admin = overlay(meta, doc.admin)
 	if doc.format == FormatPDF {
 		doc.file.Issuer = firstNonEmpty(doc.file.Issuer, letterhead(doc.body))
 		doc.body = dropPrintChrome(doc.body)
 	}
-	hd, body := splitHeader(doc.body, doc.format)
+	hd, body := splitHeader(doc.body, doc.format, doc.front.Title)
 	doc.text = overlay(doc.front, hd.meta)
 	bodyParas := bodyParagraphs(body, doc.format)
 	doc.opening = openingDate(bodyParas)

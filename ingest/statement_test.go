@@ -63,6 +63,12 @@ func TestParseHeaders(t *testing.T) {
 			hdr: "June 28, 2021 - Ottawa, Ontario - Global Affairs Canada", first: "Body text.",
 		},
 		{
+			name: "a time after the date is no issuer", id: "watch",
+			text:  "How to Watch the Harbour Opening\n\nSaturday, May 6, 2023, 9 PM ET\n\nThe opening is streamed live.",
+			title: "How to Watch the Harbour Opening", date: "2023-05-06",
+			hdr: "Saturday, May 6, 2023, 9 PM ET", first: "The opening is streamed live.",
+		},
+		{
 			name: "no header", id: "plain-text",
 			text:  "Just a body. Nothing else.",
 			title: "Plain Text", first: "Just a body. Nothing else.",

@@ -75,6 +75,29 @@ type storedDoc struct {
 	meetingPlace string
 }
 
+// readText normalises a statement's text and reads it as readStored does.
+// A non-breaking space is a space everywhere but in a Markdown body, where
+// it is text, as CommonMark reads it (only spaces and tabs indent): pandoc
+// writes a paragraph a page indented with "&nbsp;" as a line opening with
+// them, which, made spaces, read as an indented code block, cut off from
+// the rest of its sentence. A line of nothing but spaces is blank in every
+// format.
+func readText(raw string) storedDoc {
+	d := readStored(normalize(raw, true, true))
+	if d.format != FormatMarkdown {
+		d.body = strings.ReplaceAll(d.body, "\u00a0", " ")
+		return d
+	}
+	lines := strings.Split(d.body, "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			lines[i] = ""
+		}
+	}
+	d.body = strings.Join(lines, "\n")
+	return d
+}
+
 // readStored splits text (normalised) into its metadata and body. Text
 // without Compose's block is a file as written: its format is guessed.
 func readStored(text string) storedDoc {
@@ -100,7 +123,7 @@ func readStored(text string) storedDoc {
 	}
 	d.body = body
 	if d.format == "" {
-		d.format = guessFormat(body)
+		d.format = guessFormat(strings.ReplaceAll(body, "\u00a0", " "))
 	}
 	return d
 }

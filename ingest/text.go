@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -32,13 +33,13 @@ func textParagraphs(body, format string) []Paragraph {
 	}
 	width := typicalWidth(blocks)
 	var out []Paragraph
-	section := ""
+	var sec sectioner
 	for i, b := range blocks {
 		if len(b) == 1 && i < len(blocks)-1 && isHeading(b[0]) && (format != FormatPDF || narrow(b[0], width)) {
-			section = headingText(b[0])
+			sec.heading(headingText(b[0]))
 			continue
 		}
-		out = append(out, Paragraph{Text: strings.Join(b, "\n"), Section: section})
+		out = append(out, Paragraph{Text: strings.Join(b, "\n"), Section: sec.para()})
 	}
 	if !damaged {
 		for i := range out {
@@ -142,31 +143,77 @@ func showsDamage(text string) bool {
 // hard-wrapped text at blank lines only. Either way a list item starts a
 // block, and its indented continuation lines and nested items ("◦") stay
 // in it.
+//
+// In hard-wrapped text a line that looks like a heading is one only where
+// a heading can stand: after a sentence's end, and before a blank line or
+// clearly short of the text's width. A wrapped line of a sentence that
+// happens to be in capitals ("… FEMA has an" / "Incident Management
+// Assistance Team and a Mobile Emergency Response" / "Support team …")
+// stays in its paragraph.
 func typedBlocks(text string) []block {
 	lines := strings.Split(text, "\n")
 	perLine := linePerParagraph(lines)
+	width := typicalWidth([]block{lines})
+	heading := func(i int, t string, cur block) bool {
+		if !isHeading(t) {
+			return false
+		}
+		if perLine {
+			return true
+		}
+		if len(cur) > 0 && !endsSentence(strings.TrimSpace(cur[len(cur)-1])) {
+			return false
+		}
+		next := ""
+		if i+1 < len(lines) {
+			next = strings.TrimSpace(lines[i+1])
+		}
+		return next == "" || narrow(t, width) || isListItem(next)
+	}
 	var c blockCutter
-	for _, line := range lines {
+	headed := false // c.cur is a heading line
+	for i, line := range lines {
 		line = strings.TrimRight(line, " ")
 		t := strings.TrimSpace(line)
 		if t == "" {
 			c.cut()
+			headed = false
 			continue
 		}
 		indented := len(t) < len(line)
+		isHead := false
 		switch {
 		case len(c.cur) > 0 && isNestedItem(t):
 			// a nested item stays in its parent item
 		case len(c.cur) > 0 && indented && isListItem(strings.TrimSpace(c.cur[0])) && !isListItem(t):
 			// the wrapped line of a list item
-		case isListItem(t) || isHeading(t) || len(c.cur) > 0 && isHeading(c.cur[len(c.cur)-1]):
+		case startsItem(t, c.cur) || headed:
 			c.cut()
+		case heading(i, t, c.cur):
+			c.cut()
+			isHead = true
 		case perLine:
 			c.cut()
 		}
 		c.cur = append(c.cur, line)
+		headed = isHead
 	}
 	return c.done()
+}
+
+// startsItem reports whether line t starts a list item after the lines
+// cur of the block so far. A dash or a number that opens a line inside a
+// sentence is the sentence's, wrapped there ("… come back into North
+// Carolina" / "— the furniture business.", "… on August" / "25. Notably
+// …"), unless the block is a list.
+func startsItem(t string, cur block) bool {
+	if !isListItem(t) {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(t); r != '-' && r != '–' && r != '—' && !unicode.IsDigit(r) || len(cur) == 0 {
+		return true
+	}
+	return isListItem(strings.TrimSpace(cur[0])) || endsSentence(strings.TrimSpace(cur[len(cur)-1]))
 }
 
 // linePerParagraph reports text whose lines are whole paragraphs: most
@@ -181,7 +228,7 @@ func linePerParagraph(lines []string) bool {
 			continue
 		}
 		pairs++
-		if endsSentence(t) || isHeading(t) || isListItem(next) || isNestedItem(next) {
+		if endsSentence(t) || isHeading(t) || startsItem(next, block{t}) || isNestedItem(next) {
 			whole++
 		}
 	}
