@@ -250,9 +250,10 @@ func (ev evidence) answerable() bool {
 	return a || b || c || d
 }
 
-// forModel reports whether the language model may try the question.
+// forModel reports whether the language model may try the question: not
+// one naming a year the library lacks, which no paraphrase bridges.
 func (ev evidence) forModel() bool {
-	return ev.answerable() || ev.best >= 0 && ev.coverage >= llmMinCoverage
+	return ev.answerable() || !ev.unknownYear && ev.best >= 0 && ev.coverage >= llmMinCoverage
 }
 
 // spelledLike reports whether the index holds a word within a small edit

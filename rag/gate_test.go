@@ -535,3 +535,36 @@ func TestGateNearSynonymsNotNames(t *testing.T) {
 		}
 	}
 }
+
+// countingModel answers with a sentence of both forum communiqués,
+// citing paragraph 1, and counts its calls.
+type countingModel struct{ calls *int }
+
+func (m countingModel) Chat(_ context.Context, _ []ChatMessage, _ func(string)) (string, error) {
+	*m.calls++
+	return "The ministers renewed their commitment to regional stability [1].", nil
+}
+
+// TestUnknownYearNotForModel: a year no statement is dated in and no
+// paragraph mentions is declined with a language model too, without
+// asking it: the meetings of other years would answer.
+func TestUnknownYearNotForModel(t *testing.T) {
+	calls := 0
+	e := NewEngine(libraryEngine(t).Index(), Config{Queries: embeddings.NewLocal(0), Chat: countingModel{&calls}})
+	for _, tt := range []struct {
+		q      string
+		answer bool
+	}{
+		{"Where did the ministers of the Forum meet in 2021?", false},
+		{"Where did the ministers of the Forum meet in 2022?", true},
+	} {
+		calls = 0
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded != tt.answer || (calls > 0) != tt.answer {
+			t.Errorf("%q: grounded=%v after %d model calls, want %v: %s", tt.q, a.Grounded, calls, tt.answer, a.Text)
+		}
+	}
+}
