@@ -716,3 +716,28 @@ func TestMarkdownNonBreakingSpacesInHeader(t *testing.T) {
 		header: "June 28, 2021 – Avalon – Harbour Office", paras: []string{"The council met."},
 	})
 }
+
+// TestWrappedTitleRules: in text, a short title stays a title above a
+// hard-wrapped paragraph (only a line long enough to be wrapped is taken
+// for one); in Markdown, a line the next follows without a blank line is
+// one paragraph with it, however short.
+func TestWrappedTitleRules(t *testing.T) {
+	text := "Statement on the Harbour\nThe council will close the old harbour to lorries\nfrom Monday and open the new quay in spring.\n"
+	for _, tt := range []struct {
+		format    string
+		title     bool   // "Statement on the Harbour" is the title
+		paragraph string // the last paragraph begins so
+	}{
+		{FormatText, true, "The council will close"},
+		{FormatMarkdown, false, "Statement on the Harbour The council will close"},
+	} {
+		st, err := Parse("note", []byte(Compose("note", tt.format, text, Metadata{}, Metadata{})), Metadata{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := st.Paragraphs
+		if (st.Title == "Statement on the Harbour") != tt.title || len(ps) == 0 || !strings.HasPrefix(ps[len(ps)-1].Text, tt.paragraph) {
+			t.Errorf("%s: title %q, paragraphs %+v; want the title %v, the text beginning %q", tt.format, st.Title, ps, tt.title, tt.paragraph)
+		}
+	}
+}

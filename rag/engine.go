@@ -83,7 +83,8 @@ const AnswerParagraphs = 5
 const acrossParagraphs = 12
 
 // summaryTarget is the statement a summary request is about: the one asked
-// for, the one its words name, the only one, or the best hit's.
+// for, the only one, the one its words name, the newest when it has no
+// words but those asking for a summary, or the best hit's.
 func (ix *Index) summaryTarget(q, asked string, hits []Hit) *Statement {
 	if asked != "" {
 		st, _ := ix.Statement(asked)

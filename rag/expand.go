@@ -14,9 +14,10 @@ import (
 // pair of adjacent words, for two-word lemmas) is looked up in WordNet
 // (package thesaurus); its synonyms and more general words join the
 // keyword search, weighted below the question's own words (the relevance
-// gate reads only the question's own words: gate.go). A word the library
-// uses is not expanded: the statements say it that way, and expanding it
-// ("countries" -> "nations") only adds noise.
+// gate reads the question's own words and their nearest GloVe neighbours
+// only: gate.go). A word the library uses is not expanded: the statements
+// say it that way, and expanding it ("countries" -> "nations") only adds
+// noise.
 //
 // Measured with `statementbot eval` (rows hybrid vs literal). Expanding
 // every word, synonyms at 0.6 and hypernyms at 0.35, let two off-topic

@@ -64,7 +64,8 @@ func (ix *Index) classify(t queryTerm) termClass {
 //
 // Near-synonyms of the question's words count unless literal (the
 // Literal retrieval: the question's own words only, to measure what the
-// other words buy).
+// other words buy); a name's only when they are a form of it (see
+// nearSynonyms).
 func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev := evidence{best: -1}
 	terms := queryTerms(withoutForm(q))
@@ -81,7 +82,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 			ev.ordinary++
 		}
 		if c != statementWord && !literal && !ix.knows(t.stem) {
-			t.alts = ix.nearSynonyms(t.token)
+			t.alts = ix.nearSynonyms(t.token, c == nameWord)
 		}
 		if c != statementWord && !ix.knows(t.stem) && len(t.alts) == 0 && !ix.spelledLike(t.stem) {
 			ev.unknown++
@@ -157,12 +158,19 @@ func (ix *Index) holds(t queryTerm, doc int32) bool {
 // use that GloVe puts nearest to word (similarity gateNeighbour or more),
 // each credited with its similarity: "jail" -> "prison" 0.94 counts for
 // the gate as the question's own word nearly does; "weather" ->
-// "conditions" (0.72) does not.
-func (ix *Index) nearSynonyms(word string) []alternative {
+// "conditions" (0.72) does not. Of a name, only forms of the name count
+// (those that share its first nameFormPrefix letters: "Kurdish" ->
+// "Kurdistan", "Africa" -> "African"): GloVe puts "Denmark" next to
+// "Norway" (0.82) and "Monday" next to "Tuesday" (0.99), and a paragraph
+// about one says nothing about the other.
+func (ix *Index) nearSynonyms(word string, name bool) []alternative {
 	var out []alternative
 	for _, n := range glove.Neighbours(word) {
 		if n.Similarity < gateNeighbour {
 			break
+		}
+		if name && !sameName(word, n.Word) {
+			continue
 		}
 		if st := words.Stem(n.Word); !words.IsStopword(n.Word) && ix.knows(st) {
 			out = addAlternative(out, alternative{st, n.Similarity})
@@ -170,6 +178,17 @@ func (ix *Index) nearSynonyms(word string) []alternative {
 	}
 	return out
 }
+
+// sameName reports whether a and b begin alike enough to be forms of one
+// name ("iran", "iranian"; not "iran", "iraq").
+func sameName(a, b string) bool {
+	return len(a) >= nameFormPrefix && len(b) >= nameFormPrefix && a[:nameFormPrefix] == b[:nameFormPrefix]
+}
+
+// nameFormPrefix is how many first letters the forms of a name share
+// ("iran", "iranian"; "kurdish", "kurdistan"); three would make "iraq" a
+// form of "iran".
+const nameFormPrefix = 4
 
 // Gate thresholds, in one place. Chosen with the feature dump of every
 // development question (../shared/eval dev and corpus sets, and
@@ -231,9 +250,10 @@ func (ev evidence) answerable() bool {
 	return a || b || c || d
 }
 
-// forModel reports whether the language model may try the question.
+// forModel reports whether the language model may try the question: not
+// one naming a year the library lacks, which no paraphrase bridges.
 func (ev evidence) forModel() bool {
-	return ev.answerable() || ev.best >= 0 && ev.coverage >= llmMinCoverage
+	return ev.answerable() || !ev.unknownYear && ev.best >= 0 && ev.coverage >= llmMinCoverage
 }
 
 // spelledLike reports whether the index holds a word within a small edit

@@ -504,3 +504,67 @@ func TestEntityQuestionNamesThem(t *testing.T) {
 		t.Errorf("sentence ranks %v: the one naming the partners should rank above the one repeating the question", rank)
 	}
 }
+
+// TestGateNearSynonymsNotNames: a name no paragraph uses is not found
+// where a paragraph uses a name GloVe puts next to it: a notice about an
+// agreement with one country says nothing about its neighbour. A form
+// of the name still counts.
+func TestGateNearSynonymsNotNames(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2022-03-01-province", "Province Notice\n\nMarch 1, 2022 - Northtown - Province Office\n\n" +
+			"The province reached a fisheries agreement with Norway on quotas for cod.\n\n" +
+			"The province will close the old prison in Northtown.\n\n" +
+			"A choir of Tibetan monks will sing at the harbour festival."},
+	})
+	for _, tt := range []struct {
+		q      string
+		answer bool
+	}{
+		{"What did the notice say about Tibet?", true}, // tibet -> tibetan 0.80
+		{"What did the notice say about Norway?", true},
+		{"What did the notice say about Denmark?", false}, // denmark -> norway 0.82
+		{"What was agreed with Norway?", true},
+		{"What was agreed with Denmark?", false},
+	} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded != tt.answer {
+			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
+		}
+	}
+}
+
+// countingModel answers with a sentence of both forum communiqués,
+// citing paragraph 1, and counts its calls.
+type countingModel struct{ calls *int }
+
+func (m countingModel) Chat(_ context.Context, _ []ChatMessage, _ func(string)) (string, error) {
+	*m.calls++
+	return "The ministers renewed their commitment to regional stability [1].", nil
+}
+
+// TestUnknownYearNotForModel: a year no statement is dated in and no
+// paragraph mentions is declined with a language model too, without
+// asking it: the meetings of other years would answer.
+func TestUnknownYearNotForModel(t *testing.T) {
+	calls := 0
+	e := NewEngine(libraryEngine(t).Index(), Config{Queries: embeddings.NewLocal(0), Chat: countingModel{&calls}})
+	for _, tt := range []struct {
+		q      string
+		answer bool
+	}{
+		{"Where did the ministers of the Forum meet in 2021?", false},
+		{"Where did the ministers of the Forum meet in 2022?", true},
+	} {
+		calls = 0
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded != tt.answer || (calls > 0) != tt.answer {
+			t.Errorf("%q: grounded=%v after %d model calls, want %v: %s", tt.q, a.Grounded, calls, tt.answer, a.Text)
+		}
+	}
+}
