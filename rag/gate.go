@@ -68,7 +68,7 @@ func (ix *Index) classify(t queryTerm) termClass {
 // nearSynonyms).
 func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev := evidence{best: -1}
-	terms := queryTerms(withoutForm(q))
+	terms := queryTermsOf(withoutForm(q), properNouns(q))
 	if len(terms) == 0 {
 		return ev
 	}

@@ -568,3 +568,22 @@ func TestUnknownYearNotForModel(t *testing.T) {
 		}
 	}
 }
+
+// TestFormWordsKeepNames: once the words asking for a summary are left
+// out, a name that opened what is left is still a name, and so is not
+// read as a near-synonym ("Monday" is not "Tuesday").
+func TestFormWordsKeepNames(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2022-03-01-council", "Council Notice\n\nMarch 1, 2022 - Northtown - Council Office\n\nThe council met on Tuesday and approved the budget for the new library."},
+		{"2022-04-01-harbour", "Harbour Notice\n\nApril 1, 2022 - Easton - Harbour Office\n\nThe harbour will close for repairs to the quay."},
+	})
+	for _, q := range []string{"Summarize Monday's statement.", "Latest Monday communiqué"} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded {
+			t.Errorf("%q answered: %s", q, a.Text)
+		}
+	}
+}

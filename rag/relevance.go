@@ -50,10 +50,14 @@ type queryTerm struct {
 }
 
 // queryTerms returns the distinct content words of q with their weights.
-func queryTerms(q string) []queryTerm {
+func queryTerms(q string) []queryTerm { return queryTermsOf(q, properNouns(q)) }
+
+// queryTermsOf is queryTerms with the question's capitalised words given:
+// those of the whole question when q is part of it (a name that opens
+// what is left of "Summarize Denmark's statement" is still a name).
+func queryTermsOf(q string, proper map[string]bool) []queryTerm {
 	seen := map[string]bool{}
 	var out []queryTerm
-	proper := properNouns(q)
 	for _, tok := range words.Tokens(q) {
 		if words.IsStopword(tok) || metaWords[tok] {
 			continue
