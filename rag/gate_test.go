@@ -587,3 +587,22 @@ func TestFormWordsKeepNames(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthYearPicksStatement: a month and year that date one statement
+// lead to it, although another statement's paragraph holds more of the
+// question's words.
+func TestMonthYearPicksStatement(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2022-08-31-harbour-call", "Readout of the Minister’s Call with the Harbour Chair\n\nAugust 31, 2022 - Northtown - Ministry of Ports\n\nOn a call today, the Minister and the Harbour Chair discussed the new quay, and the Minister thanked the Harbour Chair for the call."},
+		{"2023-10-16-harbour-call", "Readout of the Minister’s Call with the Harbour Chair\n\nOctober 16, 2023 - Northtown - Ministry of Ports\n\nThe Minister spoke today with the chair of the harbour board about the storm damage to the pier."},
+		{"2021-10-04-fisheries", "Fisheries Notice\n\nOctober 4, 2021 - Halifax - Fisheries Office\n\nThe cod quota rises by ten percent this year."},
+		{"2023-02-06-roads", "Roads Notice\n\nFebruary 6, 2023 - Easton - Roads Office\n\nThe coast road stays closed after the storm."},
+	})
+	a, err := e.Ask(context.Background(), AskRequest{Question: "What did the Minister and the Harbour Chair discuss on their call in October 2023?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Grounded || a.Citations[0].Statement != "2023-10-16-harbour-call" {
+		t.Errorf("led by %+v: %s", a.Citations, a.Text)
+	}
+}
