@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/statementbot/statementbot/glove"
+	"github.com/statementbot/statementbot/ingest"
 	"github.com/statementbot/statementbot/words"
 )
 
@@ -84,7 +85,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 		if c != statementWord && !literal && !ix.knows(t.stem) {
 			t.alts = ix.nearSynonyms(t.token, c == nameWord)
 		}
-		if c != statementWord && !ix.knows(t.stem) && len(t.alts) == 0 && !ix.spelledLike(t.stem) {
+		if c != statementWord && !ix.knows(t.stem) && len(t.alts) == 0 && !(respellable(t.token, t.proper) && ix.spelledLike(t.stem)) {
 			ev.unknown++
 			if c == nameWord {
 				ev.unknownNames++
@@ -256,6 +257,18 @@ func (ev evidence) forModel() bool {
 	return ev.answerable() || !ev.unknownYear && ev.best >= 0 && ev.coverage >= llmMinCoverage
 }
 
+// respellable reports whether a question's word may be read as an
+// indexed word spelled almost alike: a name ("Marrakech" for
+// "Marrakesh") or a word no dictionary knows ("terorrism"), not a word of
+// English ("poison" is not a misspelt "prison", nor "strike" "strive").
+func respellable(token string, proper bool) bool {
+	if proper {
+		return true
+	}
+	_, english := ingest.ZipfCost(token)
+	return !english
+}
+
 // spelledLike reports whether the index holds a word within a small edit
 // distance of stem ("marrakech" ~ "marrakesh").
 func (ix *Index) spelledLike(stem string) bool {
@@ -299,7 +312,7 @@ func (ix *Index) respellQuery(q string) string {
 			continue
 		}
 		stem := words.Stem(strings.ToLower(core))
-		if !ix.lacks(stem) {
+		if !ix.lacks(stem) || !respellable(strings.ToLower(core), i > 0 && unicode.IsUpper([]rune(core)[0])) {
 			continue
 		}
 		if w, ok := ix.respell(strings.ToLower(core)); ok {

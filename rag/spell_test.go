@@ -94,3 +94,22 @@ func TestRespellAsScan(t *testing.T) {
 }
 
 func abs(x int) int { return int(math.Abs(float64(x))) }
+
+// TestRespellLeavesWords: a word of English is not respelled into an
+// indexed word one letter off ("poison" is not "prison", "strike" not
+// "strive"); a misspelling or a name spelled otherwise is.
+func TestRespellLeavesWords(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2022-03-01-province", "Province Notice\n\nMarch 1, 2022 - Marrakesh - Province Office\n\nThe province will close the old prison. Workers strive to finish the terrorism report."},
+	})
+	ix := e.Index()
+	for q, want := range map[string]string{
+		"What about the poison?": "What about the poison?",
+		"Was there a strike?":    "Was there a strike?",
+		"Who met in Marrakech?":  "Who met in Marrakesh?",
+	} {
+		if got := ix.respellQuery(q); got != want {
+			t.Errorf("respellQuery(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
