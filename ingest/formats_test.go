@@ -321,19 +321,7 @@ func TestWrappedFirstLineIsText(t *testing.T) {
 		header: "2021-10-04 - Readout of the Minister’s Meeting with the Secretary General",
 		paras:  []string{"Minister Anna K. Lind, Jr. met today with Secretary General Jens Olafsson of the Northern Maritime Treaty Organization (NMTO). They discussed the security of the region and its ports."},
 	}
-	for _, format := range []string{"", FormatMarkdown, FormatText} {
-		t.Run("format "+format, func(t *testing.T) {
-			raw := text
-			if format != "" {
-				raw = Compose("readout.md", format, text, Metadata{}, Metadata{})
-			}
-			st, err := Parse("readout", []byte(raw), Metadata{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkParsed(t, st, want)
-		})
-	}
+	checkFormats(t, "readout", "readout.md", text, want, "", FormatMarkdown, FormatText)
 	// A short title above a paragraph on one line is still a title.
 	st, err := Parse("note", []byte("Statement on the Harbour\nThe council will close the old harbour to lorries from Monday.\n"), Metadata{})
 	if err != nil {
@@ -366,19 +354,7 @@ func TestMarkdownNonBreakingSpaces(t *testing.T) {
 		},
 		sections: []string{"THE MAYOR", "The Works"},
 	}
-	for _, format := range []string{"", FormatMarkdown} {
-		t.Run("format "+format, func(t *testing.T) {
-			raw := text
-			if format != "" {
-				raw = Compose("remarks.md", format, text, Metadata{}, Metadata{})
-			}
-			st, err := Parse("remarks", []byte(raw), Metadata{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkParsed(t, st, want)
-		})
-	}
+	checkFormats(t, "remarks", "remarks.md", text, want, "", FormatMarkdown)
 }
 
 // TestFrontMatterTitleKeepsFirstLine: a text whose front matter gives its
@@ -553,14 +529,7 @@ func TestInterruptedLineIsText(t *testing.T) {
 	}
 	text := "Remarks by the Mayor at the Harbour\n\nTHE MAYOR: We will take a couple of questions about the quay and\nthe harbour dues.\n\n" +
 		"Q On the —\n\nTHE MAYOR: On the quay, please.\n"
-	st, err := Parse("remarks", []byte(text), Metadata{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range st.Paragraphs[1:] {
-		got = append(got, p.Text)
-	}
+	got := bodyFields(t, "remarks", text, func(p Paragraph) string { return p.Text })
 	want := []string{"THE MAYOR: We will take a couple of questions about the quay and the harbour dues.", "Q On the —", "THE MAYOR: On the quay, please."}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -572,14 +541,7 @@ func TestInterruptedLineIsText(t *testing.T) {
 // no paragraph carried its words.
 func TestHeadingAboveInlineHeading(t *testing.T) {
 	text := "Harbour Plan\nMarch 3, 2022\n\nBackground\n\nHARBOUR DUES: The council will halve the harbour dues.\n\nThe dues fall in May.\n\nNEW QUAY: The quay opens in June.\n"
-	st, err := Parse("plan", []byte(text), Metadata{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range st.Paragraphs[1:] {
-		got = append(got, p.Section)
-	}
+	got := bodyFields(t, "plan", text, func(p Paragraph) string { return p.Section })
 	want := []string{"Background — HARBOUR DUES", "Background — HARBOUR DUES", "NEW QUAY"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("sections %q, want %q", got, want)
@@ -593,14 +555,7 @@ func TestHeadingAboveInlineHeading(t *testing.T) {
 func TestInlineHeadingsWithStops(t *testing.T) {
 	text := "Harbour Plan\nMarch 3, 2022\n\nNEW HARBOUR DUES: The council will halve the harbour dues.\n\nU.S. PORTS ALIKE: Ports in the U.S. charge less.\n\n" +
 		"THE MAYOR: Thank you all.\n\nQ Will the dues fall?\n\nMR. LEE: They will fall in May.\n\nAUDIENCE: Hear, hear.\n"
-	st, err := Parse("plan", []byte(text), Metadata{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range st.Paragraphs[1:] {
-		got = append(got, p.Section)
-	}
+	got := bodyFields(t, "plan", text, func(p Paragraph) string { return p.Section })
 	want := []string{"NEW HARBOUR DUES", "U.S. PORTS ALIKE", "THE MAYOR", "", "MR. LEE", ""}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("sections %q, want %q", got, want)
@@ -624,23 +579,12 @@ func TestWrappedCapitalsLineIsText(t *testing.T) {
 		"Staff will meet the ferry operators in May to agree the new timetable.\n\n" +
 		"Contacts\n\n" +
 		"Questions go to the harbour office, which is open on weekdays only.\n"
-	st, err := Parse("works", []byte(text), Metadata{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range st.Paragraphs[1:] {
-		got = append(got, p.Section+" | "+p.Text)
-	}
-	want := []string{
+	checkBody(t, text, true, []string{
 		" | The council met the harbour board on Monday to agree the works for the spring, and the board confirmed the dates. The council has a Harbour Master Liaison Office and a Northern Quay Maintenance Works Team working at the old quay this week with more crews at the ready.",
 		"Dredging Works | The dredger will clear the channel in April, working at night so that the ferries keep their times through the whole of the spring season.",
 		"Dredging Works | Northern Quay Maintenance Works Team and the Harbour Master Office Staff will meet the ferry operators in May to agree the new timetable.",
 		"Contacts | Questions go to the harbour office, which is open on weekdays only.",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	})
 }
 
 // TestWrappedDashIsNoListItem: in hard-wrapped text a line that opens
@@ -659,22 +603,11 @@ func TestWrappedDashIsNoListItem(t *testing.T) {
 		"The council will:\n" +
 		"- dredge the channel in April;\n" +
 		"- mend the quay in May.\n"
-	st, err := Parse("works", []byte(text), Metadata{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, p := range st.Paragraphs[1:] {
-		got = append(got, p.Text)
-	}
-	want := []string{
+	checkBody(t, text, false, []string{
 		"The works will bring the trade back to the old quay, which lost it to the new port in the north, and now it is all coming back to the town — the fishing, the ferries and the markets. The first ferry came on May 25. It was full.",
 		"The board has asked the council to keep the old cranes where they are and to paint them in the colours of the town, so that visitors coming off the ferries see at once where the market and the museum are.",
 		"The council will: - dredge the channel in April; - mend the quay in May.",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	})
 }
 
 // TestMarkdownHTMLTable: the rows of an HTML table in Markdown (pandoc
@@ -739,5 +672,55 @@ func TestWrappedTitleRules(t *testing.T) {
 		if (st.Title == "Statement on the Harbour") != tt.title || len(ps) == 0 || !strings.HasPrefix(ps[len(ps)-1].Text, tt.paragraph) {
 			t.Errorf("%s: title %q, paragraphs %+v; want the title %v, the text beginning %q", tt.format, st.Title, ps, tt.title, tt.paragraph)
 		}
+	}
+}
+
+// checkBody parses text and compares its body paragraphs (after the
+// header) with want, each prefixed "section | " when sections is set.
+func checkBody(t *testing.T, text string, sections bool, want []string) {
+	t.Helper()
+	got := bodyFields(t, "works", text, func(p Paragraph) string {
+		if sections {
+			return p.Section + " | " + p.Text
+		}
+		return p.Text
+	})
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paragraphs\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// bodyFields parses text as id and returns field of each body paragraph
+// (after the header).
+func bodyFields(t *testing.T, id, text string, field func(Paragraph) string) []string {
+	t.Helper()
+	st, err := Parse(id, []byte(text), Metadata{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range st.Paragraphs[1:] {
+		out = append(out, field(p))
+	}
+	return out
+}
+
+// checkFormats parses text as id, read as it is ("" in formats) and as
+// an upload of file in each other format given, and checks each against
+// want.
+func checkFormats(t *testing.T, id, file, text string, want parsed, formats ...string) {
+	t.Helper()
+	for _, format := range formats {
+		t.Run("format "+format, func(t *testing.T) {
+			raw := text
+			if format != "" {
+				raw = Compose(file, format, text, Metadata{}, Metadata{})
+			}
+			st, err := Parse(id, []byte(raw), Metadata{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkParsed(t, st, want)
+		})
 	}
 }

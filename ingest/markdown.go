@@ -211,24 +211,21 @@ func tableRows(raw string) []string {
 }
 
 // rawLines is the source of a block, its lines as written.
-func rawLines(n ast.Node, src []byte) string {
-	var b strings.Builder
-	lines := n.Lines()
-	for i := 0; i < lines.Len(); i++ {
-		seg := lines.At(i)
-		b.Write(seg.Value(src))
-	}
-	return b.String()
-}
+func rawLines(n ast.Node, src []byte) string { return blockLines(n, src, "") }
 
 // linesText is the text of a code block, its lines joined by spaces.
 func linesText(n ast.Node, src []byte) string {
+	return strings.Join(strings.Fields(blockLines(n, src, " ")), " ")
+}
+
+// blockLines is the source of a block, each line followed by after.
+func blockLines(n ast.Node, src []byte, after string) string {
 	var b strings.Builder
 	lines := n.Lines()
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		b.Write(seg.Value(src))
-		b.WriteByte(' ')
+		b.WriteString(after)
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return b.String()
 }
