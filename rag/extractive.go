@@ -78,6 +78,7 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 			}
 		}
 	}
+	withInitialisms(terms, ix.initialismsOf(q))
 	have := map[string]bool{}
 	for _, t := range terms {
 		have[t.stem] = true
@@ -125,6 +126,13 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 				// covered by every sentence of it.
 				if sn.set[t.stem] || ix.meta.covers(stIdx, t.stem) {
 					have += t.weight
+					continue
+				}
+				for _, a := range t.alts { // initials (initialism.go)
+					if sn.set[a.stem] {
+						have += a.credit * t.weight
+						break
+					}
 				}
 			}
 			cov := 0.0

@@ -70,6 +70,7 @@ func (ix *Index) classify(t queryTerm) termClass {
 func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev := evidence{best: -1}
 	terms := queryTermsOf(withoutForm(q), properNouns(q))
+	withInitialisms(terms, ix.initialismsOf(q))
 	if len(terms) == 0 {
 		return ev
 	}
@@ -83,7 +84,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 			ev.ordinary++
 		}
 		if c != statementWord && !literal && !ix.knows(t.stem) {
-			t.alts = ix.nearSynonyms(t.token, c == nameWord)
+			t.alts = append(t.alts, ix.nearSynonyms(t.token, c == nameWord)...)
 		}
 		if c != statementWord && !ix.knows(t.stem) && len(t.alts) == 0 && !(respellable(t.token, t.proper) && ix.spelledLike(t.stem)) {
 			ev.unknown++

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -309,6 +310,14 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 		alts = alternativesOf(query, ix.lacks)
 		terms = ix.withAlternatives(terms, alts)
 	}
+	// The initials of the question's capitalised runs ("UNSCR" for "UN
+	// Security Council Resolution") are searched as its words.
+	acrs := ix.initialismsOf(query)
+	for _, a := range acrs {
+		if !slices.ContainsFunc(terms, func(t weightedTerm) bool { return t.term == a.stem }) {
+			terms = append(terms, weightedTerm{a.stem, 1})
+		}
+	}
 
 	kq := ix.keywordQuery(terms) // weighed by the scope's statistics
 
@@ -401,6 +410,7 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	qterms = own
 	header := headerIntent(query, qterms)
 	ix.withTermAlternatives(qterms, alts)
+	withInitialisms(qterms, acrs)
 	for i := range ranked {
 		p := ix.paras[ranked[i].doc]
 		// How much of the question the paragraph holds, each word
