@@ -1,8 +1,10 @@
 package rag
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/statementbot/statementbot/words"
 )
@@ -34,53 +36,54 @@ var runConnectors = map[string]bool{"of": true, "for": true, "the": true, "and":
 // index's paragraphs use.
 func (ix *Index) initialismsOf(q string) []initialism {
 	type word struct {
-		letters string   // its part of the initials; "" for a connector
-		stems   []string // its stems
+		text    string // as written
+		letters string // its part of the initials; "" for a connector
 	}
 	var out []initialism
 	var run []word
-	seen := map[string]bool{}
+	var letters strings.Builder
 	flush := func() {
 		for i := range run {
 			for j := i + 1; j < len(run); j++ {
 				if run[i].letters == "" || run[j].letters == "" {
 					continue
 				}
-				var letters strings.Builder
-				var stems []string
+				letters.Reset()
 				for _, w := range run[i : j+1] {
 					letters.WriteString(w.letters)
-					stems = append(stems, w.stems...)
 				}
 				// Initials a stemmer would cut ("uns" -> "un") are not
 				// matched: the cut form is some other word.
 				st := letters.String()
-				if len(st) >= 3 && words.Stem(st) == st && !seen[st] && ix.knows(st) {
-					seen[st] = true
-					out = append(out, initialism{stem: st, words: stems})
+				if len(st) < 3 || words.Stem(st) != st || !ix.knows(st) ||
+					slices.ContainsFunc(out, func(a initialism) bool { return a.stem == st }) {
+					continue
 				}
+				var stems []string
+				for _, w := range run[i : j+1] {
+					for _, tok := range words.Tokens(w.text) {
+						stems = append(stems, words.Stem(tok))
+					}
+				}
+				out = append(out, initialism{stem: st, words: stems})
 			}
 		}
 		run = run[:0]
 	}
-	for _, f := range strings.Fields(q) {
+	for f := range strings.FieldsSeq(q) {
 		w := strings.Trim(f, `"'“”‘’()?!.,;:`)
-		r := []rune(w)
+		r, _ := utf8.DecodeRuneInString(w)
 		switch {
-		case len(r) == 0:
+		case w == "":
 			flush()
 		case runConnectors[w] && len(run) > 0:
 			run = append(run, word{})
-		case unicode.IsUpper(r[0]):
-			var stems []string
-			for _, tok := range words.Tokens(w) {
-				stems = append(stems, words.Stem(tok))
-			}
-			letters := string(unicode.ToLower(r[0]))
+		case unicode.IsUpper(r):
+			l := string(unicode.ToLower(r))
 			if allCaps(w) {
-				letters = strings.ToLower(strings.ReplaceAll(w, ".", ""))
+				l = strings.ToLower(strings.ReplaceAll(w, ".", ""))
 			}
-			run = append(run, word{letters, stems})
+			run = append(run, word{w, l})
 		default:
 			flush()
 		}
