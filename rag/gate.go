@@ -27,11 +27,11 @@ type evidence struct {
 	similarity   float64 // cosine similarity of the best paragraph
 	best         int     // index in hits of the best paragraph, -1 if none
 	factoid      bool    // a who/when/where/how-many question
-	// unknownYear: the question names a year no statement is dated in
-	// and no paragraph mentions ("Where did the ministers meet in 2023?"
-	// of a library with the 2021 and 2022 meetings): any answer would be
-	// of another year.
-	unknownYear bool
+	// unknownDate: the question names a year or a month no statement is
+	// dated in and no paragraph mentions ("Where did the ministers meet
+	// in 2023?" of a library with the 2021 and 2022 meetings): any
+	// answer would be of another year or month.
+	unknownDate bool
 }
 
 // isYear reports whether token is a year of the statements' era.
@@ -84,15 +84,15 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 			ev.ordinary++
 		}
 		if c != statementWord && !literal && !ix.knows(t.stem) {
-			t.alts = append(t.alts, ix.nearSynonyms(t.token, c == nameWord)...)
+			t.alts = append(t.alts, ix.nearSynonyms(t.token, c == nameWord || calendarWords[t.token])...)
 		}
 		if c != statementWord && !ix.knows(t.stem) && len(t.alts) == 0 && !(respellable(t.token, t.proper) && ix.spelledLike(t.stem)) {
 			ev.unknown++
 			if c == nameWord {
 				ev.unknownNames++
 			}
-			if isYear(t.token) {
-				ev.unknownYear = true
+			if isYear(t.token) || months[t.token] {
+				ev.unknownDate = true
 			}
 		}
 	}
@@ -181,6 +181,20 @@ func (ix *Index) nearSynonyms(word string, name bool) []alternative {
 	return out
 }
 
+// calendarWords are the names of months and days, written in capitals or
+// not: their GloVe neighbours are the other months and days ("october"
+// -> "february" 0.99), so they are taken as names. months are those of
+// them that date a statement.
+var calendarWords, months = map[string]bool{}, map[string]bool{}
+
+func init() {
+	for i, w := range strings.Fields(`january february march april june july august september october november december
+	monday tuesday wednesday thursday friday saturday sunday`) {
+		calendarWords[w] = true
+		months[w] = i < 11
+	}
+}
+
 // sameName reports whether a and b begin alike enough to be forms of one
 // name ("iran", "iranian"; not "iran", "iraq").
 func sameName(a, b string) bool {
@@ -242,7 +256,7 @@ const (
 
 // answerable is the gate's decision for an extractive answer.
 func (ev evidence) answerable() bool {
-	if ev.best < 0 || ev.unknownYear {
+	if ev.best < 0 || ev.unknownDate {
 		return false
 	}
 	a := ev.anchored >= minCoverage+unknownCoverage*float64(ev.unknown)
@@ -253,9 +267,10 @@ func (ev evidence) answerable() bool {
 }
 
 // forModel reports whether the language model may try the question: not
-// one naming a year the library lacks, which no paraphrase bridges.
+// one naming a year or month the library lacks, which no paraphrase
+// bridges.
 func (ev evidence) forModel() bool {
-	return ev.answerable() || !ev.unknownYear && ev.best >= 0 && ev.coverage >= llmMinCoverage
+	return ev.answerable() || !ev.unknownDate && ev.best >= 0 && ev.coverage >= llmMinCoverage
 }
 
 // respellable reports whether a question's word may be read as an

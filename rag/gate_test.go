@@ -606,3 +606,22 @@ func TestMonthYearPicksStatement(t *testing.T) {
 		t.Errorf("led by %+v: %s", a.Citations, a.Text)
 	}
 }
+
+// TestCalendarWordsAreNames: a month no statement is dated in and no
+// paragraph mentions is not read as its GloVe neighbour, another month,
+// however written; the question is declined as for such a year.
+func TestCalendarWordsAreNames(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2022-03-01-council", "Council Notice\n\nMarch 1, 2022 - Northtown - Council Office\n\nIn february the council approved the budget for the new library."},
+		{"2022-04-01-harbour", "Harbour Notice\n\nApril 1, 2022 - Easton - Harbour Office\n\nThe harbour will close for repairs to the quay."},
+	})
+	for _, q := range []string{"what did the council approve in october?", "What did the council approve in October?"} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded {
+			t.Errorf("%q answered: %s", q, a.Text)
+		}
+	}
+}
