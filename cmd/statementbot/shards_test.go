@@ -9,7 +9,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -18,10 +17,10 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/statementbot/statementbot/bot"
 	"github.com/statementbot/statementbot/bot/discordtest"
+	"github.com/statementbot/statementbot/store/postgres/pgtest"
 )
 
 // TestShardConfig: the shard variables parse into the shards a process
@@ -153,39 +152,12 @@ func TestServeShards(t *testing.T) {
 		return
 	}
 	t.Run("postgres", func(t *testing.T) {
-		store := freshSchema(t, base)
+		store := pgtest.FreshSchema(t, base, "servetest_")
 		dirs := map[string]string{"0": t.TempDir(), "1": t.TempDir(), "2": t.TempDir()}
 		testServeShards(t, func(shard string) map[string]string {
 			return map[string]string{"STATEMENTBOT_DATA": dirs[shard], "STATEMENTBOT_STORE": store}
 		})
 	})
-}
-
-// freshSchema is a PostgreSQL URL with a schema of its own, dropped after
-// the test.
-func freshSchema(t *testing.T, base string) string {
-	schema := "servetest_" + strings.ToLower(rand.Text()[:10])
-	admin := func(sql string) {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
-	admin("CREATE SCHEMA " + schema)
-	t.Cleanup(func() { admin("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func testServeShards(t *testing.T, storeVars func(shard string) map[string]string) {

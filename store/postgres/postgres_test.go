@@ -2,10 +2,7 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/statementbot/statementbot/store"
 	"github.com/statementbot/statementbot/store/postgres"
+	"github.com/statementbot/statementbot/store/postgres/pgtest"
 	"github.com/statementbot/statementbot/store/storetest"
 )
 
@@ -28,38 +26,9 @@ func server(tb testing.TB) string {
 	return u
 }
 
-// admin runs sql on the test server.
-func admin(tb testing.TB, sql string) {
-	tb.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, server(tb))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		tb.Fatalf("%s: %v", sql, err)
-	}
-}
-
 // fresh makes a schema of its own for tb, dropped after it, and returns
 // the server URL that opens the store in it.
-func fresh(tb testing.TB) string {
-	base := server(tb)
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "storetest_" + hex.EncodeToString(b[:])
-	admin(tb, "CREATE SCHEMA "+schema)
-	tb.Cleanup(func() { admin(tb, "DROP SCHEMA "+schema+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func fresh(tb testing.TB) string { return pgtest.FreshSchema(tb, server(tb), "storetest_") }
 
 var backend = storetest.Backend{
 	Fresh: fresh,
@@ -98,17 +67,7 @@ func TestPostgres(t *testing.T) { storetest.Run(t, backend) }
 func BenchmarkPostgres(b *testing.B) { storetest.Bench(b, backend) }
 
 func init() {
-	backend.Exec = func(tb testing.TB, loc, sql string) {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, loc)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	backend.Exec = pgtest.Exec
 	backend.Migration = func(tb testing.TB, n int) string {
 		names, err := filepath.Glob(filepath.Join("migrations", fmt.Sprintf("%04d_*.sql", n)))
 		if err != nil || len(names) != 1 {
