@@ -2,6 +2,7 @@ package rag
 
 import (
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/statementbot/statementbot/glove"
@@ -188,10 +189,13 @@ func (ix *Index) nearSynonyms(word string, name bool) []alternative {
 var calendarWords, months = map[string]bool{}, map[string]bool{}
 
 func init() {
-	for i, w := range strings.Fields(`january february march april june july august september october november december
-	monday tuesday wednesday thursday friday saturday sunday`) {
-		calendarWords[w] = true
-		months[w] = i < 11
+	for mo := time.January; mo <= time.December; mo++ {
+		if w := strings.ToLower(mo.String()); w != "may" { // "may" the verb
+			calendarWords[w], months[w] = true, true
+		}
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		calendarWords[strings.ToLower(d.String())] = true
 	}
 }
 
@@ -321,6 +325,7 @@ func (ix *Index) respell(word string) (string, bool) {
 // indexed word spelled almost alike, so "Marrakech" finds "Marrakesh".
 func (ix *Index) respellQuery(q string) string {
 	fields := strings.Fields(q)
+	proper := properNouns(q)
 	changed := false
 	for i, f := range fields {
 		core := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
@@ -328,7 +333,7 @@ func (ix *Index) respellQuery(q string) string {
 			continue
 		}
 		stem := words.Stem(strings.ToLower(core))
-		if !ix.lacks(stem) || !respellable(strings.ToLower(core), i > 0 && unicode.IsUpper([]rune(core)[0])) {
+		if !ix.lacks(stem) || !respellable(strings.ToLower(core), proper[strings.ToLower(core)]) {
 			continue
 		}
 		if w, ok := ix.respell(strings.ToLower(core)); ok {

@@ -3,6 +3,7 @@ package rag
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -189,26 +190,41 @@ var monthYearRE = regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(janu
 // names ("their call in October 2023"), -1 when q names none or they
 // date more than one statement.
 func (m *metaIndex) datePick(q string, in []int) int {
-	matches := monthYearRE.FindAllStringSubmatch(q, -1)
-	if len(matches) == 0 {
+	type monthYear struct {
+		month time.Month
+		year  int
+	}
+	var named []monthYear
+	for _, mt := range monthYearRE.FindAllStringSubmatch(q, -1) {
+		year, _ := strconv.Atoi(mt[2])
+		named = append(named, monthYear{monthNamed(mt[1]), year})
+	}
+	if len(named) == 0 {
 		return -1
 	}
 	pick := -1
 	for _, i := range in {
 		d := m.dates[i]
-		if d.IsZero() {
+		if d.IsZero() || !slices.Contains(named, monthYear{d.Month(), d.Year()}) {
 			continue
 		}
-		for _, mt := range matches {
-			if strings.HasPrefix(strings.ToLower(d.Month().String()), strings.ToLower(mt[1][:3])) && strconv.Itoa(d.Year()) == mt[2] {
-				if pick >= 0 && pick != i {
-					return -1
-				}
-				pick = i
-			}
+		if pick >= 0 {
+			return -1
 		}
+		pick = i
 	}
 	return pick
+}
+
+// monthNamed is the month a name or abbreviation of monthYearRE names.
+func monthNamed(name string) time.Month {
+	prefix := strings.ToLower(name[:3])
+	for mo := time.January; mo <= time.December; mo++ {
+		if strings.HasPrefix(strings.ToLower(mo.String()), prefix) {
+			return mo
+		}
+	}
+	return 0
 }
 
 // newestIn returns the newest dated statement of in (the first of in on
