@@ -58,10 +58,23 @@ const sourcePhraseWeight = 0.25
 
 var refersBackRE = regexp.MustCompile(`(?i)\b(?:it|its|they|them|their|theirs|those|these|he|she|his|her|him|there|that|this)\b`)
 
-// rankSentences scores the sentences of the top hits (best first) as
-// answers to q, best first. The words of context that q lacks count for
-// contextWeight.
-func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
+// sentenceQuery is what choosing answer sentences reads of a question,
+// worked out once per question (extractAcross ranks each statement's
+// sentences with it).
+type sentenceQuery struct {
+	terms      []queryTerm
+	total      float64
+	qStems     []string
+	kind       string
+	pastQ      bool
+	entity     bool
+	inQuestion map[string]bool
+	header     bool
+}
+
+// sentenceQueryOf prepares q for rankSentences. The words of context
+// that q lacks count for contextWeight.
+func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 	terms := queryTerms(q)
 	// "In the September 2022 statement on the attacks on Iraq's Kurdistan
 	// region, what did the U.S. say it would keep pursuing?": the opening
@@ -107,12 +120,18 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 	}
 
 	header := headerIntent(q, terms)
+	return &sentenceQuery{terms, total, qStems, kind, pastQ, entity, inQuestion, header}
+}
+
+// rankSentences scores the sentences of the top hits (best first) as
+// answers to the question sq was prepared from, best first.
+func (ix *Index) rankSentences(sq *sentenceQuery, hits []Hit) []candidate {
 	var cands []candidate
 	for hi, h := range hits {
 		if hi >= extractParagraphs {
 			break
 		}
-		if !header && ix.headerLike(h.doc) {
+		if !sq.header && ix.headerLike(h.doc) {
 			// A title or dateline holds the statement's own words, which
 			// every sentence of it covers: it would win on them, and
 			// says nothing the question asks.
@@ -121,7 +140,7 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 		stIdx := ix.byID[h.Statement]
 		for si, sn := range ix.sentencesOf(h.doc) {
 			var have float64
-			for _, t := range terms {
+			for _, t := range sq.terms {
 				// A word naming the statement ("2024", "G7") is
 				// covered by every sentence of it.
 				if sn.set[t.stem] || ix.meta.covers(stIdx, t.stem) {
@@ -136,35 +155,35 @@ func (ix *Index) rankSentences(q, context string, hits []Hit) []candidate {
 				}
 			}
 			cov := 0.0
-			if total > 0 {
-				cov = have / total
+			if sq.total > 0 {
+				cov = have / sq.total
 			}
-			score := cov + 0.3*bigramOverlap(qStems, sn.stems) + 0.15/float64(hi+1)
+			score := cov + 0.3*bigramOverlap(sq.qStems, sn.stems) + 0.15/float64(hi+1)
 			switch {
-			case kind == "when" && sn.date,
-				kind == "howmany" && sn.number,
-				kind == "who" && sn.person,
-				kind == "where" && sn.place:
+			case sq.kind == "when" && sn.date,
+				sq.kind == "howmany" && sn.number,
+				sq.kind == "who" && sn.person,
+				sq.kind == "where" && sn.place:
 				score += 0.2
 			}
 			// "Which group …?", "Who …?": the answer names something
 			// the question does not.
-			if entity {
+			if sq.entity {
 				novel := 0
 				for _, n := range sn.names {
-					if !inQuestion[n] {
+					if !sq.inQuestion[n] {
 						novel++
 					}
 				}
 				score += entityBonus * float64(min(novel, 2))
 			}
 			// A question about the past is not answered by plans.
-			if pastQ && sn.future {
+			if sq.pastQ && sn.future {
 				score -= 0.25
 			}
 			// Statements lead with who met where and when (the inverted
 			// pyramid): such questions favour the first body paragraph.
-			if kind != "" && kind != "howmany" && ix.isLead(h.Paragraph) {
+			if sq.kind != "" && sq.kind != "howmany" && ix.isLead(h.Paragraph) {
 				score += 0.2
 			}
 			score -= 0.05 * float64(len(sn.text)) / 400
@@ -193,7 +212,7 @@ func (ix *Index) quoteAnswer(q, context string, hits []Hit) *Answer {
 			same = append(same, h)
 		}
 	}
-	cands := ix.rankSentences(q, context, same)
+	cands := ix.rankSentences(ix.sentenceQueryOf(q, context), same)
 	if len(cands) == 0 {
 		return nil
 	}
@@ -298,8 +317,9 @@ func (ix *Index) extractAcross(q, context string, hits []Hit) *Answer {
 	}
 	var picked []candidate
 	bestCov := 0.0
+	sq := ix.sentenceQueryOf(q, context)
 	for _, id := range order {
-		cands := ix.rankSentences(q, context, by[id])
+		cands := ix.rankSentences(sq, by[id])
 		if len(cands) == 0 || cands[0].coverage == 0 || cands[0].coverage < bestCov/2 {
 			continue
 		}

@@ -492,7 +492,7 @@ func TestEntityQuestionNamesThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	rank := map[string]int{}
-	for i, c := range ix.rankSentences(q, "", hits) {
+	for i, c := range ix.rankSentences(ix.sentenceQueryOf(q, ""), hits) {
 		switch {
 		case strings.Contains(c.text, "New Brigadoon"):
 			rank["names"] = i + 1
