@@ -285,18 +285,12 @@ var (
 // repairInline fixes damage inside one paragraph's text; merged words
 // only when seg is not nil.
 func repairInline(p string, seg *Segmenter) string {
-	p, _ = repairInlineCount(p, seg)
-	return p
-}
-
-// repairInlineCount is repairInline, also returning how many tokens seg
-// split.
-func repairInlineCount(p string, seg *Segmenter) (string, int) {
 	words := unglue(p)
 	if seg == nil {
-		return joinWords(words), 0
+		return joinWords(words)
 	}
-	return splitMerged(words, seg)
+	p, _ = splitMerged(words, seg)
+	return p
 }
 
 // An inlineWord is a word of a paragraph after unglue: its text, which
