@@ -56,7 +56,7 @@ func inlineSections(paras []Paragraph) []Paragraph {
 	inline, under := "", ""
 	for i, p := range paras {
 		first := p.Section != under
-		if p.Section != under {
+		if first {
 			inline, under = "", p.Section
 		}
 		if m := inlineHeadRE.FindStringSubmatch(p.Text); m != nil && len(strings.Fields(m[1])) >= 2 {
