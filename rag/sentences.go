@@ -46,12 +46,8 @@ func (ix *Index) sentencesOf(doc int32) []sentence {
 			scored = IndexText(st, par)
 		}
 		stems := words.Terms(scored)
-		set := make(map[string]bool, len(stems))
-		for _, st := range stems {
-			set[st] = true
-		}
 		out = append(out, sentence{
-			text: s, stems: stems, set: set, names: namesIn(s),
+			text: s, stems: stems, set: stemSet(stems), names: namesIn(s),
 			date:   dateWordRE.MatchString(s),
 			number: numberWordRE.MatchString(s),
 			person: nameRE.MatchString(s),
@@ -61,6 +57,15 @@ func (ix *Index) sentencesOf(doc int32) []sentence {
 	}
 	ix.sentences[doc].Store(&out)
 	return out
+}
+
+// stemSet is stems as a set.
+func stemSet(stems []string) map[string]bool {
+	set := make(map[string]bool, len(stems))
+	for _, st := range stems {
+		set[st] = true
+	}
+	return set
 }
 
 // namesIn returns the stems of the capitalised words and figures of s,

@@ -77,11 +77,7 @@ func newTextSources(texts []string, r Rules) textSources {
 	src := textSources{texts: texts, stems: make([][]map[string]bool, len(texts)), r: r}
 	for i, t := range texts {
 		for _, s := range ingest.Sentences(t) {
-			set := map[string]bool{}
-			for _, st := range words.Terms(s) {
-				set[st] = true
-			}
-			src.stems[i] = append(src.stems[i], set)
+			src.stems[i] = append(src.stems[i], stemSet(words.Terms(s)))
 		}
 	}
 	return src
