@@ -339,9 +339,7 @@ func (ix *Index) nearestIn(ctx context.Context, vector []float32, n int, lo, hi 
 		out = append(out, found...)
 	}
 	if len(libs) > 1 {
-		slices.SortFunc(out, func(a, b scoredDoc) int {
-			return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.doc, b.doc))
-		})
+		sortScored(out)
 	}
 	return out[:min(n, len(out))], nil
 }
