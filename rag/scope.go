@@ -1,7 +1,6 @@
 package rag
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -363,7 +362,7 @@ func (ix *Index) knows(stem string) bool {
 	}
 	for _, lib := range ix.scopeLibraries() {
 		for _, r := range ix.libs.docs[lib] {
-			i, _ := slices.BinarySearchFunc(ps, r[0], func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+			i, _ := slices.BinarySearchFunc(ps, r[0], byDoc)
 			if i < len(ps) && ps[i].doc < r[1] {
 				return true
 			}
