@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -216,19 +217,16 @@ func newLibraries(ctx context.Context, ix *Index, vectors [][]float32) (*librari
 	refuse := func(context.Context, string) ([]float32, error) {
 		return nil, errors.New("statementbot embeds queries itself")
 	}
-	for lib := range l.stmts {
+	libs := slices.Collect(maps.Keys(l.stmts))
+	if _, ok := l.stmts[""]; !ok {
+		libs = append(libs, "") // the shared library has one even when empty
+	}
+	for _, lib := range libs {
 		col, err := db.CreateCollection("library:"+lib, nil, refuse)
 		if err != nil {
 			return nil, 0, fmt.Errorf("index: %w", err)
 		}
 		l.cols[lib] = col
-	}
-	if _, ok := l.cols[""]; !ok {
-		col, err := db.CreateCollection("library:", nil, refuse)
-		if err != nil {
-			return nil, 0, fmt.Errorf("index: %w", err)
-		}
-		l.cols[""] = col
 	}
 	dims, err := fillCollections(ctx, func(d int) *chromem.Collection { return l.cols[l.docLib[d]] }, ix.paras, vectors)
 	if err != nil {
