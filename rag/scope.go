@@ -320,7 +320,7 @@ func (ix *Index) keywordSearch(q *bm25Query, k int, lo, hi int32) []scoredDoc {
 func (ix *Index) nearestIn(ctx context.Context, vector []float32, n int, lo, hi int32) ([]scoredDoc, error) {
 	if !ix.isWhole(lo, hi) {
 		lib := ix.libs.docLib[lo]
-		return ix.vectorSearch(ctx, ix.libs.cols[lib], vector, n, map[string]string{"statement": ix.paras[lo].Statement})
+		return vectorSearch(ctx, ix.libs.cols[lib], vector, n, map[string]string{"statement": ix.paras[lo].Statement})
 	}
 	var out []scoredDoc
 	libs := ix.scopeLibraries()
@@ -329,7 +329,7 @@ func (ix *Index) nearestIn(ctx context.Context, vector []float32, n int, lo, hi 
 		if !ok {
 			continue
 		}
-		found, err := ix.vectorSearch(ctx, col, vector, n, nil)
+		found, err := vectorSearch(ctx, col, vector, n, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -23,7 +23,7 @@ const vectorSlack = 8
 // is strictly less similar than the depth-th (then every paragraph as
 // similar as the depth-th is among the results), or for every paragraph;
 // the results are ordered by (similarity, document) and cut to depth.
-func (ix *Index) vectorSearch(ctx context.Context, col *chromem.Collection, vector []float32, depth int, where map[string]string) ([]scoredDoc, error) {
+func vectorSearch(ctx context.Context, col *chromem.Collection, vector []float32, depth int, where map[string]string) ([]scoredDoc, error) {
 	count := col.Count()
 	if count == 0 {
 		return nil, nil
