@@ -257,9 +257,7 @@ func (ix *Index) scopeLibraries() []string {
 func (ix *Index) scopeDocs() int {
 	n := 0
 	for _, lib := range ix.scopeLibraries() {
-		for _, r := range ix.libs.docs[lib] {
-			n += int(r[1] - r[0])
-		}
+		n += ix.libs.size[lib].docs
 	}
 	return n
 }
