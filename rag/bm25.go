@@ -34,15 +34,6 @@ type accumulator struct {
 	touched []int32
 }
 
-// newBM25 indexes documents given as their terms, in text order.
-func newBM25(docs [][]string) *bm25 {
-	enc := make([]string, len(docs))
-	for d, terms := range docs {
-		enc[d] = encodeTerms(terms)
-	}
-	return newBM25Encoded(enc)
-}
-
 // newBM25Encoded indexes documents given as their encoded terms (terms.go,
 // all valid). One pass numbers the terms and counts each one's documents,
 // keeping each document's entries as (term number, frequency); postings
@@ -193,13 +184,6 @@ func (ix *bm25) has(term string, doc int32) bool {
 	return ok
 }
 
-// search scores documents in [lo, hi) for the query terms (duplicates
-// count once) and returns the best k, best first; ties go to the earlier
-// document.
-func (ix *bm25) search(terms []string, k int, lo, hi int32) []scoredDoc {
-	return ix.searchWeighted(unitWeights(terms), k, lo, hi)
-}
-
 // weightedTerm is a query term with the share of its score it carries: 1
 // for the question's own words, less for other words for them (expand.go).
 type weightedTerm struct {
@@ -218,12 +202,6 @@ func unitWeights(terms []string) []weightedTerm {
 		}
 	}
 	return out
-}
-
-// searchWeighted is search with a weight per term; terms must be
-// distinct. Terms weigh by the statistics of every document.
-func (ix *bm25) searchWeighted(terms []weightedTerm, k int, lo, hi int32) []scoredDoc {
-	return ix.searchQuery(ix.query(terms, ix.whole()), k, lo, hi)
 }
 
 // searchQuery scores documents in [lo, hi) for q and returns the best k,

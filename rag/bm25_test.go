@@ -7,6 +7,26 @@ import (
 	"github.com/statementbot/statementbot/words"
 )
 
+// The index builds from encoded terms (newBM25Encoded) and searches by a
+// query readied under a scope's statistics (searchQuery); the tests build
+// and search the plain way.
+
+// newBM25 indexes documents given as their terms, in text order.
+func newBM25(docs [][]string) *bm25 {
+	enc := make([]string, len(docs))
+	for d, terms := range docs {
+		enc[d] = encodeTerms(terms)
+	}
+	return newBM25Encoded(enc)
+}
+
+// search scores documents in [lo, hi) for the query terms (duplicates
+// count once), weighed by the statistics of every document, and returns
+// the best k, best first; ties go to the earlier document.
+func (ix *bm25) search(terms []string, k int, lo, hi int32) []scoredDoc {
+	return ix.searchQuery(ix.query(unitWeights(terms), ix.whole()), k, lo, hi)
+}
+
 func bm25Of(texts ...string) *bm25 {
 	var docs [][]string
 	for _, t := range texts {

@@ -44,6 +44,7 @@ type Library struct {
 	gen    int64      // generation of the live index
 	live   *Index
 	vecs   map[string][]float32 // by text hash: the live index's vectors (shared, not copied)
+	hashes []string             // the text hash of each of the live index's documents, in order
 	engine *Engine
 }
 
@@ -301,7 +302,7 @@ func (l *Library) build(ctx context.Context, gen int64, stmts []*Statement, hash
 	ix.setVectors(libs, dims)
 	l.mu.Lock()
 	if l.live == nil || gen >= l.gen {
-		l.gen, l.live, l.vecs = gen, ix, vecs
+		l.gen, l.live, l.vecs, l.hashes = gen, ix, vecs, hashes
 		if l.engine != nil {
 			l.engine.SetIndex(ix)
 		}

@@ -143,13 +143,12 @@ func (l *Library) vectorsOf(ctx context.Context, stmts []*Statement, recs []stor
 // text. nil (any vector) for the shared library, for a change of several
 // libraries and for a library opened for changes only: the operator's.
 func (l *Library) reusableIn(library *string, recs []store.StatementRecord) func(string) bool {
-	ix := l.Index()
+	l.mu.Lock()
+	ix, held, hashes := l.live, l.vecs, l.hashes
+	l.mu.Unlock()
 	if library == nil || *library == "" || ix == nil {
 		return nil
 	}
-	l.mu.Lock()
-	held := l.vecs
-	l.mu.Unlock()
 	// Only the paragraphs whose vectors are held are looked for in the
 	// scope: an add of new text reads nothing of it.
 	look := map[string]bool{}
@@ -165,9 +164,8 @@ func (l *Library) reusableIn(library *string, recs []store.StatementRecord) func
 		if left == 0 {
 			break
 		}
-		st := ix.statements[i]
-		for _, p := range st.Paragraphs {
-			h := TextHash(IndexText(st, p))
+		r := ix.ranges[i]
+		for _, h := range hashes[r[0]:r[1]] {
 			if found, ok := look[h]; ok && !found {
 				look[h] = true
 				left--

@@ -51,15 +51,9 @@ func TestReindexReadsOnce(t *testing.T) {
 	// not give.
 	stale := before
 	stale.Title = "A title from an older parser"
-	snap, err := st.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	none := map[string]string{}
-	for _, rec := range snap.Statements {
-		for _, p := range rec.Paragraphs {
-			none[p.TextHash] = ""
-		}
+	for _, p := range storedParagraphs(t, st) {
+		none[p.TextHash] = ""
 	}
 	_, err = st.Change(ctx, func(ctx context.Context, tx store.Tx) error {
 		if err := tx.PutStatement(ctx, stale); err != nil {
@@ -90,7 +84,8 @@ func TestReindexReadsOnce(t *testing.T) {
 		t.Errorf("re-parsed statement: title %q upload %q file %q added %v; want %q %q %q %v",
 			after.Title, after.Upload, after.FileName, after.AddedAt, before.Title, before.Upload, before.FileName, before.AddedAt)
 	}
-	if snap, err = st.Snapshot(ctx); err != nil {
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	for _, rec := range snap.Statements {

@@ -1,10 +1,10 @@
 package rag
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -217,19 +217,16 @@ func newLibraries(ctx context.Context, ix *Index, vectors [][]float32) (*librari
 	refuse := func(context.Context, string) ([]float32, error) {
 		return nil, errors.New("statementbot embeds queries itself")
 	}
-	for lib := range l.stmts {
+	libs := slices.Collect(maps.Keys(l.stmts))
+	if _, ok := l.stmts[""]; !ok {
+		libs = append(libs, "") // the shared library has one even when empty
+	}
+	for _, lib := range libs {
 		col, err := db.CreateCollection("library:"+lib, nil, refuse)
 		if err != nil {
 			return nil, 0, fmt.Errorf("index: %w", err)
 		}
 		l.cols[lib] = col
-	}
-	if _, ok := l.cols[""]; !ok {
-		col, err := db.CreateCollection("library:", nil, refuse)
-		if err != nil {
-			return nil, 0, fmt.Errorf("index: %w", err)
-		}
-		l.cols[""] = col
 	}
 	dims, err := fillCollections(ctx, func(d int) *chromem.Collection { return l.cols[l.docLib[d]] }, ix.paras, vectors)
 	if err != nil {
@@ -260,9 +257,7 @@ func (ix *Index) scopeLibraries() []string {
 func (ix *Index) scopeDocs() int {
 	n := 0
 	for _, lib := range ix.scopeLibraries() {
-		for _, r := range ix.libs.docs[lib] {
-			n += int(r[1] - r[0])
-		}
+		n += ix.libs.size[lib].docs
 	}
 	return n
 }
@@ -323,7 +318,7 @@ func (ix *Index) keywordSearch(q *bm25Query, k int, lo, hi int32) []scoredDoc {
 func (ix *Index) nearestIn(ctx context.Context, vector []float32, n int, lo, hi int32) ([]scoredDoc, error) {
 	if !ix.isWhole(lo, hi) {
 		lib := ix.libs.docLib[lo]
-		return ix.vectorSearch(ctx, ix.libs.cols[lib], vector, n, map[string]string{"statement": ix.paras[lo].Statement})
+		return vectorSearch(ctx, ix.libs.cols[lib], vector, n, map[string]string{"statement": ix.paras[lo].Statement})
 	}
 	var out []scoredDoc
 	libs := ix.scopeLibraries()
@@ -332,16 +327,14 @@ func (ix *Index) nearestIn(ctx context.Context, vector []float32, n int, lo, hi 
 		if !ok {
 			continue
 		}
-		found, err := ix.vectorSearch(ctx, col, vector, n, nil)
+		found, err := vectorSearch(ctx, col, vector, n, nil)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, found...)
 	}
 	if len(libs) > 1 {
-		slices.SortFunc(out, func(a, b scoredDoc) int {
-			return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.doc, b.doc))
-		})
+		sortScored(out)
 	}
 	return out[:min(n, len(out))], nil
 }
@@ -365,7 +358,7 @@ func (ix *Index) knows(stem string) bool {
 	}
 	for _, lib := range ix.scopeLibraries() {
 		for _, r := range ix.libs.docs[lib] {
-			i, _ := slices.BinarySearchFunc(ps, r[0], func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+			i, _ := slices.BinarySearchFunc(ps, r[0], byDoc)
 			if i < len(ps) && ps[i].doc < r[1] {
 				return true
 			}

@@ -91,6 +91,20 @@ func TestBM25FromEncodedTerms(t *testing.T) {
 	sameKeywords(t, newBM25(docs), docs)
 }
 
+// storedParagraphs are the paragraphs of every statement st holds now.
+func storedParagraphs(t *testing.T, st Store) []store.ParagraphRecord {
+	t.Helper()
+	snap, err := st.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []store.ParagraphRecord
+	for _, rec := range snap.Statements {
+		out = append(out, rec.Paragraphs...)
+	}
+	return out
+}
+
 // TestStartWithoutStoredTerms: paragraphs stored without terms (by an
 // earlier version), or with terms of another tokenizer, get them
 // computed at start, giving the index stored terms would; a read-only
@@ -128,15 +142,9 @@ func TestStartWithoutStoredTerms(t *testing.T) {
 		t.Fatal(err)
 	}
 	storedTerms := func() map[string]string {
-		snap, err := rw.Snapshot(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
 		out := map[string]string{}
-		for _, rec := range snap.Statements {
-			for _, p := range rec.Paragraphs {
-				out[p.TextHash] = p.Terms
-			}
+		for _, p := range storedParagraphs(t, rw) {
+			out[p.TextHash] = p.Terms
 		}
 		return out
 	}
@@ -174,16 +182,10 @@ func TestFollowDoesNotFightOverTerms(t *testing.T) {
 	}
 	st := openStore(t, dir, sqlite.Options{})
 	tags := func() map[string]bool {
-		snap, err := st.Snapshot(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
 		out := map[string]bool{}
-		for _, rec := range snap.Statements {
-			for _, p := range rec.Paragraphs {
-				tag, _, _ := strings.Cut(p.Terms, " ")
-				out[tag] = true
-			}
+		for _, p := range storedParagraphs(t, st) {
+			tag, _, _ := strings.Cut(p.Terms, " ")
+			out[tag] = true
 		}
 		return out
 	}

@@ -3,7 +3,6 @@ package rag
 import (
 	"cmp"
 	"context"
-	"slices"
 	"strconv"
 
 	"github.com/philippgille/chromem-go"
@@ -23,7 +22,7 @@ const vectorSlack = 8
 // is strictly less similar than the depth-th (then every paragraph as
 // similar as the depth-th is among the results), or for every paragraph;
 // the results are ordered by (similarity, document) and cut to depth.
-func (ix *Index) vectorSearch(ctx context.Context, col *chromem.Collection, vector []float32, depth int, where map[string]string) ([]scoredDoc, error) {
+func vectorSearch(ctx context.Context, col *chromem.Collection, vector []float32, depth int, where map[string]string) ([]scoredDoc, error) {
 	count := col.Count()
 	if count == 0 {
 		return nil, nil
@@ -39,12 +38,7 @@ func (ix *Index) vectorSearch(ctx context.Context, col *chromem.Collection, vect
 			d, _ := strconv.Atoi(r.ID)
 			out[i] = scoredDoc{doc: int32(d), score: float64(r.Similarity)}
 		}
-		slices.SortFunc(out, func(a, b scoredDoc) int {
-			if c := cmp.Compare(b.score, a.score); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.doc, b.doc)
-		})
+		sortScored(out)
 		// Fewer than n results: the filter left no more.
 		complete := len(out) < n || n == count
 		if complete || cmp.Compare(out[depth-1].score, out[len(out)-1].score) > 0 {

@@ -72,7 +72,7 @@ func TestVectorSearchTies(t *testing.T) {
 		}
 		exp := want(lo, hi, tc.depth)
 		for run := range 20 {
-			got, err := ix.vectorSearch(ctx, ix.libs.cols[""], query, tc.depth, where)
+			got, err := vectorSearch(ctx, ix.libs.cols[""], query, tc.depth, where)
 			if err != nil {
 				t.Fatal(err)
 			}

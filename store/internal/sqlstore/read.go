@@ -292,8 +292,7 @@ func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []strin
 		for _, h := range hashes {
 			want[h] = true
 		}
-		err := s.readVectors(ctx, out, want, "SELECT text_hash, vec FROM "+cmp.Or(s.d.AllVectors, "vectors")+" WHERE embedder = ? AND model = ?", embedder, model)
-		return out, err
+		return out, s.scanVectors(ctx, out, want, embedder, model)
 	}
 	for chunk := range slices.Chunk(hashes, 256) {
 		args := []any{embedder, model}
@@ -312,8 +311,13 @@ func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []strin
 // start that has no text hashes yet (it reads them beside the snapshot).
 func (s *DB) ModelVectors(ctx context.Context, embedder, model string) (map[string][]float32, error) {
 	out := map[string][]float32{}
-	err := s.readVectors(ctx, out, nil, "SELECT text_hash, vec FROM "+cmp.Or(s.d.AllVectors, "vectors")+" WHERE embedder = ? AND model = ?", embedder, model)
-	return out, err
+	return out, s.scanVectors(ctx, out, nil, embedder, model)
+}
+
+// scanVectors reads every stored vector of embedder and model into out,
+// those in want only when want is not nil, in one scan of the table.
+func (s *DB) scanVectors(ctx context.Context, out map[string][]float32, want map[string]bool, embedder, model string) error {
+	return s.readVectors(ctx, out, want, "SELECT text_hash, vec FROM "+cmp.Or(s.d.AllVectors, "vectors")+" WHERE embedder = ? AND model = ?", embedder, model)
 }
 
 // most reports whether n is at least half the vectors of the model.
