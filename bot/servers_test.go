@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -150,7 +148,7 @@ func nonEmpty(b msgBody) bool { return b.Content != "" || len(b.Embeds) > 0 }
 // /sources from it; server A, DMs and a button replayed in A get nothing
 // of it.
 func TestServerLibrariesAreIsolated(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncBuffer
 	h := startServers(t, logInfoTo(&logs))
 	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
 	h.finalEdit(in, contains("Added `lighthouse` to this server's library."))
@@ -255,24 +253,6 @@ func TestServerLibrariesAreIsolated(t *testing.T) {
 	if !strings.Contains(logs.String(), "guild="+guildB) {
 		t.Errorf("the info log has no audit line naming server B:\n%s", logs.String())
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for the log's concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // TestServerAuthorisation: a server's admins change its library only; the
@@ -457,7 +437,7 @@ func TestSharedRemoveCannotNameServerStatement(t *testing.T) {
 // own statement that cannot be answered is logged above debug without
 // its custom id, which names the statement.
 func TestButtonLogNamesNoServerStatement(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncBuffer
 	h := startServers(t, logInfoTo(&logs))
 	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
 	h.finalEdit(in, contains("Added `lighthouse`"))
