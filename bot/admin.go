@@ -156,10 +156,11 @@ func (b *Bot) adminRemove(ctx context.Context, ev *ievent, ref, library string) 
 		return err
 	}
 	ix := b.indexIn(ev.i.GuildID)
+	inLibrary := rag.StatementKey(library, strings.TrimPrefix(ref, rag.ServerPrefix))
 	key, ok := ix.Resolve(ref, library == "")
-	if own := rag.StatementKey(library, strings.TrimPrefix(ref, rag.ServerPrefix)); library != "" {
-		if _, mine := ix.Statement(own); mine {
-			key, ok = own, true
+	if library != "" {
+		if _, mine := ix.Statement(inLibrary); mine {
+			key, ok = inLibrary, true
 		}
 	}
 	if lib, _ := rag.SplitKey(key); ok && lib != library {
@@ -171,7 +172,7 @@ func (b *Bot) adminRemove(ctx context.Context, ev *ievent, ref, library string) 
 		return refusal
 	}
 	if !ok {
-		key = rag.StatementKey(library, strings.TrimPrefix(ref, rag.ServerPrefix))
+		key = inLibrary
 	}
 	_ = ev.to.edit(ctx, out{Content: "Removing `" + ref + "`…"})
 	stats, err := b.cfg.Library.Remove(ctx, key)

@@ -311,7 +311,7 @@ func (b *Bot) askQuestion(ctx context.Context, log *slog.Logger, to sink, q ques
 	}
 	// The question's scope: its server's library and the shared one; the
 	// statement it names, if any, a key of that scope.
-	req := rag.AskRequest{Question: question, Scope: scopeOf(q.guild), History: q.history}
+	req := rag.AskRequest{Question: question, Scope: rag.ServerScope(q.guild), History: q.history}
 	if q.statement != "" {
 		key, err := resolve(b.indexIn(q.guild), q.statement)
 		if err != nil {

@@ -80,13 +80,14 @@ func renderComparison(res compare.Result, prose string) []out {
 	}
 	if prose != "" {
 		b.WriteString("\n" + truncate(prose, maxContent-len([]rune(b.String()))-80))
-	}
-	for _, c := range res.Important(compareHighlights) {
-		line := "\n• " + changeLine(c)
-		if prose != "" || len([]rune(b.String()))+len([]rune(line)) > maxContent-80 {
-			break
+	} else {
+		for _, c := range res.Important(compareHighlights) {
+			line := "\n• " + changeLine(c)
+			if len([]rune(b.String()))+len([]rune(line)) > maxContent-80 {
+				break
+			}
+			b.WriteString(line)
 		}
-		b.WriteString(line)
 	}
 	if len(res.Changes) > 0 {
 		b.WriteString("\n-# Every change follows; ¶ numbers are the old statement's → the new one's.")

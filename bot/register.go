@@ -89,13 +89,14 @@ func commandKey(c *discordgo.ApplicationCommand) string {
 	return strconv.Itoa(int(t)) + "/" + c.Name
 }
 
-// cmdShape is what sameCommands compares of a command.
+// cmdShape is what sameCommands compares of a command. An empty map or
+// list is omitted, as an absent one is: Discord may send either.
 type cmdShape struct {
 	Type             discordgo.ApplicationCommandType
 	Name             string
-	NameLoc          map[discordgo.Locale]string
+	NameLoc          map[discordgo.Locale]string `json:",omitempty"`
 	Description      string
-	DescriptionLoc   map[discordgo.Locale]string
+	DescriptionLoc   map[discordgo.Locale]string `json:",omitempty"`
 	MemberPerms      *int64
 	DMPermission     bool
 	NSFW             bool
@@ -107,10 +108,10 @@ type cmdShape struct {
 type optShape struct {
 	Type           discordgo.ApplicationCommandOptionType
 	Name           string
-	NameLoc        map[discordgo.Locale]string
+	NameLoc        map[discordgo.Locale]string `json:",omitempty"`
 	Description    string
-	DescriptionLoc map[discordgo.Locale]string
-	ChannelTypes   []discordgo.ChannelType
+	DescriptionLoc map[discordgo.Locale]string `json:",omitempty"`
+	ChannelTypes   []discordgo.ChannelType     `json:",omitempty"`
 	Required       bool
 	Autocomplete   bool
 	Choices        []choiceShape
@@ -123,8 +124,8 @@ type optShape struct {
 
 type choiceShape struct {
 	Name    string
-	NameLoc map[discordgo.Locale]string
-	Value   string // the value's JSON: 1 and 1.0 alike, "1" apart
+	NameLoc map[discordgo.Locale]string `json:",omitempty"`
+	Value   string                      // the value's JSON: 1 and 1.0 alike, "1" apart
 }
 
 // commandShape is c's comparable form as JSON. like is the command as this
@@ -167,15 +168,6 @@ func optShapes(opts []*discordgo.ApplicationCommandOption) []optShape {
 			MinValue: o.MinValue, MaxValue: o.MaxValue, MaxLength: o.MaxLength,
 			Options: optShapes(o.Options),
 		}
-		if len(s.NameLoc) == 0 {
-			s.NameLoc = nil
-		}
-		if len(s.DescriptionLoc) == 0 {
-			s.DescriptionLoc = nil
-		}
-		if len(s.ChannelTypes) == 0 {
-			s.ChannelTypes = nil
-		}
 		if o.MinLength != nil {
 			s.MinLength = *o.MinLength
 		}
@@ -185,11 +177,7 @@ func optShapes(opts []*discordgo.ApplicationCommandOption) []optShape {
 			if json.Unmarshal(v, &n) == nil {
 				v = []byte(strconv.FormatFloat(n, 'g', -1, 64))
 			}
-			cs := choiceShape{Name: c.Name, NameLoc: c.NameLocalizations, Value: string(v)}
-			if len(cs.NameLoc) == 0 {
-				cs.NameLoc = nil
-			}
-			s.Choices = append(s.Choices, cs)
+			s.Choices = append(s.Choices, choiceShape{Name: c.Name, NameLoc: c.NameLocalizations, Value: string(v)})
 		}
 		out = append(out, s)
 	}
@@ -197,7 +185,7 @@ func optShapes(opts []*discordgo.ApplicationCommandOption) []optShape {
 }
 
 func locs(m *map[discordgo.Locale]string) map[discordgo.Locale]string {
-	if m == nil || len(*m) == 0 {
+	if m == nil {
 		return nil
 	}
 	return *m

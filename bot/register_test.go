@@ -88,6 +88,15 @@ func TestSameCommands(t *testing.T) {
 	if !sameCommands(base, floats, false) {
 		t.Error("choice value 1.0 (as JSON decodes it) counted as a change from 1")
 	}
+	empty := withChoices() // as Discord may send a command without translations
+	none := map[discordgo.Locale]string{}
+	empty[last].NameLocalizations, empty[last].DescriptionLocalizations = &none, &none
+	empty[last].Options[0].NameLocalizations, empty[last].Options[0].DescriptionLocalizations = none, none
+	empty[last].Options[0].ChannelTypes = []discordgo.ChannelType{}
+	empty[last].Options[0].Choices[0].NameLocalizations = none
+	if !sameCommands(base, empty, false) {
+		t.Error("empty translations or channel types counted as a change from none")
+	}
 	perm := int64(discordgo.PermissionAdministrator)
 	for what, change := range map[string]func([]*discordgo.ApplicationCommand) []*discordgo.ApplicationCommand{
 		"a command's description": func(c []*discordgo.ApplicationCommand) []*discordgo.ApplicationCommand {

@@ -21,12 +21,9 @@ import (
 // Ref, not the server: clicked in another server it resolves in that
 // server's scope, where the statement is not, and shows nothing.
 
-// scopeOf is the scope of a question or command from guild ("": a DM).
-func scopeOf(guild string) rag.Scope { return rag.ServerScope(guild) }
-
-// indexIn is the live index as seen from guild.
+// indexIn is the live index as seen from guild ("": a DM).
 func (b *Bot) indexIn(guild string) *rag.Index {
-	return b.cfg.Answerer.Index().In(scopeOf(guild))
+	return b.cfg.Answerer.Index().In(rag.ServerScope(guild))
 }
 
 // resolve is the key of the statement a person named ref in ix's scope,

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -102,6 +100,14 @@ func (h *harness) addFileIn(guild, channel string, member *discordgo.Member, nam
 	}})
 }
 
+// addLighthouseToB has server B's admin add the lighthouse statement to
+// B's own library.
+func (h *harness) addLighthouseToB() {
+	h.t.Helper()
+	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
+	h.finalEdit(in, contains("Added `lighthouse` to this server's library."))
+}
+
 func (h *harness) removeIn(guild, channel string, member *discordgo.Member, id string, extra ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.Interaction {
 	return h.commandIn(guild, channel, member, cmdStatement, &discordgo.ApplicationCommandInteractionDataOption{
 		Name: "remove", Type: discordgo.ApplicationCommandOptionSubCommand, Options: append([]*discordgo.ApplicationCommandInteractionDataOption{opt("id", id)}, extra...)})
@@ -150,13 +156,12 @@ func nonEmpty(b msgBody) bool { return b.Content != "" || len(b.Embeds) > 0 }
 // /sources from it; server A, DMs and a button replayed in A get nothing
 // of it.
 func TestServerLibrariesAreIsolated(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncBuffer
 	h := startServers(t, logInfoTo(&logs))
-	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
-	h.finalEdit(in, contains("Added `lighthouse` to this server's library."))
+	h.addLighthouseToB()
 
 	// B's members: the answer, its citation button and /sources.
-	in = h.commandIn(guildB, channelB, memberB, "ask", opt("question", lighthouseQ))
+	in := h.commandIn(guildB, channelB, memberB, "ask", opt("question", lighthouseQ))
 	b := h.finalEdit(in, hasSources)
 	if !strings.Contains(b.Content, "vermilion") {
 		t.Fatalf("answer in B:\n%s", b.Content)
@@ -255,24 +260,6 @@ func TestServerLibrariesAreIsolated(t *testing.T) {
 	if !strings.Contains(logs.String(), "guild="+guildB) {
 		t.Errorf("the info log has no audit line naming server B:\n%s", logs.String())
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for the log's concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // TestServerAuthorisation: a server's admins change its library only; the
@@ -387,8 +374,7 @@ func TestServerLimits(t *testing.T) {
 // of their own) and by DM are scoped like slash commands.
 func TestServerMentionsAndDMs(t *testing.T) {
 	h := startServers(t)
-	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
-	h.finalEdit(in, contains("Added `lighthouse`"))
+	h.addLighthouseToB()
 	ask := func(guild, channel string) *discordgo.Message {
 		m, err := h.fake.DispatchMessage(&discordgo.Message{
 			ChannelID: channel, GuildID: guild, Author: &discordgo.User{ID: memberA.User.ID},
@@ -439,10 +425,9 @@ func (h *harness) botReply(channel string) string {
 // learn of) another server's statement through it.
 func TestSharedRemoveCannotNameServerStatement(t *testing.T) {
 	h := startServers(t)
-	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
-	h.finalEdit(in, contains("Added `lighthouse`"))
+	h.addLighthouseToB()
 	for _, ref := range []string{guildB + "/lighthouse", "~" + guildB + "/lighthouse"} {
-		in = h.removeIn(guildO, channelO, adminO, ref, opt("shared", true))
+		in := h.removeIn(guildO, channelO, adminO, ref, opt("shared", true))
 		b := h.finalEdit(in, func(b msgBody) bool { return b.Content != "" && !strings.HasPrefix(b.Content, "Removing") })
 		if !strings.Contains(b.Content, "No statement") {
 			t.Errorf("remove %q from the operator's server: %q", ref, b.Content)
@@ -457,11 +442,10 @@ func TestSharedRemoveCannotNameServerStatement(t *testing.T) {
 // own statement that cannot be answered is logged above debug without
 // its custom id, which names the statement.
 func TestButtonLogNamesNoServerStatement(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncBuffer
 	h := startServers(t, logInfoTo(&logs))
-	in := h.addFileIn(guildB, channelB, adminB, "lighthouse.txt", lighthouseText)
-	h.finalEdit(in, contains("Added `lighthouse`"))
-	in = h.commandIn(guildB, channelB, memberB, "ask", opt("question", lighthouseQ))
+	h.addLighthouseToB()
+	in := h.commandIn(guildB, channelB, memberB, "ask", opt("question", lighthouseQ))
 	var cite string
 	for _, id := range buttonsOf(h.finalEdit(in, hasSources)) {
 		if strings.HasPrefix(id, "cite:~lighthouse:") {

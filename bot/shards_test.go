@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -105,12 +104,6 @@ func (sb *shardBot) shardsThatSaw(id string) []int {
 	return slices.Clone(sb.received[id])
 }
 
-// guildOnShard is the n-th guild id whose events Discord sends to shard
-// of count: (guild_id >> 22) % count == shard.
-func guildOnShard(shard, count, n int) string {
-	return strconv.FormatUint(uint64(5000*count+shard+n*count)<<22|3, 10)
-}
-
 // TestShardsAnswerOwnGuilds: two bot processes split the shards of a
 // gateway between them, for several shard counts. A question in each of
 // the guilds (two per shard) and one in a DM are each received by one
@@ -145,7 +138,7 @@ func TestShardsAnswerOwnGuilds(t *testing.T) {
 			var all []asked
 			for shard := range tc.count {
 				for n := range 2 {
-					g := guildOnShard(shard, tc.count, n)
+					g := discordtest.GuildOnShard(shard, tc.count, n)
 					in, err := fake.DispatchInteraction(&discordgo.Interaction{
 						GuildID: g, ChannelID: "8" + g,
 						Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{

@@ -71,6 +71,12 @@ func ShardOf(guildID string, count int) int {
 	return int((id >> 22) % uint64(count))
 }
 
+// GuildOnShard is the n-th (from 0) of the guild ids whose events go to
+// shard of count: ShardOf(GuildOnShard(shard, count, n), count) == shard.
+func GuildOnShard(shard, count, n int) string {
+	return strconv.FormatUint(uint64(5000*count+shard+n*count)<<22|3, 10)
+}
+
 // owns reports whether a connection identified as shard receives the
 // events of guildID.
 func owns(shard [2]int, guildID string) bool {

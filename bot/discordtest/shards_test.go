@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 
@@ -13,11 +12,6 @@ import (
 
 	"github.com/statementbot/statementbot/bot/discordtest"
 )
-
-// guildOf is a guild id whose events Discord sends to shard of count.
-func guildOf(shard, count, n int) string {
-	return strconv.FormatUint(uint64(1000*count+shard+n*count)<<22|7, 10)
-}
 
 // TestGatewayBot: GET /gateway/bot answers as Discord does: the gateway
 // URL, the recommended shard count and the session start limit.
@@ -75,13 +69,13 @@ func TestShardRouting(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	send(guildOf(1, 2, 0), "a1")
-	send(guildOf(0, 2, 0), "a0")
+	send(discordtest.GuildOnShard(1, 2, 0), "a1")
+	send(discordtest.GuildOnShard(0, 2, 0), "a0")
 	send("", "dm")
-	send(guildOf(0, 2, 1), "b0")
-	send(guildOf(1, 2, 1), "b1")
-	send(guildOf(0, 2, 2), "end")
-	send(guildOf(1, 2, 2), "end")
+	send(discordtest.GuildOnShard(0, 2, 1), "b0")
+	send(discordtest.GuildOnShard(1, 2, 1), "b1")
+	send(discordtest.GuildOnShard(0, 2, 2), "end")
+	send(discordtest.GuildOnShard(1, 2, 2), "end")
 	want := [][]string{{"a0", "dm", "b0"}, {"a1", "b1"}}
 	for id, g := range shards {
 		receive(t, ctx, g.end)

@@ -74,9 +74,6 @@ func cmdAdd(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkServer("add", *server); err != nil {
-		return err
-	}
 	if len(files) == 0 {
 		return usageErrorf("add: give one or more statement files (.txt, .md, .pdf, .html)")
 	}
@@ -133,9 +130,6 @@ func cmdRemove(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkServer("remove", *server); err != nil {
-		return err
-	}
 	switch {
 	case *all && *server == "":
 		return usageErrorf("remove: --all removes a server's whole library: give --server ID")
@@ -181,9 +175,6 @@ func cmdReindex(ctx context.Context, env *environment, args []string) error {
 	data := dataFlag(fs)
 	pos, err := parseFlags(env, fs, "reindex [--json] [--server ID]", args)
 	if err != nil {
-		return err
-	}
-	if err := checkServer("reindex", *server); err != nil {
 		return err
 	}
 	if len(pos) != 0 {

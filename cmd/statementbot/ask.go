@@ -22,9 +22,6 @@ func cmdAsk(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkServer("ask", *server); err != nil {
-		return err
-	}
 	if len(pos) == 0 {
 		return usageErrorf(`ask: give a question, e.g. statementbot ask "Which countries joined the Coalition?"`)
 	}

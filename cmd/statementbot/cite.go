@@ -19,9 +19,6 @@ func cmdCite(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkServer("cite", *server); err != nil {
-		return err
-	}
 	if len(pos) != 2 {
 		return usageErrorf("cite: give a statement id and a paragraph number, e.g. statementbot cite 2021-06-28-global-coalition-rome 3")
 	}

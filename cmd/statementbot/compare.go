@@ -19,9 +19,6 @@ func cmdCompare(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkServer("compare", *server); err != nil {
-		return err
-	}
 	if len(pos) != 2 {
 		return usageErrorf("compare: give two statement ids, the older first, e.g. statementbot compare 2025-06-30-fact-sheet 2026-06-30-fact-sheet")
 	}

@@ -28,9 +28,6 @@ func cmdSearch(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkServer("search", *server); err != nil {
-		return err
-	}
 	if len(pos) == 0 {
 		return usageErrorf(`search: give a query, e.g. statementbot search "foreign terrorist fighters"`)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"strings"
 
@@ -8,20 +9,18 @@ import (
 )
 
 // serverFlag is --server: the Discord server (guild) id whose own library
-// a command acts on; empty is the shared library.
+// a command acts on; empty is the shared library. A value that is not a
+// Discord id (digits) is refused as the flags are parsed.
 func serverFlag(fs *flag.FlagSet) *string {
-	return fs.String("server", "", "act on the library of this Discord server `ID` (default: the shared library)")
-}
-
-// checkServer refuses a --server that is not a Discord id (digits).
-func checkServer(cmd, id string) error {
-	if id == "" {
+	id := new(string)
+	fs.Func("server", "act on the library of this Discord server `ID` (default: the shared library)", func(v string) error {
+		if len(v) > 20 || strings.Trim(v, "0123456789") != "" {
+			return errors.New("takes a Discord server id (digits, as Discord's Copy Server ID gives)")
+		}
+		*id = v
 		return nil
-	}
-	if len(id) > 20 || strings.Trim(id, "0123456789") != "" {
-		return usageErrorf("%s: --server takes a Discord server id (digits, as Discord's Copy Server ID gives), not %q", cmd, id)
-	}
-	return nil
+	})
+	return id
 }
 
 // resolveIn is the key of the statement named ref in ix's scope: a

@@ -29,9 +29,6 @@ func cmdStatements(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkServer("statements", *server); err != nil {
-		return err
-	}
 	if len(pos) > 0 {
 		return usageErrorf("statements: takes no arguments, got %q", pos[0])
 	}

@@ -19,9 +19,6 @@ func cmdTimeline(ctx context.Context, env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkServer("timeline", *server); err != nil {
-		return err
-	}
 	if len(pos) == 0 {
 		return usageErrorf(`timeline: give a topic, e.g. statementbot timeline "foreign terrorist fighters"`)
 	}
