@@ -80,9 +80,9 @@ func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 	// region, what did the U.S. say it would keep pursuing?": the opening
 	// phrase picks the statement (the search used it); the sentence is
 	// chosen by what follows, the phrase's own words breaking ties.
-	if m := sourcePhraseRE.FindStringIndex(q); m != nil {
+	if rest, ok := withoutSourcePhrase(q); ok {
 		asked := map[string]bool{}
-		for _, t := range queryTerms(q[m[1]:]) {
+		for _, t := range queryTerms(rest) {
 			asked[t.stem] = true
 		}
 		for i := range terms {
@@ -91,6 +91,10 @@ func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 			}
 		}
 	}
+	// Other words for those no paragraph uses (expand.go: "graft" ->
+	// "corruption") count at their credit, as in ranking paragraphs; so do
+	// initials (initialism.go).
+	ix.withTermAlternatives(terms, alternativesOf(q, ix.lacks))
 	withInitialisms(terms, ix.initialismsOf(q))
 	have := map[string]bool{}
 	for _, t := range terms {
@@ -110,7 +114,11 @@ func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 	for _, t := range terms {
 		total += t.weight
 	}
-	qStems := words.Terms(q)
+	// Word pairs of what is asked only: those of a source phrase ("the
+	// Biden-Kadhimi meeting statement") name the statement, whose
+	// sentences repeat them.
+	asked, _ := withoutSourcePhrase(q)
+	qStems := words.Terms(asked)
 	kind := questionKind(q)
 	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q)
 	entity := entityRE.MatchString(strings.TrimSpace(q))
@@ -147,12 +155,13 @@ func (ix *Index) rankSentences(sq *sentenceQuery, hits []Hit) []candidate {
 					have += t.weight
 					continue
 				}
-				for _, a := range t.alts { // initials (initialism.go)
+				credit := 0.0
+				for _, a := range t.alts { // initials (initialism.go), other words (expand.go)
 					if sn.set[a.stem] {
-						have += a.credit * t.weight
-						break
+						credit = max(credit, a.credit)
 					}
 				}
+				have += credit * t.weight
 			}
 			cov := 0.0
 			if sq.total > 0 {
@@ -395,7 +404,7 @@ var pastVerbRE = regexp.MustCompile(`(?i)^(?:who|what|which|where|when|how)(?:\s
 
 var (
 	pastRE   = regexp.MustCompile(`(?i)\b(?:was|were|did|had)\b`)
-	futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|next|upcoming|intend|intends|intent|plan|plans|planned)\b`)
+	futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|next|upcoming|intend|intends|intent|plan|plans|planned|(?:supposed|expected|going|set|due) to)\b`)
 )
 
 var whenRE = regexp.MustCompile(`\b(?:what|which|on what|on which) (?:date|dates|day|days|year|years|month|time)\b`)

@@ -625,3 +625,93 @@ func TestCalendarWordsAreNames(t *testing.T) {
 		}
 	}
 }
+
+// TestGateBridgesParaphrases: two words no paragraph uses, found by other
+// words for them (WordNet, GloVe) in one paragraph, answer from that
+// paragraph's sentence; one such word, or a paragraph that covers too
+// little, does not.
+func TestGateBridgesParaphrases(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2022-07-16-council-readout", "Council Readout\n\nJuly 16, 2022 - Northtown - Council Office\n\n" +
+			"The mayor and the council met today in Northtown. They reviewed the harbour works and the new quay.\n\n" +
+			"The council met the harbour board on the new quay. It stressed the importance of fighting corruption in public contracts.\n\n" +
+			"The mayor thanked the volunteers of the harbour festival."},
+	})
+	for _, tt := range []struct {
+		q      string
+		answer bool
+	}{
+		// graft -> corruption, bribery -> graft -> corruption: two words
+		// bridged into one paragraph.
+		{"What did the council say about graft and bribery?", true},
+		// Only "sushi" bridged to nothing, "restaurant" to nothing.
+		{"Which sushi restaurant does the council recommend?", false},
+		{"What did the council say about laptops and programming?", false},
+	} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded != tt.answer {
+			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
+			continue
+		}
+		if first, _, _ := strings.Cut(a.Text, "[1]"); tt.answer && !strings.Contains(first, "corruption") {
+			t.Errorf("%q: the answer does not lead with the bridged sentence: %s", tt.q, a.Text)
+		}
+	}
+	// Literal retrieval reads the question's own words only.
+	a, err := e.Ask(context.Background(), AskRequest{Question: "What did the council say about graft and bribery?", Retrieval: Literal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Grounded {
+		t.Errorf("literal: answered by other words: %s", a.Text)
+	}
+}
+
+// TestClosingSourcePhrase: a closing "according to …" names the statement;
+// the sentence is chosen by what is asked.
+func TestClosingSourcePhrase(t *testing.T) {
+	for _, tt := range []struct{ q, asked string }{
+		{"How is Iraq to get cheaper electricity according to the Biden-Kadhimi meeting statement?", "How is Iraq to get cheaper electricity?"},
+		{"What changed, according to the G7?", "What changed?"},
+		{"In the 2022 statement, what changed?", "what changed?"},
+		{"Which prison did they attack in Syria?", "Which prison did they attack in Syria?"},
+	} {
+		if got, _ := withoutSourcePhrase(tt.q); got != tt.asked {
+			t.Errorf("withoutSourcePhrase(%q) = %q, want %q", tt.q, got, tt.asked)
+		}
+	}
+	e := engineOf(t, []struct{ id, text string }{
+		{"2024-03-03-harbour-readout", "Readout of the Minister’s Meeting with the Harbour Board Chair Ana Ruiz\n\nMarch 3, 2024 - Northtown - Ministry of Ports\n\n" +
+			"The Minister and Harbour Board Chair Ana Ruiz discussed the role of Northtown in the region. The new quay will bring cheaper freight to Northtown."},
+	})
+	a, err := e.Ask(context.Background(), AskRequest{Question: "How is Northtown supposed to get cheaper freight according to the Minister's readout with Harbour Board Chair Ana Ruiz?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(a.Text, "[1]"); !a.Grounded || !strings.Contains(first, "new quay") {
+		t.Errorf("answer does not lead with what was asked: %s", a.Text)
+	}
+}
+
+// TestPastQuestions: a question about the past passes over plans; "is
+// supposed to" and "is expected to" ask of what will be.
+func TestPastQuestions(t *testing.T) {
+	ix := seedEngine(t).Index()
+	for _, tt := range []struct {
+		q    string
+		past bool
+	}{
+		{"Who hosted the meeting?", true},
+		{"What did the ministers agree?", true},
+		{"How is Iraq supposed to get cheaper electricity?", false},
+		{"When is the summit expected to take place?", false},
+		{"What will the ministers do next?", false},
+	} {
+		if got := ix.sentenceQueryOf(tt.q, "").pastQ; got != tt.past {
+			t.Errorf("%q: past=%v, want %v", tt.q, got, tt.past)
+		}
+	}
+}

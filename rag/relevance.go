@@ -152,8 +152,8 @@ func headerIntent(q string, terms []queryTerm) bool {
 	// "According to the joint statement Biden and Macron issued in Rome,
 	// where …?": the opening phrase names the statement; the question
 	// follows it.
-	if m := sourcePhraseRE.FindStringIndex(q); m != nil {
-		q = q[m[1]:]
+	if asked, ok := withoutSourcePhrase(q); ok {
+		q = asked
 		terms = queryTerms(q)
 	}
 	for _, t := range terms {
@@ -166,8 +166,27 @@ func headerIntent(q string, terms []queryTerm) bool {
 }
 
 // sourcePhraseRE matches an opening phrase that names where the answer is
-// to be found, up to its comma.
-var sourcePhraseRE = regexp.MustCompile(`(?i)^\s*(?:according to|as (?:stated|said|set out) in|in|per|under)\s[^,;?]{3,}?,\s*`)
+// to be found, up to its comma; trailingSourceRE one that closes the
+// question ("How is Iraq to get cheaper electricity, according to the
+// Biden-Kadhimi statement?"), where a bare "in …" is part of the question
+// ("Which prison … in Syria?").
+var (
+	sourcePhraseRE   = regexp.MustCompile(`(?i)^\s*(?:according to|as (?:stated|said|set out) in|in|per|under)\s[^,;?]{3,}?,\s*`)
+	trailingSourceRE = regexp.MustCompile(`(?i),?\s+(?:according to|as (?:stated|said|set out) in|per)\s[^,;?]{3,}(\?*)\s*$`)
+)
+
+// withoutSourcePhrase returns q without the phrase that names where its
+// answer is to be found, opening or closing it, and whether it had one:
+// what is asked.
+func withoutSourcePhrase(q string) (string, bool) {
+	if m := sourcePhraseRE.FindStringIndex(q); m != nil {
+		return q[m[1]:], true
+	}
+	if m := trailingSourceRE.FindStringSubmatchIndex(q); m != nil && m[0] > 0 {
+		return q[:m[0]] + q[m[2]:m[3]], true
+	}
+	return q, false
+}
 
 // aboutDocumentRE matches who/when/where questions whose subject is the
 // statement itself ("When was this statement made?"), not one that only
