@@ -118,7 +118,12 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 				}
 			}
 		}
-		if i+1 < len(toks) && !words.IsStopword(toks[i+1]) {
+		if i+1 < len(toks) && words.IsStopword(toks[i+1]) {
+			// A phrasal verb: "look into" -> "investigate".
+			if want(st) {
+				add([]string{st}, thesaurus.Lookup(t+" "+toks[i+1]))
+			}
+		} else if i+1 < len(toks) {
 			next := words.Stem(toks[i+1])
 			if want(st) || want(next) {
 				add([]string{st, next}, thesaurus.Lookup(t+" "+toks[i+1]))

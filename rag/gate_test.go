@@ -238,6 +238,11 @@ func TestAlternatives(t *testing.T) {
 	if !found("graft", "briberi") {
 		t.Errorf("graft: %v", alts)
 	}
+	// A phrasal verb is looked up with its particle.
+	alts = alternativesOf("Who will look into the attack?", func(string) bool { return true })
+	if !found("look", "investig") {
+		t.Errorf("look into: %v", alts["look"])
+	}
 	alts = alternativesOf("What about graft and bribery?", func(string) bool { return true })
 	if found("graft", "briberi") {
 		t.Errorf("a word of the question is listed as another word for graft: %v", alts)

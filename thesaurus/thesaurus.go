@@ -35,7 +35,7 @@ var load = sync.OnceValue(func() *wordtable.Table { return wordtable.MustLoad("t
 // "attacking" -> "attack"); nil when WordNet has none.
 func Lookup(phrase string) []Alternative {
 	t := load()
-	for _, form := range baseForms(strings.ReplaceAll(phrase, " ", "_")) {
+	for _, form := range phraseForms(phrase) {
 		rest, ok := t.Lookup(form)
 		if !ok {
 			continue
@@ -52,6 +52,23 @@ func Lookup(phrase string) []Alternative {
 		return out
 	}
 	return nil
+}
+
+// phraseForms returns phrase as WordNet writes lemmas ("look_into") and
+// the base forms of its last word ("refugee camps") and, for a phrasal
+// verb, of its first ("handing over" -> "hand_over").
+func phraseForms(phrase string) []string {
+	ws := strings.Fields(phrase)
+	if len(ws) == 0 {
+		return nil
+	}
+	out := baseForms(strings.Join(ws, "_"))
+	if len(ws) > 1 {
+		for _, f := range baseForms(ws[0])[1:] {
+			out = append(out, f+"_"+strings.Join(ws[1:], "_"))
+		}
+	}
+	return out
 }
 
 // baseForms returns w and the base forms English inflection rules give
@@ -76,9 +93,21 @@ func baseForms(w string) []string {
 	case strings.HasSuffix(w, "ed"):
 		add(w[:len(w)-1])
 		add(w[:len(w)-2])
+		add(undoubled(w[:len(w)-2]))
 	case strings.HasSuffix(w, "ing"):
 		add(w[:len(w)-3])
 		add(w[:len(w)-3] + "e")
+		add(undoubled(w[:len(w)-3]))
 	}
 	return out
+}
+
+// undoubled returns stem without the consonant a suffix doubled
+// ("stepp" of "stepping" -> "step"), or "" if its last two letters differ.
+func undoubled(stem string) string {
+	n := len(stem)
+	if n < 3 || stem[n-1] != stem[n-2] || strings.ContainsRune("aeiouls", rune(stem[n-1])) {
+		return ""
+	}
+	return stem[:n-1]
 }

@@ -23,6 +23,8 @@ func TestLookup(t *testing.T) {
 		{"refugees", "exile", true},             // plural to its base form
 		{"poison gas", "chemical weapon", true}, // a two-word lemma
 		{"attacked", "onslaught", false},        // no headword of its own: found through "attack"
+		{"looking into", "investigate", false},  // a phrasal verb, its verb inflected
+		{"stepped up", "escalate", false},       // and its consonant doubled
 	} {
 		alts := Lookup(tt.word)
 		if !has(alts, tt.alt, tt.hyper) {
