@@ -27,7 +27,11 @@
 //
 //  1. followup.go: a follow-up ("and what about Syria?") is made
 //     standalone, by the model or by carrying earlier key words.
-//  2. index.go: Index.Search retrieves paragraphs from the BM25 keyword
+//  2. gate.go, metonym.go: a word no statement uses but one spells almost
+//     alike is read as that one ("Marrakech" -> "Marrakesh"), and a
+//     capital no statement names as its country (package capitals:
+//     "Tehran" -> "Iran"), for the search, the gate and the answer.
+//  3. index.go: Index.Search retrieves paragraphs from the BM25 keyword
 //     index (bm25.go) and the chromem-go vector collection
 //     (vectorsearch.go), with other words for the question's missing ones
 //     (expand.go), statements the question names by date, place, issuer
@@ -36,15 +40,15 @@
 //     signature blocks; bare.go) rank like the header paragraph. Ties go
 //     to the earlier paragraph: the same question on the same index gives
 //     the same hits.
-//  3. gate.go: the relevance gate decides from coverage, words found,
-//     unknown names and similarity whether the paragraphs answer it (its
-//     evidence is logged at debug level).
-//  4. extractive.go quotes the best sentences of one statement (or the
+//  4. gate.go: the relevance gate decides from coverage, words found,
+//     unknown names, other words for missing ones and similarity whether
+//     the paragraphs answer it (its evidence is logged at debug level).
+//  5. extractive.go quotes the best sentences of one statement (or the
 //     best of each, for a question across statements; intent.go), or
 //     generate.go has the language model write the answer, and
 //     citecheck.go and support.go check every sentence against the
 //     paragraphs it cites, falling back to the quotation.
-//  5. answer.go: the Answer, whose [n] markers refer to Citations, each a
+//  6. answer.go: the Answer, whose [n] markers refer to Citations, each a
 //     paragraph quoted verbatim.
 //
 // Where answers go: the CLI (cmd/statementbot) and the Discord bot (bot).

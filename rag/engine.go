@@ -225,7 +225,12 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	case !ev.answerable():
 		a = ix.decline(query, hits, scope)
 	default:
-		if a = ix.quoteAnswer(focus, query, hits); a == nil {
+		// The sentences are chosen by the words the search read.
+		rfocus := respelled
+		if focus != query {
+			rfocus = ix.respellQuery(focus)
+		}
+		if a = ix.quoteAnswer(rfocus, respelled, hits); a == nil {
 			a = ix.decline(query, hits, scope)
 		}
 	}

@@ -404,8 +404,10 @@ func (ix *Index) respell(word string) (string, bool) {
 }
 
 // respellQuery replaces the words of q that the index does not hold by an
-// indexed word spelled almost alike, so "Marrakech" finds "Marrakesh".
+// indexed word spelled almost alike, so "Marrakech" finds "Marrakesh",
+// and a capital by its country (metonym.go).
 func (ix *Index) respellQuery(q string) string {
+	q = ix.withCountries(q)
 	fields := strings.Fields(q)
 	proper := properNouns(q)
 	changed := false
