@@ -341,7 +341,23 @@ func (ix *Index) extractAcross(q, context string, hits []Hit) *Answer {
 	if len(picked) == 0 {
 		return nil
 	}
+	// Each statement listed answers; newest first, as a library lists
+	// its statements (undated last), so that the reader meets the
+	// current position first and relevance among statements that all
+	// answer decides nothing.
+	sort.SliceStable(picked, func(i, j int) bool {
+		return ix.dateOf(picked[i].hit.Statement) > ix.dateOf(picked[j].hit.Statement)
+	})
 	return ix.quote(q, picked, len(picked) > 1)
+}
+
+// dateOf returns the date (YYYY-MM-DD) of the statement with key id, ""
+// if it has none.
+func (ix *Index) dateOf(id string) string {
+	if st, ok := ix.Statement(id); ok {
+		return st.Date
+	}
+	return ""
 }
 
 // summary answers "summarize the statement": the lead sentence of each of

@@ -307,9 +307,10 @@ func TestSummaryAndAcrossAnswers(t *testing.T) {
 		t.Fatalf("across = %+v", a)
 	}
 	lines := strings.Split(a.Text, "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "2022-05-11, Marrakesh"+LabelSeparator) && !strings.HasPrefix(lines[0], "2023-06-08, Riyadh"+LabelSeparator) {
-		t.Errorf("across answer not labelled per statement:\n%s", a.Text)
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "2023-06-08, Riyadh"+LabelSeparator) || !strings.HasPrefix(lines[1], "2022-05-11, Marrakesh"+LabelSeparator) {
+		t.Errorf("across answer not labelled per statement, newest first:\n%s", a.Text)
 	}
+
 	// Otherwise an answer quotes one statement.
 	a = ask("What did the ministers agree about Africa?")
 	for _, c := range a.Citations {
@@ -718,5 +719,22 @@ func TestPastQuestions(t *testing.T) {
 		if got := ix.sentenceQueryOf(tt.q, "").pastQ; got != tt.past {
 			t.Errorf("%q: past=%v, want %v", tt.q, got, tt.past)
 		}
+	}
+}
+
+// TestAcrossNewestFirst: the statements an answer across statements lists
+// each answer; they come newest first, not by how well they match.
+func TestAcrossNewestFirst(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2021-03-01-old-notice", "Old Notice\n\nMarch 1, 2021 - Northtown - Port Office\n\nThe harbour dredging plan covers the harbour dredging of the north basin."},
+		{"2023-03-01-new-notice", "New Notice\n\nMarch 1, 2023 - Northtown - Port Office\n\nAmong many other works across the town this spring, the office will also continue the harbour dredging."},
+	})
+	a, err := e.Ask(context.Background(), AskRequest{Question: "Which statements mention harbour dredging?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(a.Text, "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "2023-03-01, Northtown"+LabelSeparator) || !strings.HasPrefix(lines[1], "2021-03-01, Northtown"+LabelSeparator) {
+		t.Errorf("not newest first:\n%s", a.Text)
 	}
 }
