@@ -113,6 +113,13 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	}
 	header := headerIntent(q, terms)
 	ev.factoid = questionKind(q) != ""
+	// The terms as each top paragraph holds them: a two-word term's
+	// words only where it holds the term (compound.go).
+	cs := compoundsOf(withoutForm(q))
+	termsIn := make([][]queryTerm, min(len(hits), extractParagraphs))
+	for i := range termsIn {
+		termsIn[i] = without(terms, ix.heldApart(cs, hits[i].doc))
+	}
 	for i, h := range hits {
 		if i == extractParagraphs {
 			break
@@ -120,8 +127,8 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 		if ix.headerLike(h.doc) && !header {
 			continue // a place name in the dateline answers nothing
 		}
-		cov := ix.coverage(terms, h.doc)
-		if cov > ev.anchored && (ev.ordinary == 0 || ix.holdsOrdinary(terms, h.doc)) {
+		cov := ix.coverage(termsIn[i], h.doc)
+		if cov > ev.anchored && (ev.ordinary == 0 || ix.holdsOrdinary(termsIn[i], h.doc)) {
 			ev.anchored = cov
 		}
 		if ev.best >= 0 && cov <= ev.coverage {
@@ -130,10 +137,10 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 		ev.best, ev.coverage, ev.similarity = i, cov, h.Similarity
 	}
 	if !literal {
-		ev.bridgedCoverage, ev.bridged = ix.bridge(q, terms, hits, header)
+		ev.bridgedCoverage, ev.bridged = ix.bridge(q, termsIn, hits, header)
 	}
 	// Ordinary words found in the text of any of the top paragraphs.
-	for _, t := range terms {
+	for k, t := range terms {
 		if t.optional || ix.classify(t) != ordinaryWord {
 			continue
 		}
@@ -141,7 +148,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 			if i == extractParagraphs {
 				break
 			}
-			if (!ix.headerLike(h.doc) || header) && ix.holds(t, h.doc) {
+			if (!ix.headerLike(h.doc) || header) && ix.holds(termsIn[i][k], h.doc) {
 				ev.topical++
 				break
 			}
@@ -154,16 +161,12 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 // ordinary words no paragraph uses count through their other words
 // (expand.go),
 // and how many of those words the paragraph of that coverage holds so.
-func (ix *Index) bridge(q string, terms []queryTerm, hits []Hit, header bool) (float64, int) {
+//
+// termsIn are the question's terms as each top hit holds them
+// (evidenceFor).
+func (ix *Index) bridge(q string, termsIn [][]queryTerm, hits []Hit, header bool) (float64, int) {
 	alts := alternativesOf(withoutForm(q), ix.lacks)
-	bridged := make([]queryTerm, len(terms))
-	for i, t := range terms {
-		bridged[i] = t
-		if ix.classify(t) == ordinaryWord { // "Denmark" is not "Norway" (nearSynonyms)
-			bridged[i].alts = append(t.alts[:len(t.alts):len(t.alts)], alts[t.stem]...)
-		}
-	}
-	best, doc := 0.0, int32(-1)
+	best, bestTerms, doc := 0.0, []queryTerm(nil), int32(-1)
 	for i, h := range hits {
 		if i == extractParagraphs {
 			break
@@ -171,13 +174,20 @@ func (ix *Index) bridge(q string, terms []queryTerm, hits []Hit, header bool) (f
 		if ix.headerLike(h.doc) && !header {
 			continue
 		}
+		bridged := make([]queryTerm, len(termsIn[i]))
+		for k, t := range termsIn[i] {
+			bridged[k] = t
+			if ix.classify(t) == ordinaryWord { // "Denmark" is not "Norway" (nearSynonyms)
+				bridged[k].alts = append(t.alts[:len(t.alts):len(t.alts)], alts[t.stem]...)
+			}
+		}
 		if c := ix.coverage(bridged, h.doc); c > best {
-			best, doc = c, h.doc
+			best, bestTerms, doc = c, bridged, h.doc
 		}
 	}
 	n := 0
-	for _, t := range bridged {
-		if doc >= 0 && !t.optional && ix.lacks(t.stem) && ix.holds(t, doc) {
+	for _, t := range bestTerms {
+		if !t.optional && ix.lacks(t.stem) && ix.holds(t, doc) {
 			n++
 		}
 	}

@@ -1,0 +1,34 @@
+package rag
+
+import (
+	"context"
+	"testing"
+)
+
+func TestCompounds(t *testing.T) {
+	if cs := compoundsOf("What is today's exchange rate of the dinar?"); len(cs) != 1 || cs[0] != (compound{"exchang", "rate", "exchanger"}) {
+		t.Errorf("compoundsOf = %v", cs)
+	}
+	e := engineOf(t, []struct{ id, text string }{
+		{"2023-05-02-leaders-readout", "Leaders Readout\n\nMay 2, 2023 - Northtown - Council Office\n\n" +
+			"The two leaders exchanged views today on the harbour and the rate of new building.\n\n" +
+			"The leaders stressed human rights and the fight against money-laundering."},
+	})
+	for _, tt := range []struct {
+		q      string
+		answer bool
+	}{
+		// "exchanged" and "rate" apart do not make an exchange rate.
+		{"What is today's exchange rate of the dinar?", false},
+		{"What did the leaders say about human rights?", true},
+		{"What did the leaders say about money laundering?", true}, // joined in the text
+	} {
+		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Grounded != tt.answer {
+			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
+		}
+	}
+}
