@@ -738,3 +738,21 @@ func TestAcrossNewestFirst(t *testing.T) {
 		t.Errorf("not newest first:\n%s", a.Text)
 	}
 }
+
+// TestSourcePhraseSearch: the words of a phrase naming the source ("…,
+// according to the Port Office?") pick the statement; in a paragraph's
+// text they weigh little.
+func TestSourcePhraseSearch(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2024-03-03-port-notice", "Port Notice\n\nMarch 3, 2024 - Northtown - Port Office\n\n" +
+			"The Port Office thanks the staff of the Port Office and its office board.\n\n" +
+			"Ferry fares rise in May."},
+	})
+	hits, err := e.Search(context.Background(), "What rises, according to the Port Office?", SearchOptions{K: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || !strings.HasPrefix(hits[0].Text, "Ferry fares") {
+		t.Errorf("hits %+v", hits)
+	}
+}

