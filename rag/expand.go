@@ -69,12 +69,14 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 		own[words.Stem(t)] = true
 	}
 	out := map[string][]alternative{}
-	add := func(stems []string, alts []thesaurus.Alternative) {
+	// phrase: the alternatives are of a two-word lemma, whose more
+	// general words are still specific.
+	add := func(stems []string, alts []thesaurus.Alternative, phrase bool) {
 		for _, a := range alts {
 			credit := synonymCredit
 			if a.Hypernym {
 				credit = hypernymCredit
-				if len(stems) > 1 {
+				if phrase {
 					credit = phraseHypernymCredit
 				}
 			}
@@ -107,7 +109,7 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 		}
 		st := words.Stem(t)
 		if want(st) {
-			add([]string{st}, thesaurus.Lookup(t))
+			add([]string{st}, thesaurus.Lookup(t), false)
 			for _, n := range glove.Neighbours(t) {
 				if n.Similarity < minNeighbour || words.IsStopword(n.Word) {
 					continue
@@ -121,12 +123,12 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 		if i+1 < len(toks) && words.IsStopword(toks[i+1]) {
 			// A phrasal verb: "look into" -> "investigate".
 			if want(st) {
-				add([]string{st}, thesaurus.Lookup(t+" "+toks[i+1]))
+				add([]string{st}, thesaurus.Lookup(t+" "+toks[i+1]), true)
 			}
 		} else if i+1 < len(toks) {
 			next := words.Stem(toks[i+1])
 			if want(st) || want(next) {
-				add([]string{st, next}, thesaurus.Lookup(t+" "+toks[i+1]))
+				add([]string{st, next}, thesaurus.Lookup(t+" "+toks[i+1]), true)
 			}
 		}
 	}

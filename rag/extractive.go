@@ -120,7 +120,7 @@ func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 	asked, _ := withoutSourcePhrase(q)
 	qStems := words.Terms(asked)
 	kind := questionKind(q)
-	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q)
+	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q) && !reportRE.MatchString(q)
 	entity := entityRE.MatchString(strings.TrimSpace(q))
 	inQuestion := map[string]bool{}
 	for _, t := range words.Tokens(q) {
@@ -417,6 +417,11 @@ func bigramOverlap(q, s []string) float64 {
 // pastVerbRE matches a question whose verb is in the past tense: "Who
 // hosted …?", "Which countries joined …?".
 var pastVerbRE = regexp.MustCompile(`(?i)^(?:who|what|which|where|when|how)(?:\s+\w+){0,3}?\s+(?:\w{3,}ed|met|held|led|said|made|took|gave|won|went|began|sought|fought|saw|came)\b`)
+
+// reportRE matches a question about what a statement said, in the past
+// tense of the saying only: "What did the G7 say about refugees?" is
+// answered by what they "will" do as much as by what they did.
+var reportRE = regexp.MustCompile(`(?i)\bdid\s+(?:[\w’'-]+\s+){0,5}?(?:say|tell|state|mention|announce|note|stress|emphasi[sz]e|underline|urge|pledge|promise|commit|call|propose|recommend|warn|want|plan|expect|hope|demand|ask|insist)\b`)
 
 var (
 	pastRE   = regexp.MustCompile(`(?i)\b(?:was|were|did|had)\b`)

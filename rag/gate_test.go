@@ -2,6 +2,7 @@ package rag
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -238,10 +239,15 @@ func TestAlternatives(t *testing.T) {
 	if !found("graft", "briberi") {
 		t.Errorf("graft: %v", alts)
 	}
-	// A phrasal verb is looked up with its particle.
+	// A phrasal verb is looked up with its particle; its more general
+	// words count as a two-word lemma's.
 	alts = alternativesOf("Who will look into the attack?", func(string) bool { return true })
 	if !found("look", "investig") {
 		t.Errorf("look into: %v", alts["look"])
+	}
+	alts = alternativesOf("Are refugees going back?", func(string) bool { return true })
+	if !slices.Contains(alts["go"], alternative{"return", phraseHypernymCredit}) {
+		t.Errorf("going back: %v", alts["go"])
 	}
 	alts = alternativesOf("What about graft and bribery?", func(string) bool { return true })
 	if found("graft", "briberi") {
@@ -715,6 +721,9 @@ func TestPastQuestions(t *testing.T) {
 		{"How is Iraq supposed to get cheaper electricity?", false},
 		{"When is the summit expected to take place?", false},
 		{"What will the ministers do next?", false},
+		// The saying is past; what was said may be a plan.
+		{"What did the G7 say about refugees going back to Syria?", false},
+		{"What did the leaders pledge to do?", false},
 	} {
 		if got := ix.sentenceQueryOf(tt.q, "").pastQ; got != tt.past {
 			t.Errorf("%q: past=%v, want %v", tt.q, got, tt.past)

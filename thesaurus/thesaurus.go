@@ -95,6 +95,9 @@ func baseForms(w string) []string {
 		add(w[:len(w)-2])
 		add(undoubled(w[:len(w)-2]))
 	case strings.HasSuffix(w, "ing"):
+		if base := w[:len(w)-3]; base == "go" || base == "do" || base == "be" {
+			out = append(out, base) // the verbs of two letters
+		}
 		add(w[:len(w)-3])
 		add(w[:len(w)-3] + "e")
 		add(undoubled(w[:len(w)-3]))

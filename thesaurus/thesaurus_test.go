@@ -25,6 +25,7 @@ func TestLookup(t *testing.T) {
 		{"attacked", "onslaught", false},        // no headword of its own: found through "attack"
 		{"looking into", "investigate", false},  // a phrasal verb, its verb inflected
 		{"stepped up", "escalate", false},       // and its consonant doubled
+		{"going back", "return", true},          // a verb of two letters
 	} {
 		alts := Lookup(tt.word)
 		if !has(alts, tt.alt, tt.hyper) {
