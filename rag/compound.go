@@ -6,11 +6,13 @@ import (
 )
 
 // A question's two adjacent words that WordNet lists as one term
-// ("exchange rate", "ice hockey", "human rights") mean that term: for the
-// relevance gate a paragraph holds them only where it holds the term,
-// the two words in a row (or joined: "money-laundering"). "What is
-// today's exchange rate …?" is not covered by "the two leaders exchanged
-// views … today".
+// ("exchange rate", "ice hockey", "cargo ship") mean that term: for the
+// relevance gate a paragraph holds its first word, the modifier, only
+// where it holds the term, the two words in a row (or joined:
+// "money-laundering"). "What is today's exchange rate …?" is not covered
+// by "the two leaders exchanged views … today"; the head still counts
+// alone ("cargo ships" by "ships": taking both words back declined two
+// answerable questions of a held-out-like set).
 
 // compound is a two-word term of a question, as stems.
 type compound struct{ first, second, joined string }
@@ -32,15 +34,15 @@ func compoundsOf(q string) []compound {
 	return out
 }
 
-// heldApart returns the stems of the compounds' words that doc's text
-// does not hold as the compound: those words are not found in doc. It
+// heldApart returns the stems of the compounds' modifiers that doc's
+// text does not hold in the compound: those are not found in doc. It
 // returns nil when there are none.
 func (ix *Index) heldApart(cs []compound, doc int32) map[string]bool {
 	var apart map[string]bool
 	var stems []string
 	for _, c := range cs {
-		if !ix.keywords.has(c.first, doc) && !ix.keywords.has(c.second, doc) {
-			continue // neither word: nothing to take back
+		if !ix.keywords.has(c.first, doc) {
+			continue // no modifier: nothing to take back
 		}
 		if stems == nil {
 			for _, t := range words.Tokens(ix.paras[doc].Text) {
@@ -51,7 +53,7 @@ func (ix *Index) heldApart(cs []compound, doc int32) map[string]bool {
 			if apart == nil {
 				apart = map[string]bool{}
 			}
-			apart[c.first], apart[c.second] = true, true
+			apart[c.first] = true
 		}
 	}
 	return apart

@@ -11,17 +11,19 @@ func TestCompounds(t *testing.T) {
 	}
 	e := engineOf(t, []struct{ id, text string }{
 		{"2023-05-02-leaders-readout", "Leaders Readout\n\nMay 2, 2023 - Northtown - Council Office\n\n" +
-			"The two leaders exchanged views today on the harbour and the rate of new building.\n\n" +
-			"The leaders stressed human rights and the fight against money-laundering."},
+			"The two leaders exchanged views today on the harbour and the pace of new building.\n\n" +
+			"The leaders stressed human rights and the fight against money-laundering.\n\n" +
+			"Twelve ships were rerouted around the harbour."},
 	})
 	for _, tt := range []struct {
 		q      string
 		answer bool
 	}{
-		// "exchanged" and "rate" apart do not make an exchange rate.
+		// "exchanged" is not an exchange rate.
 		{"What is today's exchange rate of the dinar?", false},
 		{"What did the leaders say about human rights?", true},
 		{"What did the leaders say about money laundering?", true}, // joined in the text
+		{"How many cargo ships were rerouted?", true},              // the head alone counts
 	} {
 		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
 		if err != nil {

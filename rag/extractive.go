@@ -341,15 +341,25 @@ func (ix *Index) extractAcross(q, context string, hits []Hit) *Answer {
 	if len(picked) == 0 {
 		return nil
 	}
-	// Each statement listed answers; newest first, as a library lists
-	// its statements (undated last), so that the reader meets the
-	// current position first and relevance among statements that all
-	// answer decides nothing.
+	// The statements that answer as fully as the best come first, newest
+	// first, as a library lists its statements (undated last): the
+	// reader meets the current position first, and how well each of
+	// them matches decides nothing. Those that answer less follow, best
+	// first.
+	full := func(c candidate) bool { return c.coverage >= acrossFull*bestCov }
 	sort.SliceStable(picked, func(i, j int) bool {
-		return ix.dateOf(picked[i].hit.Statement) > ix.dateOf(picked[j].hit.Statement)
+		a, b := picked[i], picked[j]
+		if full(a) != full(b) {
+			return full(a)
+		}
+		return full(a) && ix.dateOf(a.hit.Statement) > ix.dateOf(b.hit.Statement)
 	})
 	return ix.quote(q, picked, len(picked) > 1)
 }
+
+// acrossFull is the share of the best statement's coverage with which
+// another answers as fully, in an answer across statements.
+const acrossFull = 0.9
 
 // dateOf returns the date (YYYY-MM-DD) of the statement with key id, ""
 // if it has none.
