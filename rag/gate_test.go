@@ -113,6 +113,7 @@ func TestGateDecisions(t *testing.T) {
 		{"What is the quota in Riyadh?", false, ""},
 		// Two ordinary words found, and a name no statement mentions.
 		{"What regional stability score did the Lakers get?", false, ""},
+		{"What is the Forum Secretariat's position on foreign fighters?", true, "2022-05-11-forum-marrakesh"},
 		// No statement of 2021: the meetings of other years do not answer.
 		{"Where did the ministers of the Forum meet in 2021?", false, ""},
 		{"Where did the ministers of the Forum meet in 2023?", true, "2023-06-08-forum-riyadh"},
@@ -763,5 +764,25 @@ func TestSourcePhraseSearch(t *testing.T) {
 	}
 	if len(hits) == 0 || !strings.HasPrefix(hits[0].Text, "Ferry fares") {
 		t.Errorf("hits %+v", hits)
+	}
+}
+
+// TestUnknownNameAsksTwice: in a question about a topic (it has ordinary
+// words), a name no statement mentions asks twice the coverage another
+// unknown word does; in one that only names statements ("Summarize the
+// 2025 White House fact sheet") once.
+func TestUnknownNameAsksTwice(t *testing.T) {
+	for _, tt := range []struct {
+		ev   evidence
+		want bool
+	}{
+		{evidence{best: 0, anchored: 0.65, ordinary: 1, unknown: 1, unknownNames: 1}, false},
+		{evidence{best: 0, anchored: 0.75, ordinary: 1, unknown: 1, unknownNames: 1}, true},
+		{evidence{best: 0, anchored: 0.65, ordinary: 1, unknown: 1}, true},
+		{evidence{best: 0, anchored: 0.65, unknown: 1, unknownNames: 1}, true},
+	} {
+		if got := tt.ev.answerable(); got != tt.want {
+			t.Errorf("%+v: answerable=%v, want %v", tt.ev, got, tt.want)
+		}
 	}
 }
