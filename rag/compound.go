@@ -27,7 +27,7 @@ func compoundsOf(q string) []compound {
 		if words.IsStopword(a) || words.IsStopword(b) || isNumber(a) || isNumber(b) {
 			continue
 		}
-		if len(thesaurus.Lookup(a+" "+b)) > 0 {
+		if thesaurus.Has(a + " " + b) {
 			out = append(out, compound{words.Stem(a), words.Stem(b), words.Stem(a + b)})
 		}
 	}

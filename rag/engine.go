@@ -205,7 +205,7 @@ func (e *Engine) Ask(ctx context.Context, req AskRequest) (*Answer, error) {
 	var a *Answer
 	ev := ix.evidenceFor(respelled, hits, req.Retrieval == Literal)
 	e.log.Debug("relevance gate", "query", respelled, "coverage", ev.coverage, "topical", ev.topical, "ordinary", ev.ordinary,
-		"unknown", ev.unknown, "unknown_names", ev.unknownNames, "similarity", ev.similarity, "anchored", ev.anchored, "factoid", ev.factoid, "words", strings.Join(ev.words, " "), "bridged", ev.bridged, "bridged_coverage", ev.bridgedCoverage, "answerable", ev.answerable())
+		"unknown", ev.unknown, "unknown_names", ev.unknownNames, "similarity", ev.similarity, "anchored", ev.anchored, "factoid", ev.factoid, "words", ev.words, "bridged", ev.bridged, "bridged_coverage", ev.bridgedCoverage, "answerable", ev.answerable())
 	if summaryIntent(query) && ev.unknown == 0 {
 		// "Summarize the 2025 fact sheet": its lead paragraphs answer.
 		if st := ix.summaryTarget(query, req.Statement, hits); st != nil {

@@ -80,13 +80,14 @@ func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 	// region, what did the U.S. say it would keep pursuing?": the opening
 	// phrase picks the statement (the search used it); the sentence is
 	// chosen by what follows, the phrase's own words breaking ties.
-	if rest, ok := withoutSourcePhrase(q); ok {
-		asked := map[string]bool{}
-		for _, t := range queryTerms(rest) {
-			asked[t.stem] = true
+	asked, sourced := withoutSourcePhrase(q)
+	if sourced {
+		in := map[string]bool{}
+		for _, t := range queryTerms(asked) {
+			in[t.stem] = true
 		}
 		for i := range terms {
-			if !asked[terms[i].stem] {
+			if !in[terms[i].stem] {
 				terms[i].weight *= sourcePhraseWeight
 			}
 		}
@@ -117,10 +118,12 @@ func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 	// Word pairs of what is asked only: those of a source phrase ("the
 	// Biden-Kadhimi meeting statement") name the statement, whose
 	// sentences repeat them.
-	asked, _ := withoutSourcePhrase(q)
 	qStems := words.Terms(asked)
 	kind := questionKind(q)
-	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q) && !reportRE.MatchString(q)
+	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q)
+	if pastQ && strings.Contains(strings.ToLower(q), "did") {
+		pastQ = !reportRE.MatchString(q)
+	}
 	entity := entityRE.MatchString(strings.TrimSpace(q))
 	inQuestion := map[string]bool{}
 	for _, t := range words.Tokens(q) {
@@ -411,14 +414,15 @@ func bigramOverlap(q, s []string) float64 {
 	if len(q) < 2 {
 		return 0
 	}
-	pairs := make(map[[2]string]bool, len(s))
-	for i := 1; i < len(s); i++ {
-		pairs[[2]string{s[i-1], s[i]}] = true
-	}
+	// A question has a few pairs: scanning the sentence for each costs
+	// less than a set of the sentence's pairs, made for every sentence.
 	n := 0
 	for i := 1; i < len(q); i++ {
-		if pairs[[2]string{q[i-1], q[i]}] {
-			n++
+		for j := 1; j < len(s); j++ {
+			if s[j] == q[i] && s[j-1] == q[i-1] {
+				n++
+				break
+			}
 		}
 	}
 	return float64(n) / float64(len(q)-1)

@@ -2,6 +2,7 @@ package rag
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode"
@@ -34,10 +35,9 @@ type evidence struct {
 	// in 2023?" of a library with the 2021 and 2022 meetings): any
 	// answer would be of another year or month.
 	unknownDate bool
-	// words describes each content word as the gate read it, for the
-	// debug log: "graft~corrupt" (a near-synonym), "bribery?" (unknown),
-	// "2021@" (a statement's word), "Iraqi!" (a name).
-	words []string
+	// words is each content word as the gate read it, for the debug
+	// log (readWords).
+	words readWords
 	// bridged is how many of the question's words no paragraph uses
 	// the best bridged paragraph holds through another word for them
 	// (expand.go: WordNet synonyms, GloVe neighbours); bridgedCoverage
@@ -82,7 +82,8 @@ func (ix *Index) classify(t queryTerm) termClass {
 // nearSynonyms).
 func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev := evidence{best: -1}
-	terms := queryTermsOf(withoutForm(q), properNouns(q))
+	wq := withoutForm(q)
+	terms := queryTermsOf(wq, properNouns(q))
 	withInitialisms(terms, ix.initialismsOf(q))
 	if len(terms) == 0 {
 		return ev
@@ -99,9 +100,9 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 		if c != statementWord && !literal && !ix.knows(t.stem) {
 			t.alts = append(t.alts, ix.nearSynonyms(t.token, c == nameWord || calendarWords[t.token])...)
 		}
-		ev.words = append(ev.words, describeTerm(*t, c))
+		ev.words = append(ev.words, readWord{t: *t, class: c})
 		if c != statementWord && !ix.knows(t.stem) && len(t.alts) == 0 && !(respellable(t.token, t.proper) && ix.spelledLike(t.stem)) {
-			ev.words[len(ev.words)-1] += "?"
+			ev.words[len(ev.words)-1].unknown = true
 			ev.unknown++
 			if c == nameWord {
 				ev.unknownNames++
@@ -115,7 +116,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	ev.factoid = questionKind(q) != ""
 	// The terms as each top paragraph holds them: a two-word term's
 	// words only where it holds the term (compound.go).
-	cs := compoundsOf(withoutForm(q))
+	cs := compoundsOf(wq)
 	termsIn := make([][]queryTerm, min(len(hits), extractParagraphs))
 	for i := range termsIn {
 		termsIn[i] = without(terms, ix.heldApart(cs, hits[i].doc))
@@ -137,7 +138,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 		ev.best, ev.coverage, ev.similarity = i, cov, h.Similarity
 	}
 	if !literal {
-		ev.bridgedCoverage, ev.bridged = ix.bridge(q, termsIn, hits, header)
+		ev.bridgedCoverage, ev.bridged = ix.bridge(wq, termsIn, hits, header)
 	}
 	// Ordinary words found in the text of any of the top paragraphs.
 	for k, t := range terms {
@@ -158,6 +159,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 }
 
 // bridge returns the best coverage of the top hits when the question's
+// (q, without its form words)
 // ordinary words no paragraph uses count through their other words
 // (expand.go),
 // and how many of those words the paragraph of that coverage holds so.
@@ -165,7 +167,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 // termsIn are the question's terms as each top hit holds them
 // (evidenceFor).
 func (ix *Index) bridge(q string, termsIn [][]queryTerm, hits []Hit, header bool) (float64, int) {
-	alts := alternativesOf(withoutForm(q), ix.lacks)
+	alts := alternativesOf(q, ix.lacks)
 	best, bestTerms, doc := 0.0, []queryTerm(nil), int32(-1)
 	for i, h := range hits {
 		if i == extractParagraphs {
@@ -194,20 +196,40 @@ func (ix *Index) bridge(q string, termsIn [][]queryTerm, hits []Hit, header bool
 	return best, n
 }
 
-// describeTerm is how the debug log shows a question's word: marked as
-// a statement's word (@) or a name (!), with its near-synonyms (~).
-func describeTerm(t queryTerm, c termClass) string {
-	s := t.token
-	switch c {
-	case statementWord:
-		s += "@"
-	case nameWord:
-		s += "!"
+// readWord is a content word of a question as the gate read it.
+type readWord struct {
+	t       queryTerm
+	class   termClass
+	unknown bool
+}
+
+// readWords are a question's words as the gate read them. In the debug
+// log, each is marked as a statement's word (@) or a name (!), with its
+// near-synonyms (~) or as unknown (?): "graft~corrupt:0.81 bribery?
+// iraqi@"; the text is made only when the log asks for it.
+type readWords []readWord
+
+func (ws readWords) LogValue() slog.Value {
+	var b strings.Builder
+	for i, w := range ws {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.t.token)
+		switch w.class {
+		case statementWord:
+			b.WriteByte('@')
+		case nameWord:
+			b.WriteByte('!')
+		}
+		for _, a := range w.t.alts {
+			fmt.Fprintf(&b, "~%s:%.2f", a.stem, a.credit)
+		}
+		if w.unknown {
+			b.WriteByte('?')
+		}
 	}
-	for _, a := range t.alts {
-		s += fmt.Sprintf("~%s:%.2f", a.stem, a.credit)
-	}
-	return s
+	return slog.StringValue(b.String())
 }
 
 // holdsOrdinary reports whether the text of doc holds an ordinary word of

@@ -175,12 +175,22 @@ var (
 	trailingSourceRE = regexp.MustCompile(`(?i),?\s+(?:according to|as (?:stated|said|set out) in|per)\s[^,;?]{3,}(\?*)\s*$`)
 )
 
+// mayCloseWithSource reports whether q holds a word trailingSourceRE
+// begins with: most questions do not, and the expression scans slowly.
+func mayCloseWithSource(q string) bool {
+	l := strings.ToLower(q)
+	return strings.Contains(l, "according") || strings.Contains(l, "as s") || strings.Contains(l, "per ")
+}
+
 // withoutSourcePhrase returns q without the phrase that names where its
 // answer is to be found, opening or closing it, and whether it had one:
 // what is asked.
 func withoutSourcePhrase(q string) (string, bool) {
 	if m := sourcePhraseRE.FindStringIndex(q); m != nil {
 		return q[m[1]:], true
+	}
+	if !mayCloseWithSource(q) {
+		return q, false
 	}
 	if m := trailingSourceRE.FindStringSubmatchIndex(q); m != nil && m[0] > 0 {
 		return q[:m[0]] + q[m[2]:m[3]], true

@@ -54,6 +54,19 @@ func Lookup(phrase string) []Alternative {
 	return nil
 }
 
+// Has reports whether WordNet lists phrase, or a base form of it, as a
+// lemma with other words for it ("exchange rate"); Lookup without
+// building the list.
+func Has(phrase string) bool {
+	t := load()
+	for _, form := range phraseForms(phrase) {
+		if _, ok := t.Lookup(form); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // phraseForms returns phrase as WordNet writes lemmas ("look_into") and
 // the base forms of its last word ("refugee camps") and, for a phrasal
 // verb, of its first ("handing over" -> "hand_over").

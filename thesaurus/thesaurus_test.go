@@ -32,6 +32,9 @@ func TestLookup(t *testing.T) {
 			t.Errorf("Lookup(%q) = %v, want %q (hypernym %v)", tt.word, alts, tt.alt, tt.hyper)
 		}
 	}
+	if !Has("exchange rates") || Has("exchanged views") {
+		t.Errorf("Has: exchange rates %v, exchanged views %v", Has("exchange rates"), Has("exchanged views"))
+	}
 	if alts := Lookup("qwertyuiop"); alts != nil {
 		t.Errorf("unknown word: %v", alts)
 	}
