@@ -466,7 +466,7 @@ func questionKind(q string) string {
 	switch {
 	case strings.HasPrefix(l, "when") || whenRE.MatchString(l):
 		return "when"
-	case strings.HasPrefix(l, "how many") || strings.HasPrefix(l, "how much"):
+	case strings.HasPrefix(l, "how many") || strings.HasPrefix(l, "how much") || strings.HasPrefix(l, "how long") || strings.HasPrefix(l, "how soon"):
 		return "howmany"
 	case strings.HasPrefix(l, "who") || strings.HasPrefix(l, "whom"):
 		return "who"

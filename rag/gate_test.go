@@ -786,3 +786,19 @@ func TestUnknownNameAsksTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionKinds: how long and how soon ask for a number, as how many
+// and how much do.
+func TestQuestionKinds(t *testing.T) {
+	for q, want := range map[string]string{
+		"How many ships were hit?":                      "howmany",
+		"How long after the announcement did it apply?": "howmany",
+		"How soon will the truce start?":                "howmany",
+		"Who hosted the meeting?":                       "who",
+		"How is Iraq to get cheaper electricity?":       "",
+	} {
+		if got := questionKind(q); got != want {
+			t.Errorf("questionKind(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
