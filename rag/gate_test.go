@@ -770,7 +770,8 @@ func TestSourcePhraseSearch(t *testing.T) {
 // TestUnknownNameAsksTwice: in a question about a topic (it has ordinary
 // words), a name no statement mentions asks twice the coverage another
 // unknown word does; in one that only names statements ("Summarize the
-// 2025 White House fact sheet") once.
+// 2025 White House fact sheet") once. Rules B and D want as many
+// ordinary words found as unknown.
 func TestUnknownNameAsksTwice(t *testing.T) {
 	for _, tt := range []struct {
 		ev   evidence
@@ -780,6 +781,10 @@ func TestUnknownNameAsksTwice(t *testing.T) {
 		{evidence{best: 0, anchored: 0.75, ordinary: 1, unknown: 1, unknownNames: 1}, true},
 		{evidence{best: 0, anchored: 0.65, ordinary: 1, unknown: 1}, true},
 		{evidence{best: 0, anchored: 0.65, unknown: 1, unknownNames: 1}, true},
+		// B and D: not fewer ordinary words found than unknown words.
+		{evidence{best: 0, coverage: 0.48, topical: 2, unknown: 3, similarity: 0.14, factoid: true}, false},
+		{evidence{best: 0, coverage: 0.48, topical: 2, unknown: 2, similarity: 0.14}, true},
+		{evidence{best: 0, coverage: 0.48, topical: 2, unknown: 2, factoid: true}, true},
 	} {
 		if got := tt.ev.answerable(); got != tt.want {
 			t.Errorf("%+v: answerable=%v, want %v", tt.ev, got, tt.want)
