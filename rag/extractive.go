@@ -224,7 +224,11 @@ func (ix *Index) quoteAnswer(q, context string, hits []Hit) *Answer {
 			same = append(same, h)
 		}
 	}
-	cands := ix.rankSentences(ix.sentenceQueryOf(q, context), same)
+	sq := ix.sentenceQueryOf(q, context)
+	if sq.kind == "who" || sq.kind == "when" || sq.kind == "where" {
+		same = ix.withLead(same)
+	}
+	cands := ix.rankSentences(sq, same)
 	if len(cands) == 0 {
 		return nil
 	}
@@ -254,6 +258,33 @@ func (ix *Index) quoteAnswer(q, context string, hits []Hit) *Answer {
 		return rest[i].pos < rest[j].pos
 	})
 	return ix.quote(q, picked, false)
+}
+
+// withLead returns hits (of one statement) with the statement's first
+// body paragraph among the first extractParagraphs: statements lead with
+// who met where and when (the inverted pyramid), and a library of many
+// statements may rank that paragraph out of the top ones ("In which city
+// was the ministerial meeting held?": "met today in Rome").
+func (ix *Index) withLead(hits []Hit) []Hit {
+	st, ok := ix.Statement(hits[0].Statement)
+	if !ok {
+		return hits
+	}
+	lead := ix.leadHits(st)
+	if len(lead) == 0 {
+		return hits
+	}
+	for i, h := range hits {
+		if i == extractParagraphs {
+			break
+		}
+		if h.doc == lead[0].doc {
+			return hits
+		}
+	}
+	out := append([]Hit(nil), hits[:min(len(hits), extractParagraphs-1)]...)
+	lead[0].Rank = len(out) + 1
+	return append(out, lead[0])
 }
 
 // quote makes the answer that quotes the picked sentences, each followed

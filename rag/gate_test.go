@@ -807,3 +807,46 @@ func TestQuestionKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestWithLead: a where/when/who question reads the statement's first
+// body paragraph too, however the search ranked it.
+func TestWithLead(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2023-06-08-forum-communique", "Forum Communiqué\n\nJune 8, 2023 - Forum Secretariat\n\n" +
+			"The ministers of the Forum met today in Northtown.\n\n" +
+			"The budget rose.\n\nThe budget fell.\n\nThe budget held.\n\nThe budget doubled.\n\nThe budget halved.\n\nThe budget ended."},
+	})
+	ix := e.Index()
+	hits, err := e.Search(context.Background(), "What happened to the budget?", SearchOptions{K: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := ix.leadHits(mustStatement(t, ix, "2023-06-08-forum-communique"))[0]
+	has := func(hs []Hit) bool {
+		for i, h := range hs {
+			if i < extractParagraphs && h.doc == lead.doc {
+				return true
+			}
+		}
+		return false
+	}
+	if has(hits) {
+		t.Fatalf("the fixture's search found the lead: %+v", hits)
+	}
+	with := ix.withLead(hits)
+	if !has(with) || len(with) != extractParagraphs {
+		t.Errorf("withLead: %+v", with)
+	}
+	if again := ix.withLead(with); len(again) != len(with) {
+		t.Errorf("withLead added the lead twice: %+v", again)
+	}
+}
+
+func mustStatement(t *testing.T, ix *Index, id string) *Statement {
+	t.Helper()
+	st, ok := ix.Statement(id)
+	if !ok {
+		t.Fatalf("no statement %s", id)
+	}
+	return st
+}
