@@ -691,6 +691,8 @@ func TestClosingSourcePhrase(t *testing.T) {
 		{"What changed, according to the G7?", "What changed?"},
 		{"In the 2022 statement, what changed?", "what changed?"},
 		{"Which prison did they attack in Syria?", "Which prison did they attack in Syria?"},
+		// The opening is the question.
+		{"In which countries were the battle groups set up, according to the NATO statement?", "In which countries were the battle groups set up?"},
 	} {
 		if got, _ := withoutSourcePhrase(tt.q); got != tt.asked {
 			t.Errorf("withoutSourcePhrase(%q) = %q, want %q", tt.q, got, tt.asked)

@@ -175,6 +175,11 @@ var (
 	trailingSourceRE = regexp.MustCompile(`(?i),?\s+(?:according to|as (?:stated|said|set out) in|per)\s[^,;?]{3,}(\?*)\s*$`)
 )
 
+// askingRE matches a question that opens with a preposition and a
+// question word ("In which countries were …, according to …?"): the
+// opening is the question, not its source.
+var askingRE = regexp.MustCompile(`(?i)^\s*(?:in|under|per|according to)\s+(?:which|what|whose|whom|how|when|where|who)\b`)
+
 // mayCloseWithSource reports whether q holds a word trailingSourceRE
 // begins with: most questions do not, and the expression scans slowly.
 func mayCloseWithSource(q string) bool {
@@ -186,7 +191,7 @@ func mayCloseWithSource(q string) bool {
 // answer is to be found, opening or closing it, and whether it had one:
 // what is asked.
 func withoutSourcePhrase(q string) (string, bool) {
-	if m := sourcePhraseRE.FindStringIndex(q); m != nil {
+	if m := sourcePhraseRE.FindStringIndex(q); m != nil && !askingRE.MatchString(q) {
 		return q[m[1]:], true
 	}
 	if !mayCloseWithSource(q) {
