@@ -16,6 +16,11 @@ func TestSentences(t *testing.T) {
 		{"Resolution 2254. 2022 will come.", []string{"Resolution 2254.", "2022 will come."}},
 		{"no end", []string{"no end"}},
 		{"e.g. this. And that?", []string{"e.g. this.", "And that?"}},
+		// A list item's number or letter opens its sentence.
+		{"1. We met today. It was good.", []string{"1. We met today.", "It was good."}},
+		{"12. We call on Belarus. 13. Next.", []string{"12. We call on Belarus.", "13. Next."}},
+		{"iv. We met. B. Then.", []string{"iv. We met.", "B. Then."}},
+		{"The toll rose to 12. Next came more.", []string{"The toll rose to 12.", "Next came more."}},
 		{"", nil},
 	}
 	for _, tt := range tests {

@@ -45,7 +45,7 @@ func Sentences(p string) []string {
 		if !(unicode.IsUpper(r) || unicode.IsDigit(r)) {
 			continue
 		}
-		if c == '.' && isAbbreviation(p[start:i]) {
+		if c == '.' && (isAbbreviation(p[start:i]) || isListMarker(p[start:i])) {
 			continue
 		}
 		out = append(out, p[start:end])
@@ -70,4 +70,18 @@ func isAbbreviation(before string) bool {
 		return unicode.IsUpper(r)
 	}
 	return abbreviations[strings.ToLower(word)]
+}
+
+// isListMarker reports whether s is only the number or letter of a list
+// item ("1", "12", "b", "iv"): "1. We, the Leaders of the G7, met …" is
+// one sentence.
+func isListMarker(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 4 {
+		return false
+	}
+	if strings.Trim(s, "0123456789") == "" {
+		return true
+	}
+	return len(s) == 1 && unicode.IsLetter(rune(s[0])) || strings.Trim(strings.ToLower(s), "ivx") == ""
 }

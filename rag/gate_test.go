@@ -356,6 +356,8 @@ func TestHeaderIntent(t *testing.T) {
 		"Who joined the G7 leaders on 8 May 2022?":              false,
 		"In which city was the meeting held?":                   false,
 		"What did the ministers say about Africa?":              false,
+		"Who is the author of the statement?":                   true,
+		"What did the G7 ask of the authorities in Belarus?":    false, // "authorities" stems as "author"
 	} {
 		if got := headerIntent(q, queryTerms(q)); got != want {
 			t.Errorf("headerIntent(%q) = %v, want %v", q, got, want)

@@ -158,7 +158,11 @@ func headerIntent(q string, terms []queryTerm) bool {
 	}
 	for _, t := range terms {
 		switch t.stem {
-		case "issu", "publish", "releas", "date", "sourc", "author", "dat", "sign":
+		case "issu", "publish", "releas", "date", "sourc", "dat", "sign":
+			return true
+		}
+		switch t.token { // "authorities" stems as "author" does
+		case "author", "authors", "authored", "authorship":
 			return true
 		}
 	}
