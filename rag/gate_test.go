@@ -246,6 +246,10 @@ func TestAlternatives(t *testing.T) {
 	if !found("look", "investig") {
 		t.Errorf("look into: %v", alts["look"])
 	}
+	// A light verb gets no other words of its own; its phrasal verb does.
+	if alts := alternativesOf("How will Iraq get power?", func(string) bool { return true }); len(alts["get"]) != 0 {
+		t.Errorf("get: %v", alts["get"])
+	}
 	alts = alternativesOf("Are refugees going back?", func(string) bool { return true })
 	if !slices.Contains(alts["go"], alternative{"return", phraseHypernymCredit}) {
 		t.Errorf("going back: %v", alts["go"])
