@@ -48,6 +48,20 @@ func engineOf(t testing.TB, texts []struct{ id, text string }) *Engine {
 	return NewEngine(ix, Config{Queries: loc})
 }
 
+// askGrounded asks req and reports an error unless the answer is grounded
+// (answers from the statements) exactly when want; it returns the answer.
+func askGrounded(t *testing.T, e *Engine, req AskRequest, want bool) *Answer {
+	t.Helper()
+	a, err := e.Ask(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Grounded != want {
+		t.Errorf("%q (retrieval %v): grounded=%v, want %v: %s", req.Question, req.Retrieval, a.Grounded, want, a.Text)
+	}
+	return a
+}
+
 // TestGateNearSynonyms: a word no paragraph uses counts where a paragraph
 // uses a near-synonym of it (GloVe neighbours, package glove), and only
 // a near one.
@@ -66,25 +80,13 @@ func TestGateNearSynonyms(t *testing.T) {
 		{"What's the weather in the hills?", false},                // weather -> conditions 0.72: too far
 		{"What will happen to the cathedral in Northtown?", false}, // no neighbour the notice uses
 	} {
-		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Grounded != tt.answer {
-			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
-		}
+		a := askGrounded(t, e, AskRequest{Question: tt.q}, tt.answer)
 		if tt.answer && !strings.Contains(a.Text, "prison") {
 			t.Errorf("%q: answer without the prison paragraph: %s", tt.q, a.Text)
 		}
 	}
 	// Literal retrieval reads the question's own words only.
-	a, err := e.Ask(context.Background(), AskRequest{Question: "What will happen to the jail in Northtown?", Retrieval: Literal})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Grounded {
-		t.Errorf("literal: answered by a near-synonym: %s", a.Text)
-	}
+	askGrounded(t, e, AskRequest{Question: "What will happen to the jail in Northtown?", Retrieval: Literal}, false)
 }
 
 func TestGateDecisions(t *testing.T) {
@@ -545,13 +547,7 @@ func TestGateNearSynonymsNotNames(t *testing.T) {
 		{"What was agreed with Norway?", true},
 		{"What was agreed with Denmark?", false},
 	} {
-		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Grounded != tt.answer {
-			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
-		}
+		askGrounded(t, e, AskRequest{Question: tt.q}, tt.answer)
 	}
 }
 
@@ -667,26 +663,13 @@ func TestGateBridgesParaphrases(t *testing.T) {
 		{"Which sushi restaurant does the council recommend?", false},
 		{"What did the council say about laptops and programming?", false},
 	} {
-		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Grounded != tt.answer {
-			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
-			continue
-		}
-		if first, _, _ := strings.Cut(a.Text, "[1]"); tt.answer && !strings.Contains(first, "corruption") {
+		a := askGrounded(t, e, AskRequest{Question: tt.q}, tt.answer)
+		if first, _, _ := strings.Cut(a.Text, "[1]"); tt.answer && a.Grounded && !strings.Contains(first, "corruption") {
 			t.Errorf("%q: the answer does not lead with the bridged sentence: %s", tt.q, a.Text)
 		}
 	}
 	// Literal retrieval reads the question's own words only.
-	a, err := e.Ask(context.Background(), AskRequest{Question: "What did the council say about graft and bribery?", Retrieval: Literal})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Grounded {
-		t.Errorf("literal: answered by other words: %s", a.Text)
-	}
+	askGrounded(t, e, AskRequest{Question: "What did the council say about graft and bribery?", Retrieval: Literal}, false)
 }
 
 // TestClosingSourcePhrase: a closing "according to …" names the statement;

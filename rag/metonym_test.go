@@ -1,7 +1,6 @@
 package rag
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -31,21 +30,12 @@ func TestWithCountries(t *testing.T) {
 		}
 	}
 	// "Tehran", a name no statement uses, would decline it.
-	a, err := e.Ask(context.Background(), AskRequest{Question: "What did Tehran pledge?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first, _, _ := strings.Cut(a.Text, "[1]"); !a.Grounded || !strings.Contains(first, "Iran pledged grain") {
+	a := askGrounded(t, e, AskRequest{Question: "What did Tehran pledge?"}, true)
+	if first, _, _ := strings.Cut(a.Text, "[1]"); !strings.Contains(first, "Iran pledged grain") {
 		t.Errorf("Tehran for Iran: %s", a.Text)
 	}
 	if a.Question != "What did Tehran pledge?" {
 		t.Errorf("the answer's question was rewritten: %q", a.Question)
 	}
-	a, err = e.Ask(context.Background(), AskRequest{Question: "What's the weather in Tehran today?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Grounded {
-		t.Errorf("the weather in Tehran answered: %s", a.Text)
-	}
+	askGrounded(t, e, AskRequest{Question: "What's the weather in Tehran today?"}, false)
 }
