@@ -60,15 +60,17 @@ func main() {
 	if len(countries) == 0 {
 		fail(fmt.Errorf("%s: no package/countries.min.json", os.Args[1]))
 	}
-	seen := map[string]string{}
+	seen, dropped := map[string]string{}, map[string]bool{}
 	for _, c := range countries {
 		capital := strings.ToLower(strings.TrimSpace(strings.TrimSuffix(c.Capital, " D.C.")))
 		name := strings.ToLower(c.Name)
-		if capital == "" || strings.Contains(capital, name) || strings.Contains(name, capital) {
+		if capital == "" || strings.Contains(capital, name) || dropped[capital] {
 			continue
 		}
 		if prev, ok := seen[capital]; ok && prev != name {
-			delete(seen, capital) // two countries' capitals share a name: neither
+			// Two countries' capitals share a name: neither.
+			delete(seen, capital)
+			dropped[capital] = true
 			continue
 		}
 		seen[capital] = name

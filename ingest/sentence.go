@@ -20,7 +20,8 @@ var abbreviations = map[string]bool{
 // strings.Join(Sentences(p), " ") == p for single-spaced p. A sentence
 // ends at ".", "!" or "?" (and closing quotes or brackets) followed by a
 // space and a capital, digit or opening quote, except after abbreviations
-// ("U.S.", "Mr.") and initials ("J.").
+// ("U.S.", "Mr."), initials ("J.") and a list item's number or letter
+// ("1.", "iv.").
 func Sentences(p string) []string {
 	var out []string
 	start := 0

@@ -136,7 +136,7 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 }
 
 // lightVerbs are the forms of the verbs that say little by themselves
-// ("go", "get", "make", "take"): their WordNet synonyms and GloVe
+// (go, get, make, take, come, put, let): their WordNet synonyms and GloVe
 // neighbours are one another ("go" -> "come" 0.92), so they get no other
 // words of their own, in the search or the gate (nearSynonyms); a
 // phrasal verb of one does ("go back" -> "return"). "Where did Jake

@@ -348,7 +348,8 @@ const acrossStatements = 5
 // extractAcross answers a question asked across statements ("Which
 // statements mention al-Hol?"): the best sentence of each statement among
 // the hits that covers at least half as much of the question as the best
-// one, each labelled, in order of relevance.
+// one, each labelled: those that answer as fully as the best newest
+// first, then the others, best first.
 func (ix *Index) extractAcross(q, context string, hits []Hit) *Answer {
 	var order []string
 	by := map[string][]Hit{}
@@ -470,7 +471,7 @@ var reportRE = regexp.MustCompile(`(?i)\bdid\s+(?:[\w’'-]+\s+){0,5}?(?:say|tel
 
 var (
 	pastRE   = regexp.MustCompile(`(?i)\b(?:was|were|did|had)\b`)
-	futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|next|upcoming|intend|intends|intent|plan|plans|planned|(?:supposed|expected|going|set|due) to)\b`)
+	futureRE = regexp.MustCompile(`(?i)\b(?:will|shall|next|upcoming|intend|intends|intent|plan|plans|planned|(?:supposed|expected|going) to|(?:is|are) set to)\b`)
 )
 
 var whenRE = regexp.MustCompile(`\b(?:what|which|on what|on which) (?:date|dates|day|days|year|years|month|time)\b`)

@@ -72,9 +72,11 @@ func (ix *Index) classify(t queryTerm) termClass {
 }
 
 // evidenceFor gathers the gate's evidence for q from the top hits.
-// The gate reads the question's own words: other words for them
+// Coverage reads the question's own words: other words for them
 // (expand.go) may find a paragraph, but "weather" -> "conditions" must not
-// make a statement cover the weather in Rome.
+// make a statement cover the weather in Rome. Rule E alone reads those
+// other words, and only where two of them meet in one paragraph
+// (bridge).
 //
 // Near-synonyms of the question's words count unless literal (the
 // Literal retrieval: the question's own words only, to measure what the
@@ -158,14 +160,11 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	return ev
 }
 
-// bridge returns the best coverage of the top hits when the question's
-// (q, without its form words)
-// ordinary words no paragraph uses count through their other words
-// (expand.go),
-// and how many of those words the paragraph of that coverage holds so.
-//
-// termsIn are the question's terms as each top hit holds them
-// (evidenceFor).
+// bridge returns the best coverage of the top hits when the ordinary
+// words of q (the question without its form words) that no paragraph
+// uses count through their other words (expand.go), and how many of
+// those words the paragraph of that coverage holds so. termsIn are the
+// question's terms as each top hit holds them (evidenceFor).
 func (ix *Index) bridge(q string, termsIn [][]queryTerm, hits []Hit, header bool) (float64, int) {
 	alts := alternativesOf(q, ix.lacks)
 	best, bestTerms, doc := 0.0, []queryTerm(nil), int32(-1)
@@ -209,6 +208,7 @@ type readWord struct {
 // iraqi@"; the text is made only when the log asks for it.
 type readWords []readWord
 
+// LogValue implements slog.LogValuer: the text is made only when logged.
 func (ws readWords) LogValue() slog.Value {
 	var b strings.Builder
 	for i, w := range ws {

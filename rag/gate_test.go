@@ -248,9 +248,13 @@ func TestAlternatives(t *testing.T) {
 	if !found("look", "investig") {
 		t.Errorf("look into: %v", alts["look"])
 	}
-	// A light verb gets no other words of its own; its phrasal verb does.
+	// A light verb gets no other words of its own, in the gate either;
+	// its phrasal verb does.
 	if alts := alternativesOf("How will Iraq get power?", func(string) bool { return true }); len(alts["get"]) != 0 {
 		t.Errorf("get: %v", alts["get"])
+	}
+	if near := libraryEngine(t).Index().nearSynonyms("go", false); len(near) != 0 {
+		t.Errorf("go: near-synonyms %v", near)
 	}
 	alts = alternativesOf("Are refugees going back?", func(string) bool { return true })
 	if !slices.Contains(alts["go"], alternative{"return", phraseHypernymCredit}) {
@@ -680,6 +684,9 @@ func TestClosingSourcePhrase(t *testing.T) {
 		{"What changed, according to the G7?", "What changed?"},
 		{"In the 2022 statement, what changed?", "what changed?"},
 		{"Which prison did they attack in Syria?", "Which prison did they attack in Syria?"},
+		{"How many barrels of oil does it produce per day?", "How many barrels of oil does it produce per day?"},
+		{"What is the tariff per ton of steel?", "What is the tariff per ton of steel?"},
+		{"What changed, per the G7 statement?", "What changed?"},
 		// The opening is the question.
 		{"In which countries were the battle groups set up, according to the NATO statement?", "In which countries were the battle groups set up?"},
 	} {
@@ -713,6 +720,7 @@ func TestPastQuestions(t *testing.T) {
 		{"How is Iraq supposed to get cheaper electricity?", false},
 		{"When is the summit expected to take place?", false},
 		{"What will the ministers do next?", false},
+		{"Which sanctions were imposed due to the invasion?", true},
 		// The saying is past; what was said may be a plan.
 		{"What did the G7 say about refugees going back to Syria?", false},
 		{"What did the leaders pledge to do?", false},

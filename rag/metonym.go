@@ -3,6 +3,7 @@ package rag
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/statementbot/statementbot/capitals"
 	"github.com/statementbot/statementbot/words"
@@ -16,17 +17,21 @@ import (
 // then read the country. A capital the library names is left alone: "the
 // ministers met in Rome" is about the city.
 
+// maxCapitalWords is the most words a capital has ("Bandar Seri
+// Begawan").
+const maxCapitalWords = 3
+
 // withCountries returns q with each such capital replaced by its country.
 func (ix *Index) withCountries(q string) string {
 	fields := strings.Fields(q)
 	changed := false
 	for i := 0; i < len(fields); i++ {
-		for n := min(2, len(fields)-i); n >= 1; n-- { // "Abu Dhabi" before "Abu"
+		for n := min(maxCapitalWords, len(fields)-i); n >= 1; n-- { // "Abu Dhabi" before "Abu"
 			lead, name, tail := nameSpan(fields[i : i+n])
 			if name == "" {
 				continue
 			}
-			country, ok := capitals.Country(strings.ToLower(name))
+			country, ok := capitals.Country(strings.ReplaceAll(strings.ToLower(name), "’", "'"))
 			if !ok || !ix.lacksName(name) || !ix.names(country) {
 				continue
 			}
@@ -58,11 +63,19 @@ func nameSpan(fields []string) (lead, name, tail string) {
 			end = k
 		}
 	}
-	end = strings.LastIndexFunc(joined[:end], unicode.IsLetter) + 1
+	k := strings.LastIndexFunc(joined[:end], unicode.IsLetter)
+	if k < start {
+		return "", "", ""
+	}
+	_, size := utf8.DecodeRuneInString(joined[k:])
+	end = k + size
 	name = joined[start:end]
 	for _, w := range strings.Fields(name) {
-		r := []rune(w)
-		if !unicode.IsUpper(r[0]) || strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
+		// Words of letters, with an apostrophe or hyphen inside
+		// ("Sana'a", "Port-au-Prince"), capitalised but for joining
+		// words ("Port of Spain").
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && !words.IsStopword(w) || strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !strings.ContainsRune("-'’", r) }) >= 0 {
 			return "", "", ""
 		}
 	}
@@ -73,31 +86,35 @@ func nameSpan(fields []string) (lead, name, tail string) {
 }
 
 // lacksName reports whether no paragraph and no statement's metadata
-// holds a word of name.
+// holds a word of name (its joining words, "of", aside).
 func (ix *Index) lacksName(name string) bool {
-	for _, w := range strings.Fields(strings.ToLower(name)) {
-		if !ix.lacks(words.Stem(w)) {
+	for _, w := range words.Tokens(name) {
+		if !words.IsStopword(w) && !ix.lacks(words.Stem(w)) {
 			return false
 		}
 	}
 	return true
 }
 
-// names reports whether the library holds every word of name.
+// names reports whether the library holds every word of name (its
+// joining words, "and", aside).
 func (ix *Index) names(name string) bool {
-	for _, w := range strings.Fields(name) {
-		if ix.lacks(words.Stem(w)) {
+	for _, w := range words.Tokens(name) {
+		if !words.IsStopword(w) && ix.lacks(words.Stem(w)) {
 			return false
 		}
 	}
 	return true
 }
 
-// titleCase capitalises each word of s.
+// titleCase capitalises each word of s but its joining words ("Bosnia
+// and Herzegovina").
 func titleCase(s string) string {
 	ws := strings.Fields(s)
 	for i, w := range ws {
-		ws[i] = strings.ToUpper(w[:1]) + w[1:]
+		if r, size := utf8.DecodeRuneInString(w); !words.IsStopword(w) {
+			ws[i] = string(unicode.ToUpper(r)) + w[size:]
+		}
 	}
 	return strings.Join(ws, " ")
 }

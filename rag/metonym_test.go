@@ -9,6 +9,7 @@ func TestWithCountries(t *testing.T) {
 	e := engineOf(t, []struct{ id, text string }{
 		{"2022-09-28-dam-statement", "Statement on the Dam\n\nSeptember 28, 2022 - Rome - Ministry Office\n\n" +
 			"Iran and the United States discussed the harbour. The United Arab Emirates offered to fund its repair.\n\n" +
+			"Colombia and Haiti sent envoys.\n\n" +
 			"Iran pledged grain to the region.\n\n" +
 			"The ministers met in Rome."},
 	})
@@ -22,8 +23,12 @@ func TestWithCountries(t *testing.T) {
 		{"Who met in Rome?", "Who met in Rome?"},
 		// The library names no Russia.
 		{"What did Moscow say?", "What did Moscow say?"},
-		// Lowercase: a word, not a name ("male" is the Maldives' capital).
+		// Lowercase: a word, not a name ("victoria" is the Seychelles'
+		// capital).
 		{"what did tehran say?", "what did tehran say?"},
+		// Letters of more than one byte; words joined by a hyphen.
+		{"What did Bogotá's envoy say?", "What did Colombia's envoy say?"},
+		{"Did Port-au-Prince agree?", "Did Haiti agree?"},
 	} {
 		if got := ix.withCountries(tt.q); got != tt.want {
 			t.Errorf("withCountries(%q) = %q, want %q", tt.q, got, tt.want)

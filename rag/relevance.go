@@ -172,11 +172,11 @@ func headerIntent(q string, terms []queryTerm) bool {
 // sourcePhraseRE matches an opening phrase that names where the answer is
 // to be found, up to its comma; trailingSourceRE one that closes the
 // question ("How is Iraq to get cheaper electricity, according to the
-// Biden-Kadhimi statement?"), where a bare "in …" is part of the question
-// ("Which prison … in Syria?").
+// Biden-Kadhimi statement?"), where a bare "in …" or "per …" is part of
+// the question ("Which prison … in Syria?", "… barrels per day?").
 var (
 	sourcePhraseRE   = regexp.MustCompile(`(?i)^\s*(?:according to|as (?:stated|said|set out) in|in|per|under)\s[^,;?]{3,}?,\s*`)
-	trailingSourceRE = regexp.MustCompile(`(?i),?\s+(?:according to|as (?:stated|said|set out) in|per)\s[^,;?]{3,}(\?*)\s*$`)
+	trailingSourceRE = regexp.MustCompile(`(?i),?\s+(?:according to|as (?:stated|said|set out) in|per the)\s[^,;?]{3,}(\?*)\s*$`)
 )
 
 // askingRE matches a question that opens with a preposition and a
@@ -188,7 +188,7 @@ var askingRE = regexp.MustCompile(`(?i)^\s*(?:in|under|per|according to)\s+(?:wh
 // begins with: most questions do not, and the expression scans slowly.
 func mayCloseWithSource(q string) bool {
 	l := strings.ToLower(q)
-	return strings.Contains(l, "according") || strings.Contains(l, "as s") || strings.Contains(l, "per ")
+	return strings.Contains(l, "according") || strings.Contains(l, "as s") || strings.Contains(l, "per the ")
 }
 
 // withoutSourcePhrase returns q without the phrase that names where its
