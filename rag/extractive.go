@@ -120,7 +120,7 @@ func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 	// sentences repeat them.
 	qStems := words.Terms(asked)
 	kind := questionKind(q)
-	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q)) && !futureRE.MatchString(q)
+	pastQ := (pastRE.MatchString(q) || pastVerbRE.MatchString(q) && !presentRE.MatchString(q)) && !futureRE.MatchString(q)
 	if pastQ && strings.Contains(strings.ToLower(q), "did") {
 		pastQ = !reportRE.MatchString(q)
 	}
@@ -463,6 +463,10 @@ func bigramOverlap(q, s []string) float64 {
 // pastVerbRE matches a question whose verb is in the past tense: "Who
 // hosted …?", "Which countries joined …?".
 var pastVerbRE = regexp.MustCompile(`(?i)^(?:who|what|which|where|when|how)(?:\s+\w+){0,3}?\s+(?:\w{3,}ed|met|held|led|said|made|took|gave|won|went|began|sought|fought|saw|came)\b`)
+
+// presentRE matches a question in the present ("How is Daesh propaganda
+// countered?"), whose verb pastVerbRE may take for a past tense.
+var presentRE = regexp.MustCompile(`(?i)^(?:who|what|which|where|when|how)(?:\s+[\w’'-]+){0,2}?\s+(?:is|are|am|does|do)\b`)
 
 // reportRE matches a question about what a statement said, in the past
 // tense of the saying only: "What did the G7 say about refugees?" is

@@ -721,6 +721,8 @@ func TestPastQuestions(t *testing.T) {
 		{"When is the summit expected to take place?", false},
 		{"What will the ministers do next?", false},
 		{"Which sanctions were imposed due to the invasion?", true},
+		{"How is Daesh propaganda countered?", false},
+		{"Which countries joined the Coalition?", true},
 		// The saying is past; what was said may be a plan.
 		{"What did the G7 say about refugees going back to Syria?", false},
 		{"What did the leaders pledge to do?", false},
