@@ -70,6 +70,10 @@ type sentenceQuery struct {
 	entity     bool
 	inQuestion map[string]bool
 	header     bool
+	// said: a word counts only where the sentence says it, not where it
+	// names the sentence's statement (an answer across statements shows
+	// where each says what was asked).
+	said bool
 }
 
 // sentenceQueryOf prepares q for rankSentences. The words of context
@@ -131,7 +135,7 @@ func (ix *Index) sentenceQueryOf(q, context string) *sentenceQuery {
 	}
 
 	header := headerIntent(q, terms)
-	return &sentenceQuery{terms, total, qStems, kind, pastQ, entity, inQuestion, header}
+	return &sentenceQuery{terms: terms, total: total, qStems: qStems, kind: kind, pastQ: pastQ, entity: entity, inQuestion: inQuestion, header: header}
 }
 
 // rankSentences scores the sentences of the top hits (best first) as
@@ -154,7 +158,7 @@ func (ix *Index) rankSentences(sq *sentenceQuery, hits []Hit) []candidate {
 			for _, t := range sq.terms {
 				// A word naming the statement ("2024", "G7") is
 				// covered by every sentence of it.
-				if sn.set[t.stem] || ix.meta.covers(stIdx, t.stem) {
+				if sn.set[t.stem] || !sq.said && ix.meta.covers(stIdx, t.stem) {
 					have += t.weight
 					continue
 				}
@@ -362,6 +366,7 @@ func (ix *Index) extractAcross(q, context string, hits []Hit) *Answer {
 	var picked []candidate
 	bestCov := 0.0
 	sq := ix.sentenceQueryOf(q, context)
+	sq.said = true
 	for _, id := range order {
 		cands := ix.rankSentences(sq, by[id])
 		if len(cands) == 0 || cands[0].coverage == 0 || cands[0].coverage < bestCov/2 {

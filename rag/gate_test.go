@@ -851,3 +851,20 @@ func mustStatement(t *testing.T, ix *Index, id string) *Statement {
 	}
 	return st
 }
+
+// TestAcrossQuotesWhereSaid: an answer across statements quotes, of each,
+// a sentence that says what was asked, not one its title covers.
+func TestAcrossQuotesWhereSaid(t *testing.T) {
+	e := engineOf(t, []struct{ id, text string }{
+		{"2023-04-02-truce-statement", "Statement on the Anniversary of the Truce\n\nApril 2, 2023 - Northtown - Council Office\n\n" +
+			"The council stands with its partners. A year ago the truce in the valley began, and it has held since."},
+		{"2022-04-01-harbour-notice", "Harbour Notice\n\nApril 1, 2022 - Northtown - Harbour Office\n\n" +
+			"The truce in the harbour dispute holds."},
+	})
+	a := askGrounded(t, e, AskRequest{Question: "Which statements mention the truce anniversary?"}, true)
+	for _, line := range strings.Split(a.Text, "\n") {
+		if !strings.Contains(strings.ToLower(line), "truce") {
+			t.Errorf("a line that does not say it: %q", line)
+		}
+	}
+}
