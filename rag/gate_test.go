@@ -62,6 +62,17 @@ func askGrounded(t *testing.T, e *Engine, req AskRequest, want bool) *Answer {
 	return a
 }
 
+// askLeads asks q and reports an error unless the answer is grounded and
+// its first sentence holds lead; it returns the answer.
+func askLeads(t *testing.T, e *Engine, q, lead string) *Answer {
+	t.Helper()
+	a := askGrounded(t, e, AskRequest{Question: q}, true)
+	if first, _, _ := strings.Cut(a.Text, "[1]"); !strings.Contains(first, lead) {
+		t.Errorf("%q: the answer does not lead with %q: %s", q, lead, a.Text)
+	}
+	return a
+}
+
 // TestGateNearSynonyms: a word no paragraph uses counts where a paragraph
 // uses a near-synonym of it (GloVe neighbours, package glove), and only
 // a near one.
@@ -123,12 +134,8 @@ func TestGateDecisions(t *testing.T) {
 		{"What did Marie Tremblay say about salmon rivers?", true, "2024-01-01-fisheries"},
 		{"According to the notice Marie Tremblay issued, what happens to salmon rivers?", true, "2024-01-01-fisheries"},
 	} {
-		a, err := e.Ask(context.Background(), AskRequest{Question: tt.q})
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := askGrounded(t, e, AskRequest{Question: tt.q}, tt.answer)
 		if a.Grounded != tt.answer {
-			t.Errorf("%q: grounded=%v, want %v: %s", tt.q, a.Grounded, tt.answer, a.Text)
 			continue
 		}
 		if tt.statement != "" && a.Citations[0].Statement != tt.statement {
@@ -495,13 +502,7 @@ func TestSourcePhraseChoosesLittle(t *testing.T) {
 		{"2024-03-03-harbour-readout", "Readout of the Minister’s Meeting with the Harbour Board Chair Ana Ruiz\n\nMarch 3, 2024 - Northtown - Ministry of Ports\n\n" +
 			"The Minister met today with Harbour Board Chair Ana Ruiz at the Northtown harbour. She thanked the board for its work on the new quay."},
 	})
-	a, err := e.Ask(context.Background(), AskRequest{Question: "In the readout of the Minister's meeting with Harbour Board Chair Ana Ruiz at the harbour, what did she thank the board for?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first, _, _ := strings.Cut(a.Text, "[1]"); !a.Grounded || !strings.Contains(first, "new quay") {
-		t.Errorf("answer does not lead with what was asked: %s", a.Text)
-	}
+	askLeads(t, e, "In the readout of the Minister's meeting with Harbour Board Chair Ana Ruiz at the harbour, what did she thank the board for?", "new quay")
 }
 
 // TestEntityQuestionNamesThem: for a question asking which ones, the
@@ -600,13 +601,7 @@ func TestFormWordsKeepNames(t *testing.T) {
 		{"2022-04-01-harbour", "Harbour Notice\n\nApril 1, 2022 - Easton - Harbour Office\n\nThe harbour will close for repairs to the quay."},
 	})
 	for _, q := range []string{"Summarize Monday's statement.", "Latest Monday communiqué"} {
-		a, err := e.Ask(context.Background(), AskRequest{Question: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Grounded {
-			t.Errorf("%q answered: %s", q, a.Text)
-		}
+		askGrounded(t, e, AskRequest{Question: q}, false)
 	}
 }
 
@@ -638,13 +633,7 @@ func TestCalendarWordsAreNames(t *testing.T) {
 		{"2022-04-01-harbour", "Harbour Notice\n\nApril 1, 2022 - Easton - Harbour Office\n\nThe harbour will close for repairs to the quay."},
 	})
 	for _, q := range []string{"what did the council approve in october?", "What did the council approve in October?"} {
-		a, err := e.Ask(context.Background(), AskRequest{Question: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Grounded {
-			t.Errorf("%q answered: %s", q, a.Text)
-		}
+		askGrounded(t, e, AskRequest{Question: q}, false)
 	}
 }
 
@@ -670,9 +659,10 @@ func TestGateBridgesParaphrases(t *testing.T) {
 		{"Which sushi restaurant does the council recommend?", false},
 		{"What did the council say about laptops and programming?", false},
 	} {
-		a := askGrounded(t, e, AskRequest{Question: tt.q}, tt.answer)
-		if first, _, _ := strings.Cut(a.Text, "[1]"); tt.answer && a.Grounded && !strings.Contains(first, "corruption") {
-			t.Errorf("%q: the answer does not lead with the bridged sentence: %s", tt.q, a.Text)
+		if tt.answer {
+			askLeads(t, e, tt.q, "corruption")
+		} else {
+			askGrounded(t, e, AskRequest{Question: tt.q}, false)
 		}
 	}
 	// Literal retrieval reads the question's own words only.
@@ -701,13 +691,7 @@ func TestClosingSourcePhrase(t *testing.T) {
 		{"2024-03-03-harbour-readout", "Readout of the Minister’s Meeting with the Harbour Board Chair Ana Ruiz\n\nMarch 3, 2024 - Northtown - Ministry of Ports\n\n" +
 			"The Minister and Harbour Board Chair Ana Ruiz discussed the role of Northtown in the region. The new quay will bring cheaper freight to Northtown."},
 	})
-	a, err := e.Ask(context.Background(), AskRequest{Question: "How is Northtown supposed to get cheaper freight according to the Minister's readout with Harbour Board Chair Ana Ruiz?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if first, _, _ := strings.Cut(a.Text, "[1]"); !a.Grounded || !strings.Contains(first, "new quay") {
-		t.Errorf("answer does not lead with what was asked: %s", a.Text)
-	}
+	askLeads(t, e, "How is Northtown supposed to get cheaper freight according to the Minister's readout with Harbour Board Chair Ana Ruiz?", "new quay")
 }
 
 // TestPastQuestions: a question about the past passes over plans; "is
