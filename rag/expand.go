@@ -103,15 +103,23 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 			}
 		}
 	}
+	// Whether want accepts each token's stem, asked once per token.
+	wanted := make([]bool, len(toks))
+	for i, t := range toks {
+		wanted[i] = !words.IsStopword(t) && want(words.Stem(t))
+	}
 	for i, t := range toks {
 		if words.IsStopword(t) || isNumber(t) {
 			continue
 		}
 		st := words.Stem(t)
-		if want(st) && !lightVerbs[t] {
+		if wanted[i] && !lightVerbs[t] {
 			add([]string{st}, thesaurus.Lookup(t), false)
-			for _, n := range glove.Neighbours(t) {
-				if n.Similarity < minNeighbour || words.IsStopword(n.Word) {
+			for _, n := range glove.Neighbours(t) { // best first
+				if n.Similarity < minNeighbour {
+					break
+				}
+				if words.IsStopword(n.Word) {
 					continue
 				}
 				ns := words.Stem(n.Word)
@@ -122,12 +130,12 @@ func alternativesOf(q string, want func(stem string) bool) map[string][]alternat
 		}
 		if i+1 < len(toks) && words.IsStopword(toks[i+1]) {
 			// A phrasal verb: "look into" -> "investigate".
-			if want(st) {
+			if wanted[i] {
 				add([]string{st}, thesaurus.Lookup(t+" "+toks[i+1]), true)
 			}
 		} else if i+1 < len(toks) {
 			next := words.Stem(toks[i+1])
-			if want(st) || want(next) {
+			if wanted[i] || wanted[i+1] {
 				add([]string{st, next}, thesaurus.Lookup(t+" "+toks[i+1]), true)
 			}
 		}

@@ -27,10 +27,10 @@ import (
 type metaIndex struct {
 	terms []map[string]bool // per statement
 	dates []time.Time       // per statement; zero when unknown
-	any   map[string]bool   // the words of every statement's metadata
 	// holders are, per word, the statements whose metadata holds it, in
 	// ascending order: terms inverted, so that a question's word costs
-	// its statements, not every statement in scope.
+	// its statements, not every statement in scope. Its keys are the
+	// words of every statement's metadata.
 	holders map[string][]int
 }
 
@@ -69,7 +69,7 @@ func statementDate(st *Statement) (time.Time, bool) {
 }
 
 func newMetaIndex(stmts []*Statement) *metaIndex {
-	m := &metaIndex{any: map[string]bool{}, holders: map[string][]int{}}
+	m := &metaIndex{holders: map[string][]int{}}
 	for i, st := range stmts {
 		terms := words.Terms(metaText(st))
 		set := make(map[string]bool, len(terms))
@@ -78,7 +78,6 @@ func newMetaIndex(stmts []*Statement) *metaIndex {
 				m.holders[t] = append(m.holders[t], i)
 			}
 			set[t] = true
-			m.any[t] = true
 		}
 		m.terms = append(m.terms, set)
 		d, _ := statementDate(st)

@@ -30,7 +30,7 @@ func (ix *Index) spellCandidates(word string, try func(w string, fromText bool))
 			}
 		})
 		s.metaWords = byLetterAndLength(func(yield func(string)) {
-			for w := range ix.meta.any {
+			for w := range ix.meta.holders {
 				yield(w)
 			}
 		})

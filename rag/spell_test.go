@@ -39,7 +39,7 @@ func TestRespellAsScan(t *testing.T) {
 		for w := range ix.keywords.postings {
 			try(w, ix.knows)
 		}
-		for w := range ix.meta.any {
+		for w := range ix.meta.holders {
 			try(w, ix.metaKnows)
 		}
 		return best, best != ""
@@ -48,7 +48,7 @@ func TestRespellAsScan(t *testing.T) {
 	for w := range ix.keywords.postings {
 		vocab = append(vocab, w)
 	}
-	for w := range ix.meta.any {
+	for w := range ix.meta.holders {
 		vocab = append(vocab, w)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
