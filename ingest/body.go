@@ -212,15 +212,16 @@ func isHeading(t string) bool {
 	if last := strings.ToLower(words[len(words)-1]); functionWords[last] {
 		return false
 	}
-	if len(Sentences(t)) > 1 {
-		return false // a sentence ends inside: "… Organization (NATO). They", a wrapped line
-	}
 	r, _ := utf8.DecodeRuneInString(t)
 	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
 		return false
 	}
-	long, caps := capitalised(words, `"'“”‘’()[]`)
-	return caps*3 >= long*2
+	if long, caps := capitalised(words, `"'“”‘’()[]`); caps*3 < long*2 {
+		return false
+	}
+	// Last, as it costs most: a sentence ends inside ("… Organization
+	// (NATO). They"), a wrapped line.
+	return len(Sentences(t)) <= 1
 }
 
 // capitalised counts the words of at least 4 letters, once the characters

@@ -601,12 +601,16 @@ func TestWrappedDashIsNoListItem(t *testing.T) {
 		"and to paint them in the colours of the town, so that visitors coming\n" +
 		"off the ferries see at once where the market and the museum are.\n\n" +
 		"The council will:\n" +
-		"- dredge the channel in April;\n" +
-		"- mend the quay in May.\n"
+		"- dredge the channel in April, from the harbour mouth to the old quay, so that the ferries and the fishing boats can come in at every tide, whatever the weather;\n" +
+		"- mend the quay in May, with new stone from the quarry above the town, and paint the old cranes in the colours of the town, as the board has asked.\n"
 	checkBody(t, text, false, []string{
 		"The works will bring the trade back to the old quay, which lost it to the new port in the north, and now it is all coming back to the town — the fishing, the ferries and the markets. The first ferry came on May 25. It was full.",
 		"The board has asked the council to keep the old cranes where they are and to paint them in the colours of the town, so that visitors coming off the ferries see at once where the market and the museum are.",
-		"The council will: - dredge the channel in April; - mend the quay in May.",
+		// Items too long to join their lead-in stay paragraphs of
+		// their own: the list is seen as one.
+		"The council will:",
+		"- dredge the channel in April, from the harbour mouth to the old quay, so that the ferries and the fishing boats can come in at every tide, whatever the weather;",
+		"- mend the quay in May, with new stone from the quarry above the town, and paint the old cranes in the colours of the town, as the board has asked.",
 	})
 }
 

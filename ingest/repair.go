@@ -28,7 +28,7 @@ func Repair(text string, seg *Segmenter) []string {
 	}
 	var out []string
 	for _, block := range mergeBlocks(splitBlocks(text)) {
-		p := repairInline(joinLines(block, seg), seg)
+		p, _ := splitMerged(unglue(joinLines(block, seg)), seg)
 		if p != "" {
 			out = append(out, p)
 		}
@@ -282,17 +282,6 @@ var (
 	gluedSentenceRE = regexp.MustCompile(`(\p{Ll}{2})\.(\p{Lu}\p{Ll})`)
 )
 
-// repairInline fixes damage inside one paragraph's text; merged words
-// only when seg is not nil.
-func repairInline(p string, seg *Segmenter) string {
-	words := unglue(p)
-	if seg == nil {
-		return joinWords(words)
-	}
-	p, _ = splitMerged(words, seg)
-	return p
-}
-
 // An inlineWord is a word of a paragraph after unglue: its text, which
 // may now hold spaces ("Syria, and"), and whether it was written as an
 // address, which nothing repairs.
@@ -301,10 +290,9 @@ type inlineWord struct {
 	address bool
 }
 
-// unglue is the part of repairInline that needs no segmenter: it
-// normalises p's whitespace and gives glued punctuation its space back,
-// word by word. It is done once per paragraph however many segmenters
-// the words are then split with.
+// unglue is the part of a paragraph's repair that needs no segmenter:
+// it normalises p's whitespace and gives glued punctuation its space
+// back, word by word, for splitMerged.
 func unglue(p string) []inlineWord {
 	p = strings.TrimSpace(spacesRE.ReplaceAllString(p, " "))
 	if p == "" {
