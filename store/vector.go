@@ -53,9 +53,7 @@ func (s *VectorSlab) Decode(b []byte) ([]float32, error) {
 	n := len(b) / 4
 	if n > len(s.free) {
 		if n >= slabFloats/2 {
-			v := make([]float32, n)
-			decodeInto(v, b)
-			return v, nil
+			return DecodeVector(b)
 		}
 		s.free = make([]float32, slabFloats)
 	}

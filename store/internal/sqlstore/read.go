@@ -299,7 +299,7 @@ func (s *DB) Vectors(ctx context.Context, embedder, model string, hashes []strin
 		for _, h := range chunk {
 			args = append(args, h)
 		}
-		err := s.readVectors(ctx, out, nil, "SELECT text_hash, vec FROM vectors WHERE embedder = ? AND model = ? AND text_hash IN ("+placeholders(len(chunk))+")", args...)
+		err := s.readVectors(ctx, out, nil, store.DecodeVector, "SELECT text_hash, vec FROM vectors WHERE embedder = ? AND model = ? AND text_hash IN ("+placeholders(len(chunk))+")", args...)
 		if err != nil {
 			return out, err
 		}
@@ -315,9 +315,13 @@ func (s *DB) ModelVectors(ctx context.Context, embedder, model string) (map[stri
 }
 
 // scanVectors reads every stored vector of embedder and model into out,
-// those in want only when want is not nil, in one scan of the table.
+// those in want only when want is not nil, in one scan of the table, cut
+// from a slab's large arrays (a few vectors, as a batched read of an
+// added statement's, each get their own: a slab's 4 MB array lives as
+// long as any vector cut from it).
 func (s *DB) scanVectors(ctx context.Context, out map[string][]float32, want map[string]bool, embedder, model string) error {
-	return s.readVectors(ctx, out, want, "SELECT text_hash, vec FROM "+cmp.Or(s.d.AllVectors, "vectors")+" WHERE embedder = ? AND model = ?", embedder, model)
+	var slab store.VectorSlab
+	return s.readVectors(ctx, out, want, slab.Decode, "SELECT text_hash, vec FROM "+cmp.Or(s.d.AllVectors, "vectors")+" WHERE embedder = ? AND model = ?", embedder, model)
 }
 
 // most reports whether n is at least half the vectors of the model.
@@ -327,15 +331,14 @@ func (s *DB) most(ctx context.Context, embedder, model string, n int) bool {
 	return err == nil && 2*n >= stored
 }
 
-// readVectors decodes the rows of query into out, keeping only hashes in
-// want unless want is nil.
-func (s *DB) readVectors(ctx context.Context, out map[string][]float32, want map[string]bool, query string, args ...any) error {
+// readVectors decodes the rows of query into out with decode, keeping
+// only hashes in want unless want is nil.
+func (s *DB) readVectors(ctx context.Context, out map[string][]float32, want map[string]bool, decode func([]byte) ([]float32, error), query string, args ...any) error {
 	rows, err := s.db.QueryContext(ctx, s.d.q(query), args...)
 	if err != nil {
 		return fmt.Errorf("reading vectors: %w", err)
 	}
 	defer rows.Close()
-	var slab store.VectorSlab
 	for rows.Next() {
 		var h string
 		var blob sql.RawBytes
@@ -345,7 +348,7 @@ func (s *DB) readVectors(ctx context.Context, out map[string][]float32, want map
 		if want != nil && !want[h] {
 			continue
 		}
-		v, err := slab.Decode(blob)
+		v, err := decode(blob)
 		if err != nil {
 			return fmt.Errorf("reading the vector of %s: %w", h, err)
 		}
