@@ -265,11 +265,11 @@ func (l *Library) Remove(ctx context.Context, key string) (ChangeStats, error) {
 		// Counted inside the change, which the store serialises with
 		// every other: two removes cannot both see a second statement.
 		if library == "" {
-			n, err := tx.StatementCount(ctx, "")
+			ids, err := tx.StatementIDs(ctx, "")
 			if err != nil {
 				return err
 			}
-			if n <= 1 {
+			if len(ids) <= 1 {
 				return &InputError{Msg: "that is the only statement left; add another before removing it"}
 			}
 		}

@@ -86,10 +86,6 @@ type Tx interface {
 	// (its own writes included): a check against a limit here holds for
 	// concurrent changes too.
 	LibraryUsage(ctx context.Context, library string) (statements int, bytes int64, err error)
-	// StatementCount is how many statements library holds, as this change
-	// sees them, read without their text (cheap for the shared library
-	// too): a rule on it checked here holds for concurrent changes too.
-	StatementCount(ctx context.Context, library string) (int, error)
 	// ForgetServer deletes what the bot remembers of server guild (a
 	// Discord server's id, not "" or GuildUnknown): the answers given
 	// there and the votes on them. The audit log keeps its records.

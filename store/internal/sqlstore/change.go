@@ -152,14 +152,6 @@ func (t *tx) LibraryUsage(ctx context.Context, library string) (int, int64, erro
 	return n, size, nil
 }
 
-func (t *tx) StatementCount(ctx context.Context, library string) (int, error) {
-	var n int
-	if err := t.tx.QueryRowContext(ctx, t.s.d.q("SELECT count(*) FROM statements WHERE library = ?"), library).Scan(&n); err != nil {
-		return 0, fmt.Errorf("counting the statements of library %q: %w", library, err)
-	}
-	return n, nil
-}
-
 func (t *tx) ForgetServer(ctx context.Context, guild string) error {
 	if guild == "" || guild == store.GuildUnknown {
 		return fmt.Errorf("forgetting a server: %q is not a server's id", guild)
