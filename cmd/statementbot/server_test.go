@@ -81,11 +81,11 @@ func TestServerLibrariesCLI(t *testing.T) {
 	if out, errs, code := run("timeline", "--server", server, "harbour budget"); code != 0 || !strings.Contains(out, "four million euros") || !strings.Contains(out, server+"/harbour") {
 		t.Errorf("timeline --server: exit %d %s\n%s", code, errs, out)
 	}
-	if out, _, _ := run("timeline", "harbour budget"); strings.Contains(out, "four million euros") {
-		t.Errorf("timeline of the shared library quotes the server's statement:\n%s", out)
+	if out, errs, code := run("timeline", "harbour budget"); code != 0 || strings.Contains(out, "four million euros") || !strings.Contains(out, "No statement mentions") {
+		t.Errorf("timeline of the shared library quotes the server's statement: exit %d %s\n%s", code, errs, out)
 	}
-	if out, _, _ := run("timeline", "--server", "999", "harbour budget"); strings.Contains(out, "four million euros") {
-		t.Errorf("timeline of another server quotes the server's statement:\n%s", out)
+	if out, errs, code := run("timeline", "--server", "999", "harbour budget"); code != 0 || strings.Contains(out, "four million euros") || !strings.Contains(out, "No statement mentions") {
+		t.Errorf("timeline of another server quotes the server's statement: exit %d %s\n%s", code, errs, out)
 	}
 	if _, errs, code := run("reindex", "--server", server); code != 0 {
 		t.Errorf("reindex --server: exit %d %s", code, errs)

@@ -219,15 +219,15 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 		}
 	}
 	// Guilds on each shard: (id >> 22) % 2.
-	ask(guildWithShard(t, 0))
-	ask(guildWithShard(t, 1))
+	ask(discordtest.GuildOnShard(0, 2, 0))
+	ask(discordtest.GuildOnShard(1, 2, 0))
 	// A statement added to the shared library through shard 0's process
 	// is answered on shard 1, in another server.
 	_, body := get(t, p1.url+"/metrics")
 	before := metricValue(body, "statementbot_index_statements")
 	att := fake.AddAttachment("2024-03-03-harbour.txt", "text/plain", []byte(harbourText))
 	add, err := fake.DispatchInteraction(&discordgo.Interaction{
-		GuildID: guildWithShard(t, 0), ChannelID: "6" + guildWithShard(t, 0),
+		GuildID: discordtest.GuildOnShard(0, 2, 0), ChannelID: "6" + discordtest.GuildOnShard(0, 2, 0),
 		Member: &discordgo.Member{User: &discordgo.User{ID: "8001", Username: "admin"}, Permissions: discordgo.PermissionManageGuild},
 		Data: discordgo.ApplicationCommandInteractionData{Name: "statement", Options: []*discordgo.ApplicationCommandInteractionDataOption{{
 			Name: "add", Type: discordgo.ApplicationCommandOptionSubCommand,
@@ -253,7 +253,7 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 	}) {
 		t.Fatalf("shard 1's index never had the added statement:\n%s", body)
 	}
-	in := askIn(guildWithShard(t, 1), "What budget did the delegates approve for the harbour?")
+	in := askIn(discordtest.GuildOnShard(1, 2, 0), "What budget did the delegates approve for the harbour?")
 	answer, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
 		return c.Is("PATCH", "webhooks/*/"+in.Token+"/messages/@original") && strings.Contains(string(c.Body), "four million euros")
 	})
@@ -268,7 +268,7 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 		t.Fatalf("no citation button under the answer: %s", answer.Body)
 	}
 	click, reply, err := fake.PostInteraction(wctx, p0.url+"/interactions", priv, &discordgo.Interaction{
-		Type: discordgo.InteractionMessageComponent, GuildID: guildWithShard(t, 1), ChannelID: "6" + guildWithShard(t, 1),
+		Type: discordgo.InteractionMessageComponent, GuildID: discordtest.GuildOnShard(1, 2, 0), ChannelID: "6" + discordtest.GuildOnShard(1, 2, 0),
 		Member: &discordgo.Member{User: &discordgo.User{ID: "8002", Username: "member"}},
 		Data:   discordgo.MessageComponentInteractionData{CustomID: cite[1], ComponentType: discordgo.ButtonComponent},
 	})
@@ -284,14 +284,14 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 		t.Errorf("shard 0's process exited %d: %s", code, p0.stderr.String())
 	}
 	// While shard 0 is down, shard 1's questions are still answered.
-	ask(guildWithShard(t, 1))
+	ask(discordtest.GuildOnShard(1, 2, 0))
 	p0 = startServe(t, wctx, vars("0"))
 	if n := commandPuts(fake); n != 1 {
 		t.Errorf("the restarted process wrote the commands again (%d PUTs)", n)
 	}
-	ask(guildWithShard(t, 0))
+	ask(discordtest.GuildOnShard(0, 2, 0))
 	// /sources after the restart: the answer is in the store.
-	src := askIn(guildWithShard(t, 0), "")
+	src := askIn(discordtest.GuildOnShard(0, 2, 0), "")
 	if _, err := fake.WaitFor(wctx, func(c discordtest.Call) bool {
 		return c.Is("PATCH", "webhooks/*/"+src.Token+"/messages/@original") && strings.Contains(string(c.Body), "Sources of my last answer here")
 	}); err != nil {
@@ -306,18 +306,6 @@ func testServeShards(t *testing.T, storeVars func(shard string) map[string]strin
 	if code != 2 || !strings.Contains(errs, "DISCORD_SHARD_ID: shard 2 is not below the shard count 2") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
 		t.Errorf("shard 2 of 2: exit %d: %s", code, errs)
 	}
-}
-
-// guildWithShard is a guild id on shard of 2.
-func guildWithShard(t *testing.T, shard int) string {
-	t.Helper()
-	for _, g := range []string{"4400000000000000000", "4400000000004194304"} {
-		if discordtest.ShardOf(g, 2) == shard {
-			return g
-		}
-	}
-	t.Fatal("no guild id for that shard")
-	return ""
 }
 
 // TestServeHTTPOnly: with DISCORD_GATEWAY=false serve opens no gateway

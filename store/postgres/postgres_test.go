@@ -36,15 +36,7 @@ var backend = storetest.Backend{
 		return postgres.Open(ctx, loc)
 	},
 	SetSchemaVersion: func(tb testing.TB, loc string, v int) {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, loc)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "UPDATE schema_version SET version = $1", v); err != nil {
-			tb.Fatal(err)
-		}
+		pgtest.Exec(tb, loc, fmt.Sprintf("UPDATE schema_version SET version = %d", v))
 	},
 	Written: func(tb testing.TB, loc string) int64 {
 		// The server's write-ahead log position: every byte it wrote.
