@@ -90,12 +90,16 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 	if len(terms) == 0 {
 		return ev
 	}
+	// Each term's class, worked out once: the loops below and bridge read
+	// it for every top paragraph.
+	class := make([]termClass, len(terms))
 	for i := range terms {
 		t := &terms[i]
 		if t.optional {
 			continue
 		}
 		c := ix.classify(*t)
+		class[i] = c
 		if c == ordinaryWord {
 			ev.ordinary++
 		}
@@ -131,7 +135,7 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 			continue // a place name in the dateline answers nothing
 		}
 		cov := ix.coverage(termsIn[i], h.doc)
-		if cov > ev.anchored && (ev.ordinary == 0 || ix.holdsOrdinary(termsIn[i], h.doc)) {
+		if cov > ev.anchored && (ev.ordinary == 0 || ix.holdsOrdinary(termsIn[i], class, h.doc)) {
 			ev.anchored = cov
 		}
 		if ev.best >= 0 && cov <= ev.coverage {
@@ -140,11 +144,11 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 		ev.best, ev.coverage, ev.similarity = i, cov, h.Similarity
 	}
 	if !literal {
-		ev.bridgedCoverage, ev.bridged = ix.bridge(wq, termsIn, hits, header)
+		ev.bridgedCoverage, ev.bridged = ix.bridge(wq, termsIn, class, hits, header)
 	}
 	// Ordinary words found in the text of any of the top paragraphs.
 	for k, t := range terms {
-		if t.optional || ix.classify(t) != ordinaryWord {
+		if t.optional || class[k] != ordinaryWord {
 			continue
 		}
 		for i, h := range hits {
@@ -164,8 +168,9 @@ func (ix *Index) evidenceFor(q string, hits []Hit, literal bool) evidence {
 // words of q (the question without its form words) that no paragraph
 // uses count through their other words (expand.go), and how many of
 // those words the paragraph of that coverage holds so. termsIn are the
-// question's terms as each top hit holds them (evidenceFor).
-func (ix *Index) bridge(q string, termsIn [][]queryTerm, hits []Hit, header bool) (float64, int) {
+// question's terms as each top hit holds them, class their classes
+// (evidenceFor).
+func (ix *Index) bridge(q string, termsIn [][]queryTerm, class []termClass, hits []Hit, header bool) (float64, int) {
 	alts := alternativesOf(q, ix.lacks)
 	best, bestTerms, doc := 0.0, []queryTerm(nil), int32(-1)
 	for i, h := range hits {
@@ -178,7 +183,7 @@ func (ix *Index) bridge(q string, termsIn [][]queryTerm, hits []Hit, header bool
 		bridged := make([]queryTerm, len(termsIn[i]))
 		for k, t := range termsIn[i] {
 			bridged[k] = t
-			if ix.classify(t) == ordinaryWord { // "Denmark" is not "Norway" (nearSynonyms)
+			if class[k] == ordinaryWord { // "Denmark" is not "Norway" (nearSynonyms)
 				bridged[k].alts = append(t.alts[:len(t.alts):len(t.alts)], alts[t.stem]...)
 			}
 		}
@@ -233,10 +238,10 @@ func (ws readWords) LogValue() slog.Value {
 }
 
 // holdsOrdinary reports whether the text of doc holds an ordinary word of
-// the question.
-func (ix *Index) holdsOrdinary(terms []queryTerm, doc int32) bool {
-	for _, t := range terms {
-		if !t.optional && ix.classify(t) == ordinaryWord && ix.holds(t, doc) {
+// the question (terms, of the classes class).
+func (ix *Index) holdsOrdinary(terms []queryTerm, class []termClass, doc int32) bool {
+	for i, t := range terms {
+		if !t.optional && class[i] == ordinaryWord && ix.holds(t, doc) {
 			return true
 		}
 	}
